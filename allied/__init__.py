@@ -1,0 +1,1 @@
+"""Allied: inclusive mentoring programmes and NGT consensus workshops."""

@@ -1,0 +1,5 @@
+import sys
+
+from allied.cli import main
+
+sys.exit(main())
