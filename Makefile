@@ -1,0 +1,68 @@
+# Allied: two commands for a newcomer, `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/1
+XDIST ?= -n 2
+
+.PHONY: run test lint format bench services assets install chromium clean
+
+$(BIN)/allied: pyproject.toml requirements.lock
+	@command -v $(PYTHON) >/dev/null || { echo "Allied needs Python 3.11 ($(PYTHON) was not found)."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements.lock -e '.[dev]'
+	touch $(BIN)/allied
+
+install: $(BIN)/allied
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+allied/web/static/vendor/.built: node_modules/.package-lock.json scripts/build_assets.py
+	$(BIN)/python scripts/build_assets.py
+	touch $@
+
+assets: install allied/web/static/vendor/.built
+
+run: install assets
+	$(BIN)/python manage.py migrate --no-input -v0
+	$(BIN)/python manage.py demo
+	@echo "Allied is starting on http://127.0.0.1:8000 (press Ctrl+C to stop)."
+	$(BIN)/allied serve --host 127.0.0.1 --port 8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+chromium:
+	@scripts/ensure_chromium.sh
+
+services:
+	@scripts/services.sh
+
+# SQLite: the whole suite but the browser and fuzz suites, which run once, on PostgreSQL
+# when it is reachable (always in CI), else on SQLite.
+test: install assets lint chromium
+	$(BIN)/pytest $(XDIST) -m "not browser and not fuzz" -p no:cacheprovider
+	@if scripts/services.sh; then \
+	  echo "== PostgreSQL and Redis suite =="; \
+	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) ALLIED_REQUIRE_SERVICES=1 \
+	    $(BIN)/pytest $(XDIST) -p no:cacheprovider; \
+	elif [ "$$CI" = "true" ]; then \
+	  echo "CI=true: PostgreSQL and Redis must be reachable, and they are not."; exit 1; \
+	else \
+	  echo "PostgreSQL or Redis could not be started: running the browser and fuzz suites on SQLite only."; \
+	  $(BIN)/pytest $(XDIST) -m "browser or fuzz" -p no:cacheprovider; \
+	fi
+
+bench: install
+	@set -e; for script in bench/bench_*.py; do echo "== $$script =="; $(BIN)/python $$script; done
+
+clean:
+	rm -rf $(VENV) node_modules allied/web/static/vendor var .pytest_cache .ruff_cache .hypothesis

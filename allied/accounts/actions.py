@@ -1,0 +1,141 @@
+"""Changes to people and roles that touch several models and the audit log. Each runs in a
+transaction (the request's, or its own from the command line)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from allied.accounts.models import Invitation, Membership, Organisation, Role, User
+from allied.audit.log import record
+from allied.audit.models import Kind
+
+
+class LastAdminError(Exception):
+    """Removing this role would leave the organisation without an admin."""
+
+
+@transaction.atomic
+def membership_set_roles(
+    *, organisation: Organisation, user: User, roles: set[str], by: User, request=None
+) -> tuple[set[str], set[str]]:
+    """Returns (granted, removed). Refuses to remove the organisation's last admin."""
+    current = set(
+        Membership.objects.filter(organisation=organisation, user=user).values_list(
+            "role", flat=True
+        )
+    )
+    granted, removed = roles - current, current - roles
+    if Role.ORG_ADMIN in removed:
+        admins = Membership.objects.select_for_update().filter(
+            organisation=organisation, role=Role.ORG_ADMIN
+        )
+        if admins.exclude(user=user).count() == 0:
+            raise LastAdminError
+    Membership.objects.filter(organisation=organisation, user=user, role__in=removed).delete()
+    for role in sorted(granted):
+        Membership.objects.create(organisation=organisation, user=user, role=role)
+        record(
+            Kind.ROLE_GRANTED,
+            request=request,
+            actor=by,
+            organisation=organisation,
+            subject=str(user),
+            role=role,
+            person_id=user.pk,
+        )
+    for role in sorted(removed):
+        record(
+            Kind.ROLE_REMOVED,
+            request=request,
+            actor=by,
+            organisation=organisation,
+            subject=str(user),
+            role=role,
+            person_id=user.pk,
+        )
+    return granted, removed
+
+
+def invitation_send(
+    *, organisation: Organisation, email: str, role: str, by: User, request=None
+) -> Invitation:
+    """Returns the invitation, after emailing its link. An earlier open invitation for the
+    same address and role is withdrawn, so only the newest link works."""
+    email = email.strip().lower()
+    with transaction.atomic():
+        Invitation.objects.open().filter(organisation=organisation, email=email, role=role).update(
+            revoked_at=timezone.now()
+        )
+        invitation, token = Invitation.issue(
+            organisation=organisation, email=email, role=role, invited_by=by
+        )
+        record(
+            Kind.INVITATION_SENT,
+            request=request,
+            actor=by,
+            organisation=organisation,
+            subject=email,
+            role=role,
+        )
+    link = settings.SITE_URL + reverse("accounts:invitation", args=[token])
+    role_label = Role(role).label.lower()
+    send_mail(
+        subject=f"You are invited to join {organisation.name} on Allied",
+        message=(
+            f"{by.full_name} has invited you to join {organisation.name} on Allied as a {role_label}.\n\n"
+            f"Use this link to accept. It works once and expires in {settings.INVITATION_DAYS} days:\n\n{link}\n\n"
+            "If you were not expecting this invitation, you can ignore this email."
+        ),
+        from_email=None,
+        recipient_list=[email],
+    )
+    return invitation
+
+
+@transaction.atomic
+def invitation_withdraw(*, invitation: Invitation, by: User, request=None) -> None:
+    if invitation.accepted_at or invitation.revoked_at:
+        return
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    record(
+        Kind.INVITATION_WITHDRAWN,
+        request=request,
+        actor=by,
+        organisation=invitation.organisation,
+        subject=invitation.email,
+        role=invitation.role,
+    )
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, user: User, request=None) -> Membership:
+    """Returns the membership the invitation grants; accepting twice grants it once."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    membership, _ = Membership.objects.get_or_create(
+        organisation=invitation.organisation, user=user, role=invitation.role
+    )
+    if invitation.accepted_at is None:
+        invitation.accepted_at = timezone.now()
+        invitation.accepted_by = user
+        invitation.save(update_fields=["accepted_at", "accepted_by"])
+        record(
+            Kind.INVITATION_ACCEPTED,
+            request=request,
+            actor=user,
+            organisation=invitation.organisation,
+            subject=user.email,
+            role=invitation.role,
+        )
+    return membership
+
+
+@transaction.atomic
+def sign_out_everywhere(*, user: User) -> None:
+    """Ends every session the person has, on every device and app server."""
+    User.objects.filter(pk=user.pk).update(session_generation=user.session_generation + 1)
+    user.session_generation += 1

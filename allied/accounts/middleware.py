@@ -1,0 +1,67 @@
+"""Session limits and the two-factor requirement, applied to every request."""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.shortcuts import redirect
+from django.urls import reverse
+
+SESSION_STARTED = "allied_started_at"
+SESSION_SEEN = "allied_seen_at"
+# Writing the session on every request is wasteful; a minute's precision is enough.
+SEEN_RESOLUTION_SECONDS = 60
+
+
+class SessionLimitsMiddleware:
+    """Ends a session after 30 minutes without activity or 12 hours in all."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            started = request.session.get(SESSION_STARTED, now)
+            seen = request.session.get(SESSION_SEEN, now)
+            idle = now - seen > settings.SESSION_IDLE_SECONDS
+            too_long = now - started > settings.SESSION_ABSOLUTE_SECONDS
+            if idle or too_long:
+                logout(request)
+                messages.info(
+                    request,
+                    "You were signed out because you had not used Allied for 30 minutes."
+                    if idle
+                    else "You were signed out because you had been signed in for 12 hours.",
+                )
+                return redirect(f"{reverse('accounts:sign_in')}?next={request.path}")
+            request.session.setdefault(SESSION_STARTED, now)
+            if now - seen >= SEEN_RESOLUTION_SECONDS or SESSION_SEEN not in request.session:
+                request.session[SESSION_SEEN] = now
+        return self.get_response(request)
+
+
+class TwoFactorRequiredMiddleware:
+    """Sends organisation admins and coordinators to set up or complete two-factor
+    authentication before they can use any other page."""
+
+    ALLOWED_PREFIXES = ("/static/", "/healthz")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and not request.path.startswith(self.ALLOWED_PREFIXES)
+            and request.path
+            not in {reverse("accounts:two_factor_setup"), reverse("accounts:sign_out")}
+            and user.requires_two_factor()
+        ):
+            return redirect("accounts:two_factor_setup")
+        return self.get_response(request)

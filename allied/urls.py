@@ -1,0 +1,12 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("allied.web.urls")),
+    path("", include("allied.accounts.urls")),
+    path("", include("allied.audit.urls")),
+]
+
+handler400 = "allied.web.views.bad_request"
+handler403 = "allied.web.views.permission_denied"
+handler404 = "allied.web.views.page_not_found"
+handler500 = "allied.web.views.server_error"

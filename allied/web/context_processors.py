@@ -1,0 +1,42 @@
+"""Navigation by role for the header on every page."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from allied.accounts.models import Role
+
+
+def navigation(request) -> dict:
+    """Returns the organisation the page is about and the header's menu. Reads the person's
+    memberships: one query per page for a signed-in person, none for anyone else."""
+    user = getattr(request, "user", None)
+    if (
+        user is None
+        or not user.is_authenticated
+        or not getattr(user, "is_verified", lambda: True)()
+    ):
+        return {"nav_items": [], "current_organisation": None}
+    memberships = list(user.memberships.select_related("organisation"))
+    if not memberships:
+        return {
+            "nav_items": _items(request, [("Dashboard", reverse("web:dashboard"))]),
+            "current_organisation": None,
+        }
+    slug = (request.resolver_match.kwargs.get("org") if request.resolver_match else None) or ""
+    organisation = next(
+        (m.organisation for m in memberships if m.organisation.slug == slug),
+        memberships[0].organisation,
+    )
+    roles = {m.role for m in memberships if m.organisation_id == organisation.id}
+    links = [("Dashboard", reverse("web:dashboard"))]
+    if roles & {Role.ORG_ADMIN, Role.COORDINATOR}:
+        links.append(("People", reverse("accounts:people", args=[organisation.slug])))
+    if Role.ORG_ADMIN in roles:
+        links.append(("Audit log", reverse("audit:log", args=[organisation.slug])))
+    links.append(("Your account", reverse("accounts:account")))
+    return {"nav_items": _items(request, links), "current_organisation": organisation}
+
+
+def _items(request, links):
+    return [{"text": text, "href": href, "current": request.path == href} for text, href in links]
