@@ -56,6 +56,13 @@ def pytest_sessionstart(session):
         raise pytest.UsageError(f"Redis cannot be reached at {redis_url}: {exc}") from exc
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, settings):
+    """Argon2 is slow by design; tests use a fast hasher unless marked `real_hasher`."""
+    if not request.node.get_closest_marker("real_hasher"):
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def make_person(db):
     from allied.accounts.models import Membership, User
@@ -157,3 +164,32 @@ def sign_in(client, user):
 @pytest.fixture
 def signed_in(client):
     return lambda user: sign_in(client, user)
+
+
+@pytest.fixture
+def world(request, org, other_org, alice, carol, fay, max_mentor, mia, pat, olga, nora):
+    people = {
+        "alice": alice,
+        "carol": carol,
+        "fay": fay,
+        "max_mentor": max_mentor,
+        "mia": mia,
+        "pat": pat,
+        "olga": olga,
+        "nora": nora,
+    }
+    from allied.accounts.models import Invitation, Role
+
+    invitation_own, _ = Invitation.issue(
+        organisation=org, email="a@alder.example", role=Role.MENTEE, invited_by=alice
+    )
+    invitation_other, _ = Invitation.issue(
+        organisation=other_org, email="b@birch.example", role=Role.MENTEE, invited_by=olga
+    )
+    return {
+        "own": org,
+        "other": other_org,
+        "invitation_own": invitation_own,
+        "invitation_other": invitation_other,
+        **people,
+    }

@@ -48,7 +48,7 @@ def _safe_next(request, fallback: str) -> str:
 
 @sensitive_post_parameters("password")
 def sign_in(request):
-    if request.user.is_authenticated and request.user.is_verified():
+    if request.user.is_authenticated:
         return redirect("web:dashboard")
     form = SignInForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
