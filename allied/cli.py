@@ -12,7 +12,9 @@ from allied.commands import site
 COMMAND_MODULES = ["allied.commands.ngt", "allied.commands.match", "allied.commands.circles"]
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """Returns the parser. With `only`, just that spreadsheet command's module is imported,
+    so `allied serve` never pays for NumPy and `allied ngt` never loads the others."""
     parser = argparse.ArgumentParser(
         prog="allied",
         description="Allied: mentoring programmes and Nominal Group Technique workshops.",
@@ -22,6 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     import importlib
 
     for name in COMMAND_MODULES:
+        if only is not None and name.rsplit(".", 1)[1] != only:
+            continue
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -33,7 +37,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    first = next((arg for arg in argv if not arg.startswith("-")), None)
+    spreadsheet = {name.rsplit(".", 1)[1] for name in COMMAND_MODULES}
+    if first in spreadsheet:
+        parser = build_parser(only=first)
+    elif first in {"serve", "demo", "createadmin"}:
+        parser = build_parser(only="")
+    else:
+        parser = build_parser()
     args = parser.parse_args(argv)
     return int(args.func(args) or 0)
 
