@@ -49,7 +49,7 @@ services:
 # SQLite: the whole suite but the browser and fuzz suites, which run once, on PostgreSQL
 # when it is reachable (always in CI), else on SQLite.
 test: install assets lint chromium
-	$(BIN)/pytest $(XDIST) -m "not browser and not fuzz" -p no:cacheprovider
+	$(BIN)/pytest $(XDIST) -m "not browser and not fuzz and not postgres and not redis" -p no:cacheprovider
 	@if scripts/services.sh; then \
 	  echo "== PostgreSQL and Redis suite =="; \
 	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) ALLIED_REQUIRE_SERVICES=1 \
