@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -10,16 +11,14 @@ CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "allied" / "web" / "static" / "vendor" / "axe.min.js"
 
 
-@pytest.fixture(autouse=True)
-def allow_orm_beside_playwright(monkeypatch):
-    """Playwright's sync API runs an event loop in this thread; the test's own ORM calls
-    (setting up data, reading results) are still synchronous and safe."""
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
 @pytest.fixture(scope="session")
 def browser():
+    """Yields Chromium. While it runs, Playwright's sync API keeps an event loop in this
+    thread; the tests' own ORM calls (setting up data, reading results) are still
+    synchronous and safe, so Django is told not to refuse them."""
     from playwright.sync_api import sync_playwright
+
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
     if not Path(CHROMIUM).exists():
         pytest.fail(
@@ -38,6 +37,7 @@ def browser():
         )
         yield browser
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
