@@ -1,0 +1,88 @@
+from allied.core.matching import Mentee, Mentor, Preference, ProgrammeConfig, score_pair
+
+CONFIG = ProgrammeConfig()
+
+
+def _mentee(**kwargs) -> Mentee:
+    return Mentee(id=kwargs.pop("id", "e1"), **kwargs)
+
+
+def _mentor(**kwargs) -> Mentor:
+    return Mentor(id=kwargs.pop("id", "m1"), **kwargs)
+
+
+def _outcome(pair, attribute):
+    return next(o.outcome for o in pair.preferences if o.preference.attribute == attribute)
+
+
+def test_a_same_profession_preference_is_met_by_a_colleague_of_that_profession():
+    mentee = _mentee(
+        profession="occupational_therapist",
+        preferences=(Preference("profession", "same", "important"),),
+    )
+    pair = score_pair(mentee, _mentor(profession="occupational_therapist"), CONFIG)
+    assert _outcome(pair, "profession") == "met"
+    assert pair.mentee_score == 3000
+
+
+def test_a_mentee_who_wants_someone_different_is_not_met_by_someone_the_same():
+    mentee = _mentee(
+        profession="physiotherapist",
+        preferences=(Preference("profession", "different", "nice_to_have"),),
+    )
+    assert (
+        _outcome(score_pair(mentee, _mentor(profession="physiotherapist"), CONFIG), "profession")
+        == "not_met"
+    )
+    assert (
+        _outcome(score_pair(mentee, _mentor(profession="paramedic"), CONFIG), "profession") == "met"
+    )
+
+
+def test_one_of_a_broad_ethnic_group_covers_its_detailed_groups():
+    mentee = _mentee(
+        preferences=(Preference("ethnic_group", "one_of", "important", frozenset({"black"})),)
+    )
+    mentor = _mentor(ethnic_group="black_caribbean", ethnicity_consent=True)
+    assert _outcome(score_pair(mentee, mentor, CONFIG), "ethnic_group") == "met"
+
+
+def test_ethnicity_without_consent_is_unknown_never_met_nor_broken():
+    mentee = _mentee(
+        ethnic_group="asian_indian",
+        ethnicity_consent=True,
+        preferences=(Preference("ethnic_group", "different", "important"),),
+    )
+    mentor = _mentor(ethnic_group="white_british", ethnicity_consent=False)
+    pair = score_pair(mentee, mentor, CONFIG)
+    outcome = pair.preferences[0]
+    assert outcome.outcome == "unknown"
+    assert outcome.unknown_because == "their_ethnicity_not_consented"
+    assert outcome.points == 0
+    assert pair.feasible
+
+
+def test_an_essential_preference_on_ethnicity_cannot_be_satisfied_without_consent():
+    mentee = _mentee(
+        ethnic_group="black_african",
+        ethnicity_consent=True,
+        preferences=(Preference("broad_ethnic_group", "same", "essential"),),
+    )
+    without = _mentor(ethnic_group="black_african", ethnicity_consent=False)
+    with_consent = _mentor(ethnic_group="black_african", ethnicity_consent=True)
+    assert not score_pair(mentee, without, CONFIG).feasible
+    assert score_pair(mentee, with_consent, CONFIG).feasible
+
+
+def test_a_line_manager_is_never_a_mentor():
+    pair = score_pair(_mentee(line_manager="m1"), _mentor(), CONFIG)
+    assert [b.code for b in pair.breaches] == ["line_manager"]
+    assert not pair.breaches[0].relaxable
+
+
+def test_need_to_offer_fit_weights_what_i_need_above_what_can_help():
+    from allied.core.matching import Needs
+
+    mentee = _mentee(needs=Needs(need=frozenset({"sponsorship"}), help=frozenset({"networking"})))
+    pair = score_pair(mentee, _mentor(offers=frozenset({"sponsorship"})), CONFIG)
+    assert pair.needs_fit.fit == 2 / 3
