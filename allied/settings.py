@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "allied.web",
     "allied.accounts",
     "allied.audit",
+    "allied.workshops",
 ]
 
 MIDDLEWARE = [
@@ -167,7 +168,8 @@ else:
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Redis, when set, carries the cache (and so sessions' fast path) between app servers.
+# Redis, when set, carries the cache (and so sessions' fast path) and live pages'
+# announcements (allied.live) between app servers.
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     if not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
@@ -181,6 +183,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Live pages: a waiting stream re-reads the database version at least this often (the safety
+# net when an announcement is lost), and a browser without a stream polls this often.
+LIVE_DB_CHECK_SECONDS = env_int("LIVE_DB_CHECK_SECONDS", 2, minimum=1)
+LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 2, minimum=1)
 
 TASKS = {
     "default": {

@@ -4,6 +4,7 @@ urlpatterns = [
     path("", include("allied.web.urls")),
     path("", include("allied.accounts.urls")),
     path("", include("allied.audit.urls")),
+    path("", include("allied.workshops.urls")),
 ]
 
 handler400 = "allied.web.views.bad_request"

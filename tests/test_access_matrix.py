@@ -52,6 +52,71 @@ ORGANISATION_URLS = {
         lambda w, side: {"org": w[side].slug, "pk": w[f"invitation_{side}"].pk},
     ),
     "audit:log": ("get", {Role.ORG_ADMIN}, lambda w, side: {"org": w[side].slug}),
+    "workshops:create": (
+        "get",
+        {Role.ORG_ADMIN, Role.FACILITATOR},
+        lambda w, side: {"org": w[side].slug},
+    ),
+}
+
+# URLs about one workshop: (method, who may use it: "lead" (Fay on Alder's workshop) and/or
+# "admin" (the organisation admin: Alice for Alder's, Olga for Birch's), kwargs builder).
+# Everyone else gets a 404 (they cannot see the workshop), or a 403 when they can see it
+# but their role there does not allow this.
+WORKSHOP_URLS = {
+    "workshops:detail": (
+        "get",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk},
+    ),
+    "workshops:participant_add": (
+        "post",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk},
+    ),
+    "workshops:staff_add": (
+        "post",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk},
+    ),
+    "workshops:start": ("post", {"lead"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),
+    "workshops:identities": (
+        "get",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk},
+    ),
+    "workshops:characteristics": (
+        "get",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk},
+    ),
+    "workshops:run": ("get", {"lead"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),
+    "workshops:run_fragment": ("get", {"lead"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),
+    "workshops:state": ("get", {"lead", "admin"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),
+    "workshops:events": (
+        "get",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk},
+    ),
+    "workshops:act": ("post", {"lead"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),
+    "workshops:results": (
+        "get",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk},
+    ),
+    "workshops:export": (
+        "get",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk, "fmt": "json"},
+    ),
+    "workshops:question_ballots": (
+        "get",
+        {"lead", "admin"},
+        lambda w, side: {
+            "pk": w[f"workshop_{side}"].pk,
+            "question_id": w[f"workshop_{side}"].questions.first().pk,
+        },
+    ),
 }
 
 # URLs about no organisation: (method, kwargs builder, expected status for anonymous,
@@ -80,6 +145,42 @@ PERSONAL_URLS = {
     ),
     "accounts:password_reset_done": ("get", None, 200, 200),
     "accounts:invitation": ("get", lambda w: {"token": "no-such-token"}, 404, 404),
+    "workshops:list": ("get", None, 302, 200),
+    "workshops:join": ("get", None, 200, 200),
+    "workshops:join_code": ("get", lambda w: {"code": w["workshop_own"].join_code}, 200, 200),
+    "workshops:join_invited": (
+        "get",
+        lambda w: {"code": w["workshop_own"].join_code, "token": "wrong"},
+        404,
+        404,
+    ),
+    # A browser that has not joined is sent to the consent page, or gets a 404.
+    "workshops:participate": ("get", lambda w: {"code": w["workshop_own"].join_code}, 302, 302),
+    "workshops:about_you": ("get", lambda w: {"code": w["workshop_own"].join_code}, 302, 302),
+    "workshops:participate_fragment": (
+        "get",
+        lambda w: {"code": w["workshop_own"].join_code},
+        404,
+        404,
+    ),
+    "workshops:participate_state": (
+        "get",
+        lambda w: {"code": w["workshop_own"].join_code},
+        404,
+        404,
+    ),
+    "workshops:participate_events": (
+        "get",
+        lambda w: {"code": w["workshop_own"].join_code},
+        404,
+        404,
+    ),
+    "workshops:participate_act": (
+        "post",
+        lambda w: {"code": w["workshop_own"].join_code},
+        404,
+        404,
+    ),
 }
 
 
@@ -95,7 +196,7 @@ def all_url_names(resolver=None, namespace="") -> set[str]:
 
 
 def test_every_url_is_in_the_matrix():
-    missing = all_url_names() - set(ORGANISATION_URLS) - set(PERSONAL_URLS)
+    missing = all_url_names() - set(ORGANISATION_URLS) - set(PERSONAL_URLS) - set(WORKSHOP_URLS)
     assert missing == set(), f"Decide who may use these URLs and add them to the matrix: {missing}"
 
 
@@ -148,3 +249,31 @@ def test_personal_urls(client, world, persona, name):
         # Two-factor set-up: a person already verified is sent back to their account.
         verified = persona in {"alice", "carol", "olga"}
         assert response.status_code == (302 if verified else 200), (persona, name)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(WORKSHOP_URLS))
+@pytest.mark.parametrize("side", ["own", "other"])
+def test_workshop_urls(client, world, persona, name, side):
+    method, allowed, kwargs = WORKSHOP_URLS[name]
+    url = reverse(name, kwargs=kwargs(world, side))
+    if persona != "anonymous":
+        sign_in(client, world[persona])
+    response = call(client, method, url)
+    if persona == "anonymous":
+        assert response.status_code == 302 and response["Location"].startswith(
+            reverse("accounts:sign_in")
+        )
+        return
+    # Fay leads Alder's workshop; Alice administers Alder, Olga administers Birch.
+    role = {("fay", "own"): "lead", ("alice", "own"): "admin", ("olga", "other"): "admin"}.get(
+        (persona, side)
+    )
+    if role is None:
+        assert response.status_code == 404, (persona, name, side)
+    elif role in allowed:
+        assert response.status_code in (200, 302), (persona, name, side)
+        if response.status_code == 302:
+            assert not response["Location"].startswith(reverse("accounts:sign_in"))
+    else:
+        assert response.status_code == 403, (persona, name, side)

@@ -112,4 +112,7 @@ def load_demo() -> Organisation:
             and not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         ):
             TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
+    from allied.workshops.demo import load_demo_workshop
+
+    load_demo_workshop(organisation, f"facilitator@{DOMAIN}")
     return organisation

@@ -45,6 +45,8 @@ def _serve(args) -> int:
         workers=args.workers,
         log_level="info",
         lifespan="off",
+        # Live pages hold server-sent event streams open; do not wait on them at shutdown.
+        timeout_graceful_shutdown=5,
     )
     return 0
 

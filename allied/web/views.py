@@ -34,6 +34,13 @@ def dashboard(request):
         panel["role_labels"] = [Role(role).label for role in panel["roles"]]
         panel["is_admin"] = Role.ORG_ADMIN in roles
         panel["manages_people"] = bool(roles & {Role.ORG_ADMIN, Role.COORDINATOR})
+        panel["runs_workshops"] = bool(roles & {Role.ORG_ADMIN, Role.FACILITATOR})
+        if panel["runs_workshops"]:
+            from allied.workshops.access import workshops_for
+
+            panel["workshops"] = list(
+                workshops_for(request.user).filter(organisation=organisation)[:5]
+            )
         if panel["manages_people"]:
             panel["people_count"] = organisation.memberships.values("user").distinct().count()
             panel["open_invitations"] = organisation.invitations.open().count()

@@ -75,3 +75,9 @@ def test_forms_are_protected_against_cross_site_requests(max_mentor):
         reverse("accounts:sign_in"), {"email": max_mentor.email, "password": "x"}
     )
     assert response.status_code == 403
+
+
+def test_a_facilitator_without_two_factor_gets_the_menu(client, signed_in, fay):
+    signed_in(fay)
+    page = client.get(reverse("web:dashboard")).content.decode()
+    assert 'aria-label="Menu"' in page and reverse("workshops:list") in page

@@ -1,0 +1,99 @@
+"""Who may see a workshop. Staff see the workshops they work on; an organisation admin sees
+every workshop of the organisation; anyone else gets a 404. Participants have no account:
+their browser holds a token bound to their pseudonym."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.http import Http404
+
+from allied.accounts.access import RoleRequired
+from allied.accounts.models import Membership, Role
+from allied.workshops.models import Participant, StaffRole, Workshop, digest
+
+SESSION_KEY = "allied_workshop_tokens"
+
+
+def workshops_for(user):
+    """Returns the workshops the person may open."""
+    if not user.is_authenticated:
+        return Workshop.objects.none()
+    admin_of = Membership.objects.filter(user=user, role=Role.ORG_ADMIN).values("organisation")
+    return (
+        Workshop.objects.filter(staff__user=user)
+        | Workshop.objects.filter(organisation__in=admin_of)
+    ).distinct()
+
+
+def staff_role(user, workshop: Workshop) -> str | None:
+    """Returns the person's role in the workshop: a staff role, "admin", or None."""
+    role = workshop.staff.filter(user=user).values_list("role", flat=True).first()
+    if role:
+        return role
+    if Membership.objects.filter(
+        user=user, organisation=workshop.organisation, role=Role.ORG_ADMIN
+    ).exists():
+        return "admin"
+    return None
+
+
+def workshop_for(request, pk: int, *roles: str) -> Workshop:
+    """Returns the workshop if the person may open it and, when `roles` are named, holds one
+    of them there (an organisation admin counts as "admin"). 404 when they may not see it;
+    403 (and an audit record) when they see it but lack the role."""
+    workshop = (
+        workshops_for(request.user)
+        .filter(pk=pk)
+        .select_related("organisation", "current_question")
+        .first()
+    )
+    if workshop is None:
+        raise Http404
+    role = staff_role(request.user, workshop)
+    if roles and role not in roles:
+        raise RoleRequired(workshop.organisation, roles)
+    request.workshop_role = role
+    return workshop
+
+
+def sees_identities(role: str | None) -> bool:
+    """The key to who is behind each pseudonym: the lead facilitator and the admin only."""
+    return role in {StaffRole.LEAD, "admin"}
+
+
+def runs(role: str | None) -> bool:
+    return role in StaffRole.RUNS
+
+
+def takes_notes(role: str | None) -> bool:
+    return role in StaffRole.NOTES
+
+
+def participant_for(request, code: str) -> tuple[Workshop, Participant | None]:
+    """Returns the workshop with this join code and the participant this browser joined as
+    (None if it has not joined). 404 for an unknown code."""
+    workshop = (
+        Workshop.objects.filter(join_code=code.upper()).select_related("current_question").first()
+    )
+    if workshop is None:
+        raise Http404
+    token = request.session.get(SESSION_KEY, {}).get(str(workshop.pk))
+    participant = None
+    if token:
+        participant = workshop.participants.filter(
+            session_digest=digest(token), consented_at__isnull=False
+        ).first()
+    return workshop, participant
+
+
+def bind_browser(request, workshop: Workshop) -> str:
+    """Returns a fresh token for this browser and keeps it in the session."""
+    token = secrets.token_urlsafe(32)
+    tokens = dict(request.session.get(SESSION_KEY, {}))
+    tokens[str(workshop.pk)] = token
+    request.session[SESSION_KEY] = tokens
+    return token
+
+
+STAFF_CHOICES = [(r.value, r.label) for r in StaffRole]

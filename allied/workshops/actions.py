@@ -1,0 +1,525 @@
+"""Every change to a workshop. Each runs in a transaction, raises the workshop's version
+and announces it after commit, so every screen catches up; nothing else changes a live
+workshop. A `WorkshopError` carries a message for the person and means nothing changed."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from allied import live
+from allied.workshops.models import (
+    PHASE_ORDER,
+    Ballot,
+    BallotChoice,
+    DraftIdea,
+    Idea,
+    Note,
+    Participant,
+    Phase,
+    PhaseChange,
+    Question,
+    Theme,
+    Turn,
+    Workshop,
+    digest,
+)
+from allied.workshops.results import ballot_ideas, problems_with
+
+
+class WorkshopError(Exception):
+    """Something the person tried cannot be done now; nothing was changed."""
+
+
+def _bump(workshop: Workshop) -> int:
+    """Raises the workshop's version and announces it once the transaction commits."""
+    Workshop.objects.filter(pk=workshop.pk).update(version=F("version") + 1)
+    version = Workshop.objects.values_list("version", flat=True).get(pk=workshop.pk)
+    workshop.version = version
+    live.announce(workshop.channel, version)
+    return version
+
+
+def _locked(question: Question) -> Question:
+    return Question.objects.select_for_update().select_related("workshop").get(pk=question.pk)
+
+
+def _check_phase(question: Question, *phases: str, seen: str | None = None) -> None:
+    if seen is not None and seen != phase_key(question):
+        raise WorkshopError(
+            f"The workshop has moved on to {question.get_phase_display().lower()}. Your screen has been brought up to date."
+        )
+    if question.phase not in phases:
+        raise WorkshopError(f"That cannot be done during {question.get_phase_display().lower()}.")
+    if (
+        question.workshop.status != Workshop.Status.LIVE
+        or question.workshop.current_question_id != question.pk
+    ):
+        raise WorkshopError("This question is not the one the workshop is on.")
+
+
+def phase_key(question: Question | None) -> str:
+    """Returns what a screen must match to act: the question, its phase and voting round."""
+    if question is None:
+        return ""
+    return f"{question.pk}:{question.phase}:{question.vote_round}"
+
+
+def turn_order(workshop: Workshop) -> list[Participant]:
+    """Returns everyone who has consented, by pseudonym number: the round-robin order."""
+    return list(workshop.participants.filter(consented_at__isnull=False).order_by("number"))
+
+
+# Setting up -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def workshop_start(*, workshop: Workshop, by) -> None:
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if workshop.status != Workshop.Status.DRAFT:
+        raise WorkshopError("The workshop has already started.")
+    first = workshop.questions.first()
+    if first is None:
+        raise WorkshopError("Add at least one question before starting the workshop.")
+    workshop.status = Workshop.Status.LIVE
+    workshop.current_question = first
+    workshop.save(update_fields=["status", "current_question"])
+    PhaseChange.objects.create(question=first, from_phase=first.phase, to_phase=first.phase, by=by)
+    _bump(workshop)
+
+
+@transaction.atomic
+def participant_add(
+    *, workshop: Workshop, real_name: str = "", email: str = "", by=None
+) -> tuple[Participant, str]:
+    """Returns the new participant and the token for their personal join link (never stored)."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    number = (
+        workshop.participants.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
+    token = uuid.uuid4().hex + uuid.uuid4().hex
+    participant = Participant.objects.create(
+        workshop=workshop,
+        number=number,
+        real_name=real_name,
+        email=email.lower(),
+        invite_digest=digest(token),
+        added_by=by,
+    )
+    _bump(workshop)
+    return participant, token
+
+
+@transaction.atomic
+def participant_consent(
+    *, workshop: Workshop, participant: Participant | None, session_token: str
+) -> Participant:
+    """Records consent (the version accepted and when) and binds the participant to this
+    browser. A join by code creates the participant; an invitation link brings its own."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if workshop.status == Workshop.Status.FINISHED:
+        raise WorkshopError("This workshop has finished.")
+    if participant is None:
+        number = (
+            workshop.participants.order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
+        participant = Participant.objects.create(workshop=workshop, number=number)
+    now = timezone.now()
+    participant.consent_version = workshop.consent_version
+    participant.consented_at = now
+    participant.joined_at = participant.joined_at or now
+    participant.session_digest = digest(session_token)
+    participant.save(
+        update_fields=["consent_version", "consented_at", "joined_at", "session_digest"]
+    )
+    _bump(workshop)
+    return participant
+
+
+# Phases ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def phase_move(*, question: Question, to_phase: str, by, seen: str | None = None) -> Question:
+    """Moves the question to the next or previous phase (one step), logging the change."""
+    question = _locked(question)
+    _check_phase(question, *PHASE_ORDER, seen=seen)
+    here, there = PHASE_ORDER.index(question.phase), PHASE_ORDER.index(to_phase)
+    if abs(here - there) != 1:
+        raise WorkshopError("Phases move one step at a time.")
+    if to_phase == Phase.VOTING and there > here:
+        ideas = ballot_ideas(question)
+        if not ideas:
+            raise WorkshopError("There are no ideas to vote on yet.")
+        if question.scheme == "top-k" and question.exactly_k and len(ideas) < question.k:
+            raise WorkshopError(
+                f"Everyone must rank exactly {question.k} ideas, but only {len(ideas)} are on the ballot."
+            )
+    if question.phase == Phase.RESULTS and to_phase == Phase.VOTING:
+        raise WorkshopError(
+            "Voting has closed. To vote again, start a re-vote from the final discussion."
+        )
+    PhaseChange.objects.create(
+        question=question,
+        from_phase=question.phase,
+        to_phase=to_phase,
+        vote_round=question.vote_round,
+        by=by,
+    )
+    question.phase = to_phase
+    question.phase_ends_at = (
+        timezone.now() + timedelta(minutes=question.silent_minutes)
+        if to_phase == Phase.SILENT
+        else None
+    )
+    if to_phase == Phase.ROUND_ROBIN and there > here:
+        question.turn_index = 0
+    question.save(update_fields=["phase", "phase_ends_at", "turn_index"])
+    _bump(question.workshop)
+    return question
+
+
+@transaction.atomic
+def timer_change(
+    *, question: Question, minutes: int | None, by, seen: str | None = None
+) -> Question:
+    """Extends the running countdown by `minutes`, or ends it now when `minutes` is None."""
+    question = _locked(question)
+    _check_phase(question, Phase.SILENT, seen=seen)
+    now = timezone.now()
+    if minutes is None:
+        question.phase_ends_at = now
+    else:
+        question.phase_ends_at = max(question.phase_ends_at or now, now) + timedelta(
+            minutes=minutes
+        )
+    question.save(update_fields=["phase_ends_at"])
+    _bump(question.workshop)
+    return question
+
+
+@transaction.atomic
+def question_next(*, workshop: Workshop, by) -> Question | None:
+    """Moves the workshop to its next question, or finishes it after the last. Returns the
+    new current question (None when finished)."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    current = workshop.current_question
+    if current is None or current.phase != Phase.DISCUSSION:
+        raise WorkshopError("Finish the final discussion of this question first.")
+    following = workshop.questions.filter(order__gt=current.order).first()
+    workshop.current_question = following
+    if following is None:
+        workshop.status = Workshop.Status.FINISHED
+    else:
+        PhaseChange.objects.create(
+            question=following, from_phase=following.phase, to_phase=following.phase, by=by
+        )
+    workshop.save(update_fields=["current_question", "status"])
+    _bump(workshop)
+    return following
+
+
+@transaction.atomic
+def question_previous(*, workshop: Workshop, by) -> Question:
+    """Goes back to the previous question's final discussion (e.g. moved on by mistake)."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    current = workshop.current_question
+    if current is None or current.phase != Phase.INTRODUCTION:
+        raise WorkshopError("You can go back to the previous question only from the introduction.")
+    previous = workshop.questions.filter(order__lt=current.order).last()
+    if previous is None:
+        raise WorkshopError("This is the first question.")
+    workshop.current_question = previous
+    workshop.save(update_fields=["current_question"])
+    _bump(workshop)
+    return previous
+
+
+# Ideas ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def draft_save(
+    *, question: Question, participant: Participant, client_id: uuid.UUID, text: str
+) -> DraftIdea | None:
+    """Saves (or, given empty text, removes) one of the participant's private ideas."""
+    question = _locked(question)
+    _check_phase(question, Phase.SILENT, Phase.ROUND_ROBIN)
+    text = text.strip()
+    draft = DraftIdea.objects.filter(participant=participant, client_id=client_id).first()
+    if draft is not None and draft.question_id != question.pk:
+        raise WorkshopError("That idea belongs to another question.")
+    if draft is not None and draft.shared:
+        raise WorkshopError(
+            "That idea has been shared with the group; the facilitator can edit its wording."
+        )
+    if not text:
+        if draft is not None:
+            draft.delete()
+        return None
+    if draft is None:
+        draft = DraftIdea.objects.create(
+            participant=participant, question=question, client_id=client_id, text=text
+        )
+    elif draft.text != text:
+        draft.text = text
+        draft.save(update_fields=["text", "updated_at"])
+    return draft
+
+
+@transaction.atomic
+def turn_take(
+    *,
+    question: Question,
+    participant: Participant,
+    client_id: uuid.UUID,
+    text: str = "",
+    draft: DraftIdea | None = None,
+    entered_by=None,
+    seen: str | None = None,
+) -> Turn:
+    """Shares one idea (typed, or from the participant's private list) or passes, on the
+    participant's turn. A retried submission (same client id) returns the turn already taken."""
+    question = _locked(question)
+    existing = Turn.objects.filter(question=question, client_id=client_id).first()
+    if existing is not None:
+        return existing
+    _check_phase(question, Phase.ROUND_ROBIN, seen=seen)
+    order = turn_order(question.workshop)
+    if not order:
+        raise WorkshopError("Nobody has joined the workshop yet.")
+    current = order[question.turn_index % len(order)]
+    if current.pk != participant.pk:
+        raise WorkshopError(f"It is {current.pseudonym}'s turn, not {participant.pseudonym}'s.")
+    if draft is not None:
+        if (
+            draft.participant_id != participant.pk
+            or draft.question_id != question.pk
+            or draft.shared
+        ):
+            raise WorkshopError("That idea cannot be shared.")
+        text = draft.text
+    text = text.strip()
+    idea = None
+    if text:
+        if question.ideas.filter(original_text__iexact=text).exists():
+            raise WorkshopError(
+                "That idea has already been shared. Share a different one, or pass."
+            )
+        number = (
+            question.ideas.order_by("-number").values_list("number", flat=True).first() or 0
+        ) + 1
+        idea = Idea.objects.create(
+            question=question,
+            number=number,
+            text=text,
+            original_text=text,
+            participant=participant,
+            entered_by=entered_by,
+            client_id=client_id,
+        )
+        if draft is not None:
+            draft.shared = True
+            draft.save(update_fields=["shared", "updated_at"])
+    turn = Turn.objects.create(
+        question=question, participant=participant, idea=idea, client_id=client_id
+    )
+    question.turn_index = (question.turn_index + 1) % len(order)
+    question.save(update_fields=["turn_index"])
+    _bump(question.workshop)
+    return turn
+
+
+def everyone_has_passed(question: Question) -> bool:
+    """Returns whether the last full cycle of turns was all passes: round-robin is over."""
+    size = len(turn_order(question.workshop))
+    if size == 0:
+        return False
+    last = list(Turn.objects.filter(question=question).order_by("-id")[:size])
+    return len(last) == size and all(turn.idea_id is None for turn in last)
+
+
+@transaction.atomic
+def idea_edit(*, idea: Idea, text: str, by, seen: str | None = None) -> Idea:
+    """Changes an idea's wording during clarification; its original wording is kept."""
+    question = _locked(idea.question)
+    _check_phase(question, Phase.CLARIFICATION, seen=seen)
+    text = text.strip()
+    if not text:
+        raise WorkshopError("Enter the idea's new wording.")
+    if (
+        question.ideas.exclude(pk=idea.pk)
+        .filter(text__iexact=text, merged_into__isnull=True)
+        .exists()
+    ):
+        raise WorkshopError("Another idea already has that wording. Merge them instead.")
+    Idea.objects.filter(pk=idea.pk).update(text=text)
+    Note.objects.create(
+        question=question, idea=idea, text=f"Wording changed from “{idea.text}” to “{text}”.", by=by
+    )
+    _bump(question.workshop)
+    idea.text = text
+    return idea
+
+
+@transaction.atomic
+def ideas_merge(
+    *, keep: Idea, merge: list[Idea], agreement: str, by, seen: str | None = None
+) -> Idea:
+    """Merges duplicates into `keep`, recording how the group agreed."""
+    question = _locked(keep.question)
+    _check_phase(question, Phase.CLARIFICATION, seen=seen)
+    agreement = agreement.strip()
+    if not agreement:
+        raise WorkshopError("Record how the group agreed to the merge.")
+    merge = [idea for idea in merge if idea.pk != keep.pk]
+    if not merge:
+        raise WorkshopError("Choose at least one other idea to merge into it.")
+    if keep.merged_into_id or any(
+        idea.question_id != question.pk or idea.merged_into_id for idea in merge
+    ):
+        raise WorkshopError("Those ideas cannot be merged.")
+    Idea.objects.filter(pk__in=[idea.pk for idea in merge]).update(
+        merged_into=keep, merge_agreement=agreement[:300]
+    )
+    Idea.objects.filter(merged_into__in=merge).update(merged_into=keep)
+    Note.objects.create(
+        question=question,
+        idea=keep,
+        text=f"Merged {', '.join(str(idea.number) for idea in merge)} into {keep.number}. Agreement: {agreement}",
+        by=by,
+    )
+    _bump(question.workshop)
+    return keep
+
+
+@transaction.atomic
+def ideas_theme(
+    *, question: Question, name: str, ideas: list[Idea], by, seen: str | None = None
+) -> Theme | None:
+    """Puts ideas into the named theme (created if new); an empty name takes them out of any theme."""
+    question = _locked(question)
+    _check_phase(question, Phase.CLARIFICATION, seen=seen)
+    name = name.strip()
+    if not ideas:
+        raise WorkshopError("Choose at least one idea.")
+    if any(idea.question_id != question.pk for idea in ideas):
+        raise WorkshopError("Those ideas belong to another question.")
+    theme = Theme.objects.get_or_create(question=question, name=name)[0] if name else None
+    Idea.objects.filter(pk__in=[idea.pk for idea in ideas]).update(theme=theme)
+    Theme.objects.filter(question=question, ideas__isnull=True).delete()
+    _bump(question.workshop)
+    return theme
+
+
+@transaction.atomic
+def note_add(*, question: Question, idea: Idea | None, text: str, by) -> Note:
+    question = _locked(question)
+    if question.workshop.status != Workshop.Status.LIVE:
+        raise WorkshopError("Notes can be added while the workshop is running.")
+    text = text.strip()
+    if not text:
+        raise WorkshopError("Enter the note.")
+    if idea is not None and idea.question_id != question.pk:
+        raise WorkshopError("That idea belongs to another question.")
+    note = Note.objects.create(question=question, idea=idea, text=text, by=by)
+    _bump(question.workshop)
+    return note
+
+
+# Voting ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ballot_submit(
+    *,
+    question: Question,
+    participant: Participant,
+    client_id: uuid.UUID,
+    values: dict[Idea, float],
+    entered_by=None,
+    seen: str | None = None,
+) -> Ballot:
+    """Stores the participant's vote, replacing an earlier one in the same round. A retried
+    submission (same client id) is acknowledged again and stored once."""
+    question = _locked(question)
+    ballot = Ballot.objects.filter(
+        question=question, participant=participant, vote_round=question.vote_round
+    ).first()
+    if ballot is not None and ballot.client_id == client_id:
+        return ballot
+    _check_phase(question, Phase.VOTING, seen=seen)
+    if participant.workshop_id != question.workshop_id or participant.consented_at is None:
+        raise WorkshopError("Only people taking part in this workshop can vote.")
+    on_ballot = {idea.pk for idea in ballot_ideas(question)}
+    if any(idea.pk not in on_ballot for idea in values):
+        raise WorkshopError("One of those ideas is not on the ballot.")
+    problems = problems_with(question, participant.pseudonym, values)
+    if problems:
+        raise WorkshopError(" ".join(problems))
+    if ballot is None:
+        try:
+            with transaction.atomic():
+                ballot = Ballot.objects.create(
+                    question=question,
+                    participant=participant,
+                    vote_round=question.vote_round,
+                    client_id=client_id,
+                    entered_by=entered_by,
+                )
+        except IntegrityError:
+            ballot = Ballot.objects.get(
+                question=question, participant=participant, vote_round=question.vote_round
+            )
+    else:
+        ballot.client_id = client_id
+        ballot.entered_by = entered_by
+        ballot.save(update_fields=["client_id", "entered_by", "updated_at"])
+        ballot.choices.all().delete()
+    BallotChoice.objects.bulk_create(
+        BallotChoice(ballot=ballot, idea=idea, value=value) for idea, value in values.items()
+    )
+    _bump(question.workshop)
+    return ballot
+
+
+def votes_cast(question: Question) -> int:
+    return question.ballots.filter(vote_round=question.vote_round).count()
+
+
+@transaction.atomic
+def face_validity_record(
+    *, question: Question, verdict: str, reason: str, by, seen: str | None = None
+) -> Question:
+    question = _locked(question)
+    _check_phase(question, Phase.DISCUSSION, seen=seen)
+    if verdict not in {"yes", "partly", "no"}:
+        raise WorkshopError("Say whether the group judged the ranking to have face validity.")
+    question.face_validity = verdict
+    question.face_validity_reason = reason.strip()
+    question.save(update_fields=["face_validity", "face_validity_reason"])
+    _bump(question.workshop)
+    return question
+
+
+@transaction.atomic
+def revote_start(*, question: Question, by, seen: str | None = None) -> Question:
+    """Opens a further round of voting (a preliminary and a final vote)."""
+    question = _locked(question)
+    _check_phase(question, Phase.DISCUSSION, seen=seen)
+    PhaseChange.objects.create(
+        question=question,
+        from_phase=question.phase,
+        to_phase=Phase.VOTING,
+        vote_round=question.vote_round + 1,
+        by=by,
+    )
+    question.vote_round += 1
+    question.phase = Phase.VOTING
+    question.save(update_fields=["vote_round", "phase"])
+    _bump(question.workshop)
+    return question

@@ -1,0 +1,161 @@
+"""Results and exports of a workshop, using pseudonyms only."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from allied.core import ngt
+from allied.workshops.models import Workshop
+from allied.workshops.results import ballots_csv, question_tally
+
+FORMATS = {
+    "json": "application/json",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "md": "text/markdown; charset=utf-8",
+}
+
+
+def results_context(workshop: Workshop) -> dict:
+    """Returns, per question: its tally (None before anyone voted), ideas with original and
+    edited wording, merges, notes, phase timings and participation."""
+    questions = []
+    for question in workshop.questions.prefetch_related(
+        "ideas__theme", "ideas__participant", "notes__idea", "phase_changes"
+    ):
+        tally = question_tally(question)
+        questions.append(
+            {
+                "question": question,
+                "blocks": tally.questions if tally else [],
+                "methods": ngt.methods_paragraph(tally) if tally else "",
+                "ideas": list(question.ideas.all()),
+                "notes": list(question.notes.all()),
+                "phases": list(question.phase_changes.all()),
+                "ballots": question.ballots.values("participant").distinct().count(),
+            }
+        )
+    return {
+        "workshop": workshop,
+        "questions": questions,
+        "participants": workshop.participants.filter(consented_at__isnull=False).count(),
+    }
+
+
+def export(workshop: Workshop, fmt: str) -> tuple[bytes | str, str, str]:
+    """Returns (content, content type, file name) for the whole workshop in `fmt`."""
+    tallies = [(q, question_tally(q)) for q in workshop.questions.all()]
+    name = f"workshop-{workshop.pk}-results.{fmt}"
+    if fmt == "json":
+        payload = {
+            "workshop": {
+                "title": workshop.title,
+                "date": workshop.date.isoformat() if workshop.date else None,
+            },
+            "questions": [
+                {
+                    "question": q.text,
+                    "face_validity": q.face_validity or None,
+                    "face_validity_reason": q.face_validity_reason or None,
+                    "ideas": [
+                        {
+                            "number": i.number,
+                            "text": i.text,
+                            "original_text": i.original_text,
+                            "by": i.participant.pseudonym if i.participant else None,
+                            "merged_into": i.merged_into.number if i.merged_into else None,
+                            "merge_agreement": i.merge_agreement or None,
+                            "theme": i.theme.name if i.theme else None,
+                        }
+                        for i in q.ideas.select_related("participant", "merged_into", "theme")
+                    ],
+                    "notes": [
+                        {
+                            "idea": n.idea.number if n.idea else None,
+                            "text": n.text,
+                            "at": n.at.isoformat(),
+                        }
+                        for n in q.notes.select_related("idea")
+                    ],
+                    "results": ngt.to_dict(t) if t else None,
+                }
+                for q, t in tallies
+            ],
+        }
+        return json.dumps(payload, indent=2, ensure_ascii=False), FORMATS[fmt], name
+    if fmt == "csv":
+        parts = []
+        for q, _ in tallies:
+            parts.append(ballots_csv(q))
+        header, *rest = "".join(parts).splitlines(keepends=True) if parts else ("",)
+        body = [line for line in rest if not line.startswith("question,")]
+        return header + "".join(body), FORMATS[fmt], f"workshop-{workshop.pk}-ballots.csv"
+    done = [t for _, t in tallies if t is not None]
+    if not done:
+        return (
+            ("No question has been voted on yet.\n" if fmt == "md" else _empty_xlsx()),
+            FORMATS[fmt],
+            name,
+        )
+    if fmt == "md":
+        return "\n\n".join(str(ngt.render(t, "md")) for t in done), FORMATS[fmt], name
+    return _merge_xlsx([ngt.render(t, "xlsx") for t in done]), FORMATS[fmt], name
+
+
+def _empty_xlsx() -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active["A1"] = "No question has been voted on yet."
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _merge_xlsx(files: list[bytes]) -> bytes:
+    """Returns one workbook holding every question's sheets."""
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for number, data in enumerate(files, start=1):
+        source = load_workbook(io.BytesIO(data))
+        for sheet in source.worksheets:
+            target = book.create_sheet(f"Q{number} {sheet.title}"[:31])
+            for row in sheet.iter_rows(values_only=True):
+                target.append(list(row))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def characteristics_tables(workshop: Workshop) -> list[dict]:
+    """Returns a table of counts per characteristic; never a row per person."""
+    from allied.workshops.models import Characteristics
+
+    answers = list(Characteristics.objects.filter(participant__workshop=workshop))
+    joined = workshop.participants.filter(consented_at__isnull=False).count()
+    tables = []
+    for field, label in [
+        ("profession", "Profession"),
+        ("setting", "Work setting"),
+        ("age_range", "Age"),
+        ("gender", "Gender"),
+        ("ethnic_group", "Ethnic group"),
+    ]:
+        counts = Counter((getattr(a, field) or "Not given").strip() or "Not given" for a in answers)
+        counts["Not given"] += joined - len(answers)
+        tables.append(
+            {
+                "label": label,
+                "rows": sorted(
+                    ((k, v) for k, v in counts.items() if v), key=lambda kv: (-kv[1], kv[0])
+                ),
+            }
+        )
+    return tables

@@ -1,0 +1,159 @@
+from __future__ import annotations
+
+from django import forms
+
+from allied.workshops.models import Scheme, StaffRole
+
+
+class WorkshopForm(forms.Form):
+    title = forms.CharField(
+        label="Title", max_length=200, error_messages={"required": "Enter a title"}
+    )
+    purpose = forms.CharField(
+        label="Purpose", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    briefing = forms.CharField(
+        label="Briefing",
+        required=False,
+        max_length=20000,
+        help_text="Shown to everyone during the introduction, such as a summary of earlier findings. Leave a blank line between paragraphs.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    date = forms.DateField(
+        label="Date",
+        required=False,
+        help_text="For example, 2026-12-03",
+        error_messages={"invalid": "Enter the date as a real date, like 2026-12-03"},
+    )
+    questions = forms.CharField(
+        label="Questions",
+        max_length=5000,
+        help_text="One question on each line, in the order the group will take them",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter at least one question"},
+    )
+    scheme = forms.ChoiceField(
+        label="How people vote",
+        choices=Scheme.choices,
+        initial=Scheme.TOP_K,
+        widget=forms.RadioSelect,
+    )
+    k = forms.IntegerField(
+        label="How many ideas each person ranks (top-k)",
+        initial=5,
+        min_value=1,
+        max_value=20,
+        error_messages={
+            "min_value": "Each person must rank at least 1 idea",
+            "max_value": "Each person can rank at most 20 ideas",
+            "invalid": "Enter a whole number",
+        },
+    )
+    silent_minutes = forms.IntegerField(
+        label="Minutes for silent idea generation",
+        initial=5,
+        min_value=1,
+        max_value=60,
+        error_messages={
+            "min_value": "Allow at least 1 minute",
+            "max_value": "Allow at most 60 minutes",
+            "invalid": "Enter a whole number of minutes",
+        },
+    )
+
+    def clean_questions(self) -> list[str]:
+        lines = [
+            line.strip() for line in self.cleaned_data["questions"].splitlines() if line.strip()
+        ]
+        if not lines:
+            raise forms.ValidationError("Enter at least one question")
+        if any(len(line) > 500 for line in lines):
+            raise forms.ValidationError("Each question must be 500 characters or fewer")
+        if len(lines) > 20:
+            raise forms.ValidationError("A workshop can have at most 20 questions")
+        return lines
+
+
+class ParticipantForm(forms.Form):
+    real_name = forms.CharField(
+        label="Name (seen only by the lead facilitator and organisation admin)",
+        required=False,
+        max_length=150,
+    )
+    email = forms.EmailField(
+        label="Email address (optional: we will send them a personal link)",
+        required=False,
+        max_length=254,
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.nhs.uk"
+        },
+    )
+
+
+class StaffForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address of someone in your organisation",
+        max_length=254,
+        error_messages={"required": "Enter their email address"},
+    )
+    role = forms.ChoiceField(
+        label="Role in the workshop",
+        choices=[(r.value, r.label) for r in StaffRole if r != StaffRole.LEAD],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose their role"},
+    )
+
+
+class JoinCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Join code",
+        max_length=12,
+        help_text="The 8-character code your facilitator gave you",
+        error_messages={"required": "Enter the join code"},
+    )
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip().upper().replace(" ", "").replace("-", "")
+
+
+class ConsentForm(forms.Form):
+    consent = forms.BooleanField(
+        label="I have read the statement above and agree to take part",
+        error_messages={
+            "required": "Confirm that you agree to take part, or close this page if you do not"
+        },
+    )
+
+
+AGE_RANGES = [
+    ("", "Prefer not to say"),
+    ("18-29", "18 to 29"),
+    ("30-39", "30 to 39"),
+    ("40-49", "40 to 49"),
+    ("50-59", "50 to 59"),
+    ("60+", "60 or over"),
+]
+
+
+class CharacteristicsForm(forms.Form):
+    """Every item can be skipped; answers are counted for a paper's methods section only."""
+
+    profession = forms.CharField(label="Your profession", required=False, max_length=60)
+    setting = forms.ChoiceField(
+        label="Where you work",
+        required=False,
+        choices=[
+            ("", "Prefer not to say"),
+            ("nhs", "NHS"),
+            ("social_care", "Social care"),
+            ("voluntary", "Voluntary sector"),
+            ("independent", "Independent sector"),
+            ("education", "Education or research"),
+            ("retired", "Retired"),
+        ],
+    )
+    age_range = forms.ChoiceField(label="Your age", required=False, choices=AGE_RANGES)
+    gender = forms.CharField(label="Your gender (in your own words)", required=False, max_length=40)
+    ethnic_group = forms.CharField(
+        label="Your ethnic group (in your own words)", required=False, max_length=60
+    )

@@ -1,0 +1,286 @@
+"""Turns posted form fields into calls to `actions`: one small function per console or
+participant action, each returning the message to show."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from allied.workshops import actions
+from allied.workshops.models import (
+    DraftIdea,
+    Idea,
+    Question,
+    Scheme,
+    StaffRole,
+    Workshop,
+    WorkshopStaff,
+)
+from allied.workshops.results import ballot_ideas
+
+
+@transaction.atomic
+def workshop_from_form(*, organisation, by, data: dict) -> Workshop:
+    """Returns a new draft workshop with its questions; its creator is the lead facilitator."""
+    workshop = Workshop.objects.create(
+        organisation=organisation,
+        title=data["title"],
+        purpose=data["purpose"],
+        briefing=data["briefing"],
+        date=data["date"],
+        created_by=by,
+    )
+    for order, text in enumerate(data["questions"], start=1):
+        Question.objects.create(
+            workshop=workshop,
+            order=order,
+            text=text,
+            scheme=data["scheme"],
+            k=data["k"],
+            silent_minutes=data["silent_minutes"],
+        )
+    WorkshopStaff.objects.create(workshop=workshop, user=by, role=StaffRole.LEAD)
+    return workshop
+
+
+def _number(value: str, *, what: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise actions.WorkshopError(f"{what} must be a number.") from None
+    if number != number or number in (float("inf"), float("-inf")):
+        raise actions.WorkshopError(f"{what} must be a number.")
+    return number
+
+
+def ballot_values(question: Question, post) -> dict[Idea, float]:
+    """Returns the choices a ballot form holds: `idea-<id>` fields, blank meaning not chosen."""
+    values: dict[Idea, float] = {}
+    for idea in ballot_ideas(question):
+        raw = (post.get(f"idea-{idea.pk}") or "").strip()
+        if not raw:
+            continue
+        if question.scheme == Scheme.APPROVAL:
+            values[idea] = 1.0
+        else:
+            values[idea] = _number(raw, what=f"The value for idea {idea.number}")
+    if not values:
+        raise actions.WorkshopError("Choose at least one idea before you submit your vote.")
+    return values
+
+
+def ballot_rows(question: Question, my_votes: dict[int, float]) -> list[dict]:
+    rows = []
+    for idea in ballot_ideas(question):
+        value = my_votes.get(idea.pk)
+        rows.append(
+            {
+                "idea": idea,
+                "value": ""
+                if value is None
+                else (int(value) if float(value).is_integer() else value),
+            }
+        )
+    return rows
+
+
+# The console ----------------------------------------------------------------------------
+
+
+def _phase_step(step: int):
+    def handler(*, request, workshop, question, post, seen, ctx):
+        from allied.workshops.models import PHASE_ORDER
+
+        index = PHASE_ORDER.index(question.phase) + step
+        if not 0 <= index < len(PHASE_ORDER):
+            raise actions.WorkshopError("There is no phase that way.")
+        moved = actions.phase_move(
+            question=question, to_phase=PHASE_ORDER[index], by=request.user, seen=seen
+        )
+        return f"Now: {moved.get_phase_display().lower()}."
+
+    return handler
+
+
+def _timer_extend(*, request, workshop, question, post, seen, ctx):
+    minutes = int(_number(post.get("minutes", "1"), what="The number of minutes"))
+    if not 1 <= minutes <= 30:
+        raise actions.WorkshopError("Extend the time by 1 to 30 minutes.")
+    actions.timer_change(question=question, minutes=minutes, by=request.user, seen=seen)
+    return f"The time has been extended by {minutes} minute{'s' if minutes != 1 else ''}."
+
+
+def _timer_end(*, request, workshop, question, post, seen, ctx):
+    actions.timer_change(question=question, minutes=None, by=request.user, seen=seen)
+    return "The countdown has ended."
+
+
+def _turn_for(*, request, workshop, question, post, seen, ctx):
+    """A facilitator or note-taker records a spoken idea, or a pass, for the current participant."""
+    participant = ctx.participant(workshop, post.get("participant"))
+    text = post.get("text", "")[:500]
+    actions.turn_take(
+        question=question,
+        participant=participant,
+        client_id=ctx.client_id(request),
+        text=text,
+        entered_by=request.user,
+        seen=seen,
+    )
+    return f"{participant.pseudonym} {'shared an idea' if text.strip() else 'passed'}."
+
+
+def _idea_edit(*, request, workshop, question, post, seen, ctx):
+    idea = ctx.idea(question, post.get("idea"))
+    actions.idea_edit(idea=idea, text=post.get("text", "")[:500], by=request.user, seen=seen)
+    return f"Idea {idea.number} has been reworded; its original wording is kept."
+
+
+def _merge(*, request, workshop, question, post, seen, ctx):
+    keep = ctx.idea(question, post.get("keep"))
+    merge = [ctx.idea(question, value) for value in post.getlist("merge")]
+    actions.ideas_merge(
+        keep=keep,
+        merge=merge,
+        agreement=post.get("agreement", "")[:300],
+        by=request.user,
+        seen=seen,
+    )
+    return f"Merged into idea {keep.number}."
+
+
+def _theme(*, request, workshop, question, post, seen, ctx):
+    ideas = [ctx.idea(question, value) for value in post.getlist("ideas")]
+    theme = actions.ideas_theme(
+        question=question, name=post.get("name", "")[:200], ideas=ideas, by=request.user, seen=seen
+    )
+    return f"Grouped into the theme “{theme.name}”." if theme else "Taken out of their theme."
+
+
+def _note(*, request, workshop, question, post, seen, ctx):
+    idea = ctx.idea(question, post.get("idea")) if post.get("idea") else None
+    actions.note_add(
+        question=question, idea=idea, text=post.get("text", "")[:5000], by=request.user
+    )
+    return "The note has been recorded."
+
+
+def _paper_ballot(*, request, workshop, question, post, seen, ctx):
+    """A facilitator enters a paper ballot on behalf of a participant in the room."""
+    participant = ctx.participant(workshop, post.get("participant"))
+    actions.ballot_submit(
+        question=question,
+        participant=participant,
+        client_id=ctx.client_id(request),
+        values=ballot_values(question, post),
+        entered_by=request.user,
+        seen=seen,
+    )
+    return f"{participant.pseudonym}'s paper ballot has been recorded."
+
+
+def _face_validity(*, request, workshop, question, post, seen, ctx):
+    actions.face_validity_record(
+        question=question,
+        verdict=post.get("verdict", ""),
+        reason=post.get("reason", "")[:5000],
+        by=request.user,
+        seen=seen,
+    )
+    return "The group's judgement has been recorded."
+
+
+def _revote(*, request, workshop, question, post, seen, ctx):
+    actions.revote_start(question=question, by=request.user, seen=seen)
+    return f"Voting round {question.vote_round + 1} is open."
+
+
+def _next_question(*, request, workshop, question, post, seen, ctx):
+    following = actions.question_next(workshop=workshop, by=request.user)
+    return (
+        "The workshop has finished. Thank everyone for taking part."
+        if following is None
+        else f"Now on question {following.order}."
+    )
+
+
+def _previous_question(*, request, workshop, question, post, seen, ctx):
+    previous = actions.question_previous(workshop=workshop, by=request.user)
+    return f"Back to question {previous.order}."
+
+
+CONSOLE_ACTIONS = {
+    "phase_next": ("runs", _phase_step(+1)),
+    "phase_back": ("runs", _phase_step(-1)),
+    "timer_extend": ("runs", _timer_extend),
+    "timer_end": ("runs", _timer_end),
+    "turn": ("notes", _turn_for),
+    "idea_edit": ("runs", _idea_edit),
+    "merge": ("runs", _merge),
+    "theme": ("runs", _theme),
+    "note": ("notes", _note),
+    "paper_ballot": ("runs", _paper_ballot),
+    "face_validity": ("runs", _face_validity),
+    "revote": ("runs", _revote),
+    "next_question": ("runs", _next_question),
+    "previous_question": ("runs", _previous_question),
+}
+
+
+# The participant's screen ---------------------------------------------------------------
+
+
+def _draft(*, request, workshop, question, participant, post, seen, ctx):
+    draft = actions.draft_save(
+        question=question,
+        participant=participant,
+        client_id=ctx.client_id(request),
+        text=post.get("text", "")[:500],
+    )
+    return "Your idea has been saved." if draft else "Your idea has been removed."
+
+
+def _share(*, request, workshop, question, participant, post, seen, ctx):
+    draft = None
+    if post.get("draft"):
+        draft = (
+            DraftIdea.objects.filter(
+                participant=participant, question=question, pk=post.get("draft")
+            ).first()
+            if post.get("draft", "").isdigit()
+            else None
+        )
+        if draft is None:
+            raise actions.WorkshopError("Choose one of your ideas, or type one.")
+    text = post.get("text", "")[:500]
+    if draft is None and not text.strip():
+        raise actions.WorkshopError("Choose one of your ideas or type one, or pass.")
+    actions.turn_take(
+        question=question,
+        participant=participant,
+        client_id=ctx.client_id(request),
+        text=text,
+        draft=draft,
+        seen=seen,
+    )
+    return "Your idea has been shared with the group."
+
+
+def _pass(*, request, workshop, question, participant, post, seen, ctx):
+    actions.turn_take(
+        question=question, participant=participant, client_id=ctx.client_id(request), seen=seen
+    )
+    return "You passed this turn."
+
+
+def _vote(*, request, workshop, question, participant, post, seen, ctx):
+    actions.ballot_submit(
+        question=question,
+        participant=participant,
+        client_id=ctx.client_id(request),
+        values=ballot_values(question, post),
+        seen=seen,
+    )
+    return "Your vote has been saved. You can change it until voting closes."
+
+
+PARTICIPANT_ACTIONS = {"draft": _draft, "share": _share, "pass": _pass, "vote": _vote}

@@ -1,0 +1,380 @@
+"""Nominal Group Technique workshops: questions, pseudonymous participants, ideas, themes,
+notes, ballots, and the log of every phase change."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from allied.accounts.models import Organisation
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read aloud in a room
+
+DEFAULT_CONSENT = (
+    "I have read the briefing for this workshop. I agree to take part in a Nominal Group "
+    "Technique discussion. I understand that I will appear to other people only by a "
+    "pseudonym (such as P3), that my ideas and votes are recorded under that pseudonym, and "
+    "that only the lead facilitator and the organisation admin can see who is behind it. I "
+    "can stop taking part at any time without giving a reason; what I have already shared "
+    "stays in the anonymised record."
+)
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(8))
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class Workshop(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        LIVE = "live", "Running"
+        FINISHED = "finished", "Finished"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="workshops"
+    )
+    title = models.CharField(max_length=200)
+    purpose = models.TextField(blank=True)
+    briefing = models.TextField(blank=True, help_text="Shown to everyone in the introduction.")
+    date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    join_code = models.CharField(max_length=8, unique=True, default=new_join_code)
+    consent_statement = models.TextField(default=DEFAULT_CONSENT)
+    consent_version = models.PositiveIntegerField(default=1)
+    current_question = models.ForeignKey(
+        "Question", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Raised by every change anyone's screen must show; live pages poll and listen for it.
+    version = models.PositiveBigIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date", "-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def channel(self) -> str:
+        return f"workshop-{self.pk}"
+
+
+class StaffRole(models.TextChoices):
+    LEAD = "lead", "Lead facilitator"
+    CO_FACILITATOR = "co_facilitator", "Co-facilitator"
+    NOTE_TAKER = "note_taker", "Note-taker"
+    OBSERVER = "observer", "Observer"
+
+
+StaffRole.RUNS = (StaffRole.LEAD, StaffRole.CO_FACILITATOR)
+StaffRole.NOTES = (StaffRole.LEAD, StaffRole.CO_FACILITATOR, StaffRole.NOTE_TAKER)
+
+
+class WorkshopStaff(models.Model):
+    """Someone with an account who runs, records or observes the workshop."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="staff")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="workshop_roles"
+    )
+    role = models.CharField(max_length=20, choices=StaffRole.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "user"], name="one_staff_role_per_workshop")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()}"
+
+
+class Scheme(models.TextChoices):
+    TOP_K = "top-k", "Rank your top choices (top-k)"
+    FULL_RANK = "full-rank", "Rank every idea"
+    POINTS = "points", "Share out a pool of points"
+    RATING = "rating", "Rate every idea on a scale"
+    APPROVAL = "approval", "Approve any number of ideas"
+
+
+class Phase(models.TextChoices):
+    INTRODUCTION = "introduction", "Introduction"
+    SILENT = "silent", "Silent idea generation"
+    ROUND_ROBIN = "round_robin", "Round-robin"
+    CLARIFICATION = "clarification", "Clarification and discussion"
+    VOTING = "voting", "Private voting"
+    RESULTS = "results", "Results"
+    DISCUSSION = "discussion", "Final discussion"
+
+
+PHASE_ORDER = list(Phase.values)
+
+
+class Question(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="questions")
+    order = models.PositiveIntegerField()
+    text = models.CharField(max_length=500)
+    scheme = models.CharField(max_length=12, choices=Scheme.choices, default=Scheme.TOP_K)
+    k = models.PositiveSmallIntegerField(
+        default=5, help_text="How many ideas each person ranks (top-k)."
+    )
+    exactly_k = models.BooleanField(default=False, help_text="Everyone must rank exactly k ideas.")
+    pool = models.PositiveSmallIntegerField(
+        default=10, help_text="Points each person shares out (points)."
+    )
+    scale_min = models.SmallIntegerField(default=1)
+    scale_max = models.SmallIntegerField(default=9)
+    silent_minutes = models.PositiveSmallIntegerField(default=5)
+    phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.INTRODUCTION)
+    phase_ends_at = models.DateTimeField(null=True, blank=True)
+    vote_round = models.PositiveSmallIntegerField(default=1)
+    # Round-robin: whose turn it is (index into the turn order) and who has passed since
+    # someone last shared an idea.
+    turn_index = models.PositiveIntegerField(default=0)
+    face_validity = models.CharField(
+        max_length=10, blank=True, choices=[("yes", "Yes"), ("partly", "Partly"), ("no", "No")]
+    )
+    face_validity_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["order"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "order"], name="question_order_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def phase_number(self) -> int:
+        return PHASE_ORDER.index(self.phase) + 1
+
+
+class PhaseChange(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="phase_changes")
+    from_phase = models.CharField(max_length=20, choices=Phase.choices)
+    to_phase = models.CharField(max_length=20, choices=Phase.choices)
+    vote_round = models.PositiveSmallIntegerField(default=1)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_phase_display()} → {self.get_to_phase_display()}"
+
+
+class Participant(models.Model):
+    """A person taking part, known to everyone by pseudonym only (P1, P2, ...)."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
+    number = models.PositiveIntegerField()
+    # The key to identities: seen only by the lead facilitator and the organisation admin.
+    real_name = models.CharField(max_length=150, blank=True)
+    email = models.EmailField(blank=True)
+    invite_digest = models.CharField(max_length=64, blank=True)
+    session_digest = models.CharField(max_length=64, blank=True, db_index=True)
+    consent_version = models.PositiveIntegerField(null=True, blank=True)
+    consented_at = models.DateTimeField(null=True, blank=True)
+    joined_at = models.DateTimeField(null=True, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "number"], name="pseudonym_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.pseudonym
+
+    @property
+    def pseudonym(self) -> str:
+        return f"P{self.number}"
+
+
+class Characteristics(models.Model):
+    """Optional answers for a paper's methods section; every item may be skipped. Ethnic
+    group and gender are special category data: never shown beside a pseudonym."""
+
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="characteristics"
+    )
+    profession = models.CharField(max_length=60, blank=True)
+    setting = models.CharField(max_length=40, blank=True)
+    age_range = models.CharField(max_length=20, blank=True)
+    gender = models.CharField(max_length=40, blank=True)
+    ethnic_group = models.CharField(max_length=60, blank=True)
+    answered_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"Characteristics of {self.participant}"
+
+
+class DraftIdea(models.Model):
+    """An idea a participant writes during silent generation: private to them."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="drafts")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="drafts")
+    client_id = models.UUIDField()
+    text = models.CharField(max_length=500)
+    shared = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participant", "client_id"], name="draft_client_id_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Theme(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "name"], name="theme_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Idea(models.Model):
+    """An idea shared with the group in round-robin."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="ideas")
+    number = models.PositiveIntegerField()
+    text = models.CharField(max_length=500)
+    original_text = models.CharField(max_length=500)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.SET_NULL, null=True, related_name="ideas"
+    )
+    # Who typed it: the participant themselves (null) or a facilitator or note-taker.
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    client_id = models.UUIDField()
+    theme = models.ForeignKey(
+        Theme, on_delete=models.SET_NULL, null=True, blank=True, related_name="ideas"
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="merged"
+    )
+    merge_agreement = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "number"], name="idea_number_unique"),
+            models.UniqueConstraint(fields=["question", "client_id"], name="idea_client_id_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.number}. {self.text}"
+
+
+class Turn(models.Model):
+    """One turn in round-robin: an idea shared, or a pass."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="turns")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    client_id = models.UUIDField()
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["question", "client_id"], name="turn_client_id_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant}: {self.idea or 'pass'}"
+
+
+class Note(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="notes")
+    idea = models.ForeignKey(
+        Idea, on_delete=models.SET_NULL, null=True, blank=True, related_name="notes"
+    )
+    text = models.TextField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Ballot(models.Model):
+    """One participant's vote on one question in one round; may change until voting closes."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="ballots")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="ballots")
+    vote_round = models.PositiveSmallIntegerField(default=1)
+    # The submission this ballot last came from: a retried submission is stored once.
+    client_id = models.UUIDField()
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "participant", "vote_round"], name="one_ballot_per_round"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant} on {self.question} (round {self.vote_round})"
+
+
+class BallotChoice(models.Model):
+    ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")
+    # A rank (top-k, full-rank), points, a rating, or 1 for approval.
+    value = models.FloatField()
+
+    class Meta:
+        ordering = ["value", "idea__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["ballot", "idea"], name="one_choice_per_idea")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea}: {self.value:g}"

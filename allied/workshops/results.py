@@ -1,0 +1,105 @@
+"""The one place that converts a workshop's rows into the NGT results engine's types."""
+
+from __future__ import annotations
+
+from allied.core import ngt
+from allied.workshops.models import Ballot, Idea, Question, Scheme
+
+
+def engine_scheme(question: Question) -> ngt.Scheme:
+    """Returns the results engine's scheme for the question's settings."""
+    if question.scheme == Scheme.TOP_K:
+        return ngt.top_k(question.k, exactly_k=question.exactly_k)
+    if question.scheme == Scheme.FULL_RANK:
+        return ngt.full_rank()
+    if question.scheme == Scheme.POINTS:
+        return ngt.PointsScheme(pool=question.pool)
+    if question.scheme == Scheme.RATING:
+        return ngt.RatingScheme(low=question.scale_min, high=question.scale_max)
+    return ngt.ApprovalScheme()
+
+
+def ballot_ideas(question: Question) -> list[Idea]:
+    """Returns the ideas on the ballot: every shared idea not merged into another. One query."""
+    return list(question.ideas.filter(merged_into__isnull=True).select_related("theme"))
+
+
+def engine_question(question: Question, ideas: list[Idea] | None = None) -> ngt.Question:
+    ideas = ballot_ideas(question) if ideas is None else ideas
+    return ngt.Question(
+        question.text,
+        tuple(idea.label for idea in ideas),
+        tuple(idea.theme.name if idea.theme else None for idea in ideas),
+    )
+
+
+def engine_ballot(
+    question: Question, pseudonym: str, values: dict[Idea, float], vote_round: int
+) -> ngt.Ballot:
+    return ngt.Ballot(
+        pseudonym,
+        tuple(ngt.Choice(idea.label, float(value)) for idea, value in values.items()),
+        question=question.text,
+        round=vote_round,
+    )
+
+
+def problems_with(question: Question, pseudonym: str, values: dict[Idea, float]) -> list[str]:
+    """Returns what is wrong with a ballot, in words a participant understands (empty if valid)."""
+    problems = ngt.validate_ballots(
+        [engine_ballot(question, pseudonym, values, question.vote_round)],
+        [engine_question(question)],
+        engine_scheme(question),
+    )
+    return [problem.message.split(": ", 1)[-1] for problem in problems]
+
+
+def engine_ballots(question: Question, vote_round: int | None = None) -> list[ngt.Ballot]:
+    """Returns every stored ballot of the question (all rounds, or one) as the engine's ballots."""
+    ballots = (
+        Ballot.objects.filter(question=question)
+        .select_related("participant")
+        .prefetch_related("choices__idea")
+    )
+    if vote_round is not None:
+        ballots = ballots.filter(vote_round=vote_round)
+    out = []
+    for ballot in ballots.order_by("vote_round", "participant__number"):
+        values = {choice.idea: choice.value for choice in ballot.choices.all()}
+        out.append(engine_ballot(question, ballot.participant.pseudonym, values, ballot.vote_round))
+    return out
+
+
+def question_tally(question: Question, vote_round: int | None = None) -> ngt.TallyResult | None:
+    """Returns the tally of the question's ballots (with rank movement when there are several
+    rounds), or None when nobody has voted."""
+    ballots = [b for b in engine_ballots(question, vote_round) if b.choices]
+    if not ballots:
+        return None
+    return ngt.tally(ballots, [engine_question(question)], engine_scheme(question))
+
+
+def ballots_csv(question: Question) -> str:
+    """Returns the raw pseudonymised ballots in the engine's ballot format, so anyone can
+    reproduce the tally with `allied ngt tally`."""
+    import csv
+    import io
+
+    # Approval ballots carry no value column: a row is an approval.
+    column = {Scheme.POINTS: "points", Scheme.RATING: "rating", Scheme.APPROVAL: None}.get(
+        question.scheme, "rank"
+    )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(
+        ["question", "round", "participant", "idea", "theme"] + ([column] if column else [])
+    )
+    on_ballot = engine_question(question)
+    themes = dict(zip(on_ballot.ideas, on_ballot.themes, strict=True))
+    for ballot in engine_ballots(question):
+        for choice in ballot.choices:
+            theme = themes.get(choice.idea)
+            value = int(choice.value) if float(choice.value).is_integer() else choice.value
+            row = [question.text, ballot.round, ballot.participant, choice.idea, theme or ""]
+            writer.writerow(row + ([value] if column else []))
+    return buffer.getvalue()

@@ -1,0 +1,542 @@
+"""Workshop pages: setting up, the facilitator's console, the participant's screen, results
+and exports. Every change goes through `actions`; every page reads through `access`."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from allied import live
+from allied.accounts.access import organisation_for
+from allied.accounts.models import Membership, Role, User
+from allied.audit.log import record
+from allied.audit.models import Kind
+from allied.workshops import access, actions, exports, handlers
+from allied.workshops.forms import (
+    CharacteristicsForm,
+    ConsentForm,
+    JoinCodeForm,
+    ParticipantForm,
+    StaffForm,
+    WorkshopForm,
+)
+from allied.workshops.models import (
+    Characteristics,
+    Idea,
+    Participant,
+    Phase,
+    Question,
+    StaffRole,
+    Workshop,
+    WorkshopStaff,
+    digest,
+)
+from allied.workshops.state import live_state
+
+FACILITATES = (Role.FACILITATOR, Role.ORG_ADMIN)
+
+
+@login_required
+def workshop_list(request):
+    workshops = access.workshops_for(request.user).select_related("organisation")
+    may_create = Membership.objects.filter(user=request.user, role__in=FACILITATES).select_related(
+        "organisation"
+    )
+    return render(
+        request,
+        "workshops/list.html",
+        {"workshops": workshops, "organisations": [m.organisation for m in may_create]},
+    )
+
+
+@login_required
+def workshop_create(request, org: str):
+    organisation = organisation_for(request, org, *FACILITATES)
+    form = WorkshopForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        workshop = handlers.workshop_from_form(
+            organisation=organisation, by=request.user, data=form.cleaned_data
+        )
+        messages.success(
+            request,
+            "The workshop has been created. Add participants, then start it when the group is ready.",
+        )
+        return redirect("workshops:detail", workshop.pk)
+    return render(request, "workshops/create.html", {"form": form, "organisation": organisation})
+
+
+@login_required
+def workshop_detail(request, pk: int):
+    workshop = access.workshop_for(request, pk)
+    role = request.workshop_role
+    participants = workshop.participants.all()
+    return render(
+        request,
+        "workshops/detail.html",
+        {
+            "workshop": workshop,
+            "role": role,
+            "runs": access.runs(role) or role == "admin",
+            "sees_identities": access.sees_identities(role),
+            "participants": participants,
+            "staff": workshop.staff.select_related("user"),
+            "questions": workshop.questions.all(),
+            "participant_form": ParticipantForm(),
+            "staff_form": StaffForm(),
+            "join_url": request.build_absolute_uri(
+                reverse("workshops:join_code", args=[workshop.join_code])
+            ),
+        },
+    )
+
+
+@login_required
+@require_POST
+def participant_add(request, pk: int):
+    workshop = access.workshop_for(request, pk, *StaffRole.RUNS, "admin")
+    form = ParticipantForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("workshops:detail", pk)
+    participant, token = actions.participant_add(
+        workshop=workshop,
+        real_name=form.cleaned_data["real_name"],
+        email=form.cleaned_data["email"],
+        by=request.user,
+    )
+    if participant.email:
+        link = request.build_absolute_uri(
+            reverse("workshops:join_invited", args=[workshop.join_code, token])
+        )
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"Your invitation to the workshop: {workshop.title}",
+                message=(
+                    f"You are invited to take part in a workshop, {workshop.title}.\n\n"
+                    f"Open this link on the day to join. It is personal to you:\n\n{link}\n\n"
+                    "You will read a short consent statement before you join. Everyone will see you as a pseudonym, not your name."
+                ),
+                from_email=None,
+                recipient_list=[participant.email],
+            )
+        )
+        messages.success(
+            request, f"{participant.pseudonym} has been added and sent a personal link."
+        )
+    else:
+        messages.success(
+            request,
+            f"{participant.pseudonym} has been added. They can join with the code {workshop.join_code}.",
+        )
+    return redirect("workshops:detail", pk)
+
+
+@login_required
+@require_POST
+def staff_add(request, pk: int):
+    workshop = access.workshop_for(request, pk, StaffRole.LEAD, "admin")
+    form = StaffForm(request.POST)
+    if form.is_valid():
+        user = User.objects.filter(
+            email__iexact=form.cleaned_data["email"],
+            memberships__organisation=workshop.organisation,
+        ).first()
+        if user is None:
+            messages.error(
+                request,
+                "There is nobody with that email address in your organisation. Invite them first.",
+            )
+        else:
+            WorkshopStaff.objects.update_or_create(
+                workshop=workshop, user=user, defaults={"role": form.cleaned_data["role"]}
+            )
+            messages.success(
+                request,
+                f"{user.full_name} is now {dict(StaffRole.choices)[form.cleaned_data['role']].lower()}.",
+            )
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("workshops:detail", pk)
+
+
+@login_required
+@require_POST
+def workshop_start(request, pk: int):
+    workshop = access.workshop_for(request, pk, *StaffRole.RUNS)
+    try:
+        actions.workshop_start(workshop=workshop, by=request.user)
+    except actions.WorkshopError as error:
+        messages.error(request, str(error))
+        return redirect("workshops:detail", pk)
+    return redirect("workshops:run", pk)
+
+
+@login_required
+def workshop_identities(request, pk: int):
+    """The key from pseudonyms to people: lead facilitator and organisation admin only."""
+    workshop = access.workshop_for(request, pk, StaffRole.LEAD, "admin")
+    record(
+        Kind.SPECIAL_CATEGORY_VIEWED,
+        request=request,
+        organisation=workshop.organisation,
+        subject=f"Pseudonym key of workshop {workshop.pk}",
+    )
+    return render(
+        request,
+        "workshops/identities.html",
+        {"workshop": workshop, "participants": workshop.participants.all()},
+    )
+
+
+# The facilitator's console --------------------------------------------------------------
+
+
+def _console_context(request, workshop: Workshop) -> dict:
+    question = workshop.current_question
+    role = request.workshop_role
+    context = {
+        "workshop": workshop,
+        "state": live_state(workshop),
+        "question": question,
+        "role": role,
+        "runs": access.runs(role),
+        "takes_notes": access.takes_notes(role),
+        "phase_key": actions.phase_key(question),
+        "Phase": Phase,
+        "new_client_id": uuid.uuid4(),
+    }
+    if question is not None:
+        context["ideas"] = list(
+            question.ideas.select_related("theme", "participant", "merged_into")
+        )
+        context["notes"] = question.notes.select_related("idea", "by")
+        context["order"] = actions.turn_order(workshop)
+        context["phase_log"] = question.phase_changes.select_related("by")
+    return context
+
+
+@login_required
+def workshop_run(request, pk: int):
+    workshop = access.workshop_for(request, pk, *StaffRole.NOTES, StaffRole.OBSERVER)
+    if workshop.status == Workshop.Status.DRAFT:
+        return redirect("workshops:detail", pk)
+    return render(request, "workshops/run.html", _console_context(request, workshop))
+
+
+@login_required
+def workshop_run_fragment(request, pk: int):
+    workshop = access.workshop_for(request, pk, *StaffRole.NOTES, StaffRole.OBSERVER)
+    return render(request, "workshops/_console_live.html", _console_context(request, workshop))
+
+
+@login_required
+@never_cache
+def workshop_state(request, pk: int):
+    workshop = access.workshop_for(request, pk, *StaffRole.NOTES, StaffRole.OBSERVER, "admin")
+    return JsonResponse(live_state(workshop))
+
+
+@login_required
+def workshop_events(request, pk: int):
+    workshop = access.workshop_for(request, pk, *StaffRole.NOTES, StaffRole.OBSERVER, "admin")
+    return _events(request, workshop)
+
+
+def _events(request, workshop: Workshop):
+    since = request.GET.get("since") or request.headers.get("Last-Event-ID") or "0"
+    try:
+        since_version = int(since)
+    except ValueError:
+        since_version = 0
+    return live.event_stream_response(
+        request,
+        workshop.channel,
+        since_version,
+        lambda: Workshop.objects.values_list("version", flat=True).get(pk=workshop.pk),
+    )
+
+
+def _client_id(request) -> uuid.UUID:
+    try:
+        return uuid.UUID(request.POST.get("client_id", ""))
+    except ValueError:
+        # A form without a client id still works; it just is not protected against retries.
+        return uuid.uuid4()
+
+
+def _idea(question: Question | None, value) -> Idea:
+    if question is None:
+        raise actions.WorkshopError("The workshop is not on a question.")
+    try:
+        return question.ideas.get(pk=int(value))
+    except (TypeError, ValueError, Idea.DoesNotExist):
+        raise actions.WorkshopError("Choose an idea from the list.") from None
+
+
+def _participant(workshop: Workshop, value) -> Participant:
+    try:
+        return workshop.participants.get(pk=int(value), consented_at__isnull=False)
+    except (TypeError, ValueError, Participant.DoesNotExist):
+        raise actions.WorkshopError("Choose a participant who has joined.") from None
+
+
+@login_required
+@require_POST
+def workshop_act(request, pk: int):
+    """Every facilitator and note-taker action, posted from the console. Answers JSON to
+    a client that asks for it, else redirects back to the console."""
+    workshop = access.workshop_for(request, pk, *StaffRole.NOTES)
+    role, question, post = request.workshop_role, workshop.current_question, request.POST
+    seen = post.get("phase_key") or None
+    name = post.get("action", "")
+    try:
+        if name not in handlers.CONSOLE_ACTIONS:
+            raise actions.WorkshopError("That is not something the console can do.")
+        needs, handler = handlers.CONSOLE_ACTIONS[name]
+        if needs == "runs" and not access.runs(role):
+            raise actions.WorkshopError(
+                "Only a facilitator can do that; a note-taker can add notes."
+            )
+        if question is None:
+            raise actions.WorkshopError("The workshop is not on a question.")
+        message = handler(
+            request=request,
+            workshop=workshop,
+            question=question,
+            post=post,
+            seen=seen,
+            ctx=_Helpers,
+        )
+    except actions.WorkshopError as error:
+        if _wants_json(request):
+            return JsonResponse({"error": str(error)}, status=409)
+        messages.error(request, str(error))
+        return redirect("workshops:run", pk)
+    if _wants_json(request):
+        workshop.refresh_from_db()
+        return JsonResponse({"ok": True, "message": message, "version": workshop.version})
+    if message:
+        messages.success(request, message)
+    return redirect("workshops:run", pk)
+
+
+class _Helpers:
+    idea = staticmethod(_idea)
+    participant = staticmethod(_participant)
+    client_id = staticmethod(_client_id)
+
+
+def _wants_json(request) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+# Results and exports ----------------------------------------------------------------------
+
+
+@login_required
+def workshop_results(request, pk: int):
+    workshop = access.workshop_for(request, pk)
+    return render(request, "workshops/results.html", exports.results_context(workshop))
+
+
+@login_required
+def workshop_export(request, pk: int, fmt: str):
+    workshop = access.workshop_for(request, pk)
+    if fmt not in exports.FORMATS:
+        raise Http404
+    content, content_type, filename = exports.export(workshop, fmt)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def question_ballots(request, pk: int, question_id: int):
+    workshop = access.workshop_for(request, pk)
+    question = workshop.questions.filter(pk=question_id).first()
+    if question is None:
+        raise Http404
+    from allied.workshops.results import ballots_csv
+
+    response = HttpResponse(ballots_csv(question), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="workshop-{workshop.pk}-question-{question.order}-ballots.csv"'
+    )
+    return response
+
+
+@login_required
+def workshop_characteristics(request, pk: int):
+    """Counts of participants' characteristics for a methods section: lead facilitator only,
+    with a warning, and every view audited."""
+    workshop = access.workshop_for(request, pk, StaffRole.LEAD, "admin")
+    record(
+        Kind.SPECIAL_CATEGORY_VIEWED,
+        request=request,
+        organisation=workshop.organisation,
+        subject=f"Participant characteristics of workshop {workshop.pk}",
+    )
+    return render(
+        request,
+        "workshops/characteristics.html",
+        {"workshop": workshop, "tables": exports.characteristics_tables(workshop)},
+    )
+
+
+# Participants ---------------------------------------------------------------------------
+
+
+def join(request):
+    form = JoinCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if Workshop.objects.filter(join_code=form.cleaned_data["code"]).exists():
+            return redirect("workshops:join_code", form.cleaned_data["code"])
+        form.add_error(
+            "code", "There is no workshop with that code. Check it with your facilitator"
+        )
+    return render(request, "workshops/join.html", {"form": form})
+
+
+def join_code(request, code: str, token: str | None = None):
+    """Consent, then joining: by the workshop's code, or by a personal invitation link."""
+    workshop, participant = access.participant_for(request, code)
+    if participant is not None:
+        return redirect("workshops:participate", workshop.join_code)
+    invited = None
+    if token is not None:
+        invited = workshop.participants.filter(invite_digest=digest(token)).first()
+        if invited is None:
+            raise Http404
+    if workshop.status == Workshop.Status.FINISHED:
+        return render(request, "workshops/finished.html", {"workshop": workshop}, status=410)
+    form = ConsentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        session_token = access.bind_browser(request, workshop)
+        participant = actions.participant_consent(
+            workshop=workshop, participant=invited, session_token=session_token
+        )
+        return redirect("workshops:about_you", workshop.join_code)
+    return render(request, "workshops/consent.html", {"workshop": workshop, "form": form})
+
+
+def about_you(request, code: str):
+    workshop, participant = access.participant_for(request, code)
+    if participant is None:
+        return redirect("workshops:join_code", workshop.join_code)
+    existing = Characteristics.objects.filter(participant=participant).first()
+    initial = (
+        {}
+        if existing is None
+        else {f: getattr(existing, f) for f in CharacteristicsForm.base_fields}
+    )
+    form = CharacteristicsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and (request.POST.get("skip") or form.is_valid()):
+        if not request.POST.get("skip"):
+            Characteristics.objects.update_or_create(
+                participant=participant, defaults=form.cleaned_data
+            )
+        return redirect("workshops:participate", workshop.join_code)
+    return render(
+        request,
+        "workshops/about_you.html",
+        {"workshop": workshop, "participant": participant, "form": form},
+    )
+
+
+def _participant_context(workshop: Workshop, participant: Participant) -> dict:
+    question = workshop.current_question
+    context = {
+        "workshop": workshop,
+        "participant": participant,
+        "state": live_state(workshop),
+        "question": question,
+        "phase_key": actions.phase_key(question),
+        "Phase": Phase,
+    }
+    if question is not None:
+        context["drafts"] = participant.drafts.filter(question=question)
+        context["new_client_id"] = uuid.uuid4()
+        ballot = participant.ballots.filter(
+            question=question, vote_round=question.vote_round
+        ).first()
+        context["my_votes"] = {c.idea_id: c.value for c in ballot.choices.all()} if ballot else {}
+        context["has_voted"] = ballot is not None
+        context["ballot_rows"] = handlers.ballot_rows(question, context["my_votes"])
+    return context
+
+
+def participate(request, code: str):
+    workshop, participant = access.participant_for(request, code)
+    if participant is None:
+        return redirect("workshops:join_code", workshop.join_code)
+    return render(
+        request, "workshops/participate.html", _participant_context(workshop, participant)
+    )
+
+
+def participate_fragment(request, code: str):
+    workshop, participant = access.participant_for(request, code)
+    if participant is None:
+        raise Http404
+    return render(
+        request, "workshops/_participant_live.html", _participant_context(workshop, participant)
+    )
+
+
+@never_cache
+def participate_state(request, code: str):
+    workshop, participant = access.participant_for(request, code)
+    if participant is None:
+        raise Http404
+    return JsonResponse(live_state(workshop))
+
+
+def participate_events(request, code: str):
+    workshop, participant = access.participant_for(request, code)
+    if participant is None:
+        raise Http404
+    return _events(request, workshop)
+
+
+@require_POST
+def participate_act(request, code: str):
+    """A participant's own actions: saving a private idea, taking a turn, voting."""
+    workshop, participant = access.participant_for(request, code)
+    if participant is None:
+        raise Http404
+    question, post = workshop.current_question, request.POST
+    seen = post.get("phase_key") or None
+    name = post.get("action", "")
+    try:
+        if question is None:
+            raise actions.WorkshopError("The workshop is not on a question.")
+        if name not in handlers.PARTICIPANT_ACTIONS:
+            raise actions.WorkshopError("That is not something you can do here.")
+        message = handlers.PARTICIPANT_ACTIONS[name](
+            request=request,
+            workshop=workshop,
+            question=question,
+            participant=participant,
+            post=post,
+            seen=seen,
+            ctx=_Helpers,
+        )
+    except actions.WorkshopError as error:
+        if _wants_json(request):
+            return JsonResponse({"error": str(error)}, status=409)
+        messages.error(request, str(error))
+        return redirect("workshops:participate", workshop.join_code)
+    if _wants_json(request):
+        return JsonResponse({"ok": True, "message": message})
+    if message:
+        messages.success(request, message)
+    return redirect("workshops:participate", workshop.join_code)

@@ -1,0 +1,252 @@
+"""One question taken through every phase, by a facilitator and three participants."""
+
+import uuid
+
+import pytest
+from django.urls import reverse
+
+from allied.audit.models import AuditEvent, Kind
+from allied.workshops import actions
+from allied.workshops.models import Ballot, DraftIdea, Idea, Participant, PhaseChange, Workshop
+from tests.workshops.conftest import join
+
+pytestmark = pytest.mark.django_db
+
+
+def act(client, workshop, action, **fields):
+    workshop.refresh_from_db()
+    question = workshop.current_question
+    data = {"action": action, "phase_key": actions.phase_key(question), **fields}
+    return client.post(
+        reverse("workshops:act", args=[workshop.pk]), data, HTTP_ACCEPT="application/json"
+    )
+
+
+def p_act(browser, workshop, action, **fields):
+    workshop.refresh_from_db()
+    data = {
+        "action": action,
+        "phase_key": actions.phase_key(workshop.current_question),
+        "client_id": str(uuid.uuid4()),
+        **fields,
+    }
+    return browser.post(
+        reverse("workshops:participate_act", args=[workshop.join_code]),
+        data,
+        HTTP_ACCEPT="application/json",
+    )
+
+
+def state(browser, workshop):
+    return browser.get(reverse("workshops:participate_state", args=[workshop.join_code])).json()
+
+
+def test_a_question_goes_through_every_phase_to_a_ranking(facilitator, workshop):
+    p1, p2, p3 = join(workshop), join(workshop), join(workshop)
+    assert [p.pseudonym for p in workshop.participants.all()] == ["P1", "P2", "P3"]
+    assert facilitator.post(reverse("workshops:start", args=[workshop.pk])).status_code == 302
+
+    # Introduction: the question and the briefing on every screen.
+    page = p1.get(reverse("workshops:participate", args=[workshop.join_code])).content.decode()
+    assert "What is important in mentoring?" in page and "Earlier findings." in page
+
+    # Silent generation: private ideas, saved, nobody sees another's.
+    assert act(facilitator, workshop, "phase_next").json()["ok"]
+    assert state(p1, workshop)["question"]["seconds_left"] > 0
+    draft_id = str(uuid.uuid4())
+    assert p_act(
+        p1, workshop, "draft", client_id=draft_id, text="Trust between mentor and mentee"
+    ).json()["ok"]
+    p_act(p2, workshop, "draft", text="Sponsorship into senior roles")
+    assert (
+        "Trust between mentor and mentee"
+        not in p2.get(reverse("workshops:participate", args=[workshop.join_code])).content.decode()
+    )
+    assert "Trust between mentor and mentee" not in str(state(p2, workshop))
+
+    # Round-robin: one idea per turn, in order, until everyone passes.
+    act(facilitator, workshop, "phase_next")
+    assert state(p1, workshop)["question"]["current_turn"] == "P1"
+    wrong = p_act(p2, workshop, "pass")
+    assert wrong.status_code == 409 and "P1's turn" in wrong.json()["error"]
+    draft = DraftIdea.objects.get(client_id=draft_id)
+    assert p_act(p1, workshop, "share", draft=str(draft.pk)).json()["ok"]
+    assert p_act(p2, workshop, "share", text="Sponsorship into senior roles").json()["ok"]
+    assert p_act(p3, workshop, "share", text="Talking openly about racism").json()["ok"]
+    assert p_act(p1, workshop, "share", text="Regular meetings").json()["ok"]
+    for browser in (p2, p3, p1):
+        assert p_act(browser, workshop, "pass").json()["ok"]
+    assert state(p3, workshop)["question"]["everyone_passed"]
+    assert [i["text"] for i in state(p3, workshop)["question"]["ideas"]] == [
+        "Trust between mentor and mentee",
+        "Sponsorship into senior roles",
+        "Talking openly about racism",
+        "Regular meetings",
+    ]
+
+    # Clarification: reword (original kept), theme, note.
+    act(facilitator, workshop, "phase_next")
+    ideas = {i.number: i for i in Idea.objects.filter(question=workshop.current_question)}
+    assert act(
+        facilitator,
+        workshop,
+        "idea_edit",
+        idea=ideas[4].pk,
+        text="Meeting regularly, at agreed times",
+    ).json()["ok"]
+    assert act(
+        facilitator, workshop, "theme", name="Relationship", ideas=[ideas[1].pk, ideas[4].pk]
+    ).json()["ok"]
+    assert act(
+        facilitator, workshop, "note", idea=ideas[3].pk, text="Never forced; the mentee leads"
+    ).json()["ok"]
+    ideas[4].refresh_from_db()
+    assert (
+        ideas[4].original_text == "Regular meetings"
+        and ideas[4].text == "Meeting regularly, at agreed times"
+    )
+
+    # Voting: private, counted, no tally before the close.
+    act(facilitator, workshop, "phase_next")
+    assert p_act(
+        p1, workshop, "vote", **{f"idea-{ideas[1].pk}": "1", f"idea-{ideas[3].pk}": "2"}
+    ).json()["ok"]
+    bad = p_act(p2, workshop, "vote", **{f"idea-{ideas[1].pk}": "1", f"idea-{ideas[2].pk}": "1"})
+    assert bad.status_code == 409 and "twice" in bad.json()["error"]
+    p_act(
+        p2,
+        workshop,
+        "vote",
+        **{f"idea-{ideas[3].pk}": "1", f"idea-{ideas[2].pk}": "2", f"idea-{ideas[1].pk}": "3"},
+    )
+    p_act(p3, workshop, "vote", **{f"idea-{ideas[3].pk}": "1", f"idea-{ideas[1].pk}": "2"})
+    seen = state(p1, workshop)["question"]
+    assert seen["votes_cast"] == 3 and seen["voters"] == 3 and seen["results"] is None
+
+    # Results: the moment voting closes, the same ranking on every screen.
+    act(facilitator, workshop, "phase_next")
+    results = [state(p, workshop)["question"]["results"] for p in (p1, p2, p3)]
+    assert results[0] == results[1] == results[2]
+    ranking = [(r["rank"], r["idea"], r["total"]) for r in results[0]["ideas"]]
+    # Top-3: idea 3 = 2 + 3 + 3 = 8; idea 1 = 3 + 1 + 2 = 6; idea 2 = 2; idea 4 = 0.
+    assert ranking == [
+        (1, "3. Talking openly about racism", 8),
+        (2, "1. Trust between mentor and mentee", 6),
+        (3, "2. Sponsorship into senior roles", 2),
+        (4, "4. Meeting regularly, at agreed times", 0),
+    ]
+    assert results[0]["themes"][0]["theme"] == "Relationship"
+
+    # Final discussion: face validity recorded, then the next question.
+    act(facilitator, workshop, "phase_next")
+    assert act(
+        facilitator, workshop, "face_validity", verdict="yes", reason="It matched the discussion"
+    ).json()["ok"]
+    assert act(facilitator, workshop, "next_question").json()["ok"]
+    workshop.refresh_from_db()
+    assert workshop.current_question.order == 2
+    assert PhaseChange.objects.filter(question__order=1, question__workshop=workshop).count() == 7
+
+
+def test_a_vote_after_voting_closes_is_refused_and_nothing_changes(facilitator, workshop):
+    p1 = join(workshop)
+    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
+    for _ in range(2):
+        act(facilitator, workshop, "phase_next")
+    p_act(p1, workshop, "share", text="An idea")
+    act(facilitator, workshop, "phase_next")
+    act(facilitator, workshop, "phase_next")
+    idea = Idea.objects.get()
+    act(facilitator, workshop, "phase_next")  # voting closes
+    response = p_act(p1, workshop, "vote", **{f"idea-{idea.pk}": "1"})
+    assert response.status_code == 409
+    assert not Ballot.objects.exists()
+
+
+def test_a_retried_vote_is_stored_once(facilitator, workshop):
+    p1 = join(workshop)
+    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
+    act(facilitator, workshop, "phase_next")
+    act(facilitator, workshop, "phase_next")
+    p_act(p1, workshop, "share", text="An idea")
+    act(facilitator, workshop, "phase_next")
+    act(facilitator, workshop, "phase_next")
+    idea = Idea.objects.get()
+    workshop.refresh_from_db()
+    data = {
+        "action": "vote",
+        "phase_key": actions.phase_key(workshop.current_question),
+        "client_id": str(uuid.uuid4()),
+        f"idea-{idea.pk}": "1",
+    }
+    url = reverse("workshops:participate_act", args=[workshop.join_code])
+    first = p1.post(url, data, HTTP_ACCEPT="application/json")
+    again = p1.post(url, data, HTTP_ACCEPT="application/json")
+    assert first.status_code == again.status_code == 200
+    assert Ballot.objects.count() == 1 and Ballot.objects.get().choices.count() == 1
+
+
+def test_a_stale_screen_cannot_act_on_an_old_phase(facilitator, workshop):
+    join(workshop)
+    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
+    workshop.refresh_from_db()
+    old = actions.phase_key(workshop.current_question)
+    act(facilitator, workshop, "phase_next")
+    response = facilitator.post(
+        reverse("workshops:act", args=[workshop.pk]),
+        {"action": "phase_next", "phase_key": old},
+        HTTP_ACCEPT="application/json",
+    )
+    assert response.status_code == 409 and "moved on" in response.json()["error"]
+    workshop.refresh_from_db()
+    assert workshop.current_question.phase == "silent"
+
+
+def test_joining_needs_consent_and_records_its_version(workshop):
+    declined = join(workshop, consent=False)
+    assert not Participant.objects.exists()
+    assert (
+        declined.get(reverse("workshops:participate", args=[workshop.join_code])).status_code == 302
+    )
+    join(workshop)
+    participant = Participant.objects.get()
+    assert (
+        participant.consent_version == workshop.consent_version
+        and participant.consented_at is not None
+    )
+
+
+def test_only_the_lead_and_the_admin_see_who_is_behind_a_pseudonym(
+    client, signed_in, workshop, fay, alice, nina
+):
+    from allied.workshops.models import StaffRole, WorkshopStaff
+
+    actions.participant_add(
+        workshop=workshop, real_name="Real Person", email="real@alder.example", by=fay
+    )
+    WorkshopStaff.objects.create(workshop=workshop, user=nina, role=StaffRole.NOTE_TAKER)
+    url = reverse("workshops:identities", args=[workshop.pk])
+    signed_in(nina)
+    assert client.get(url).status_code == 403
+    assert (
+        "Real Person"
+        not in client.get(reverse("workshops:detail", args=[workshop.pk])).content.decode()
+    )
+    for person in (fay, alice):
+        signed_in(person)
+        assert "Real Person" in client.get(url).content.decode()
+    assert AuditEvent.objects.filter(kind=Kind.SPECIAL_CATEGORY_VIEWED).count() == 2
+
+
+def test_another_organisations_workshop_is_not_found(client, signed_in, fay, other_workshop):
+    signed_in(fay)
+    assert client.get(reverse("workshops:detail", args=[other_workshop.pk])).status_code == 404
+
+
+def test_the_finished_workshop_cannot_be_joined(workshop):
+    Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.FINISHED)
+    from django.test import Client
+
+    assert (
+        Client().get(reverse("workshops:join_code", args=[workshop.join_code])).status_code == 410
+    )
