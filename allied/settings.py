@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -158,9 +159,18 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "allied.sqlite3")),
+            # WAL lets readers (live pages polling) go on while one request writes; writers
+            # queue for up to 20 seconds rather than fail.
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
-                "init_command": "PRAGMA journal_mode=WAL;",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+            # Tests use a file too: an in-memory database locks whole tables, which a live
+            # server with several browsers polling it cannot bear.
+            # One file per test process, so parallel runs never share one.
+            "TEST": {
+                "NAME": str(Path(tempfile.gettempdir()) / f"allied-test-{os.getpid()}.sqlite3")
             },
         }
     }
