@@ -112,7 +112,7 @@ def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server
     for page in people[1:] + people[:1]:
         expect(page.get_by_role("heading", name="It is your turn")).to_be_visible(timeout=10_000)
         page.get_by_role("button", name="Pass").click()
-    for page in people + [fac]:
+    for page in [*people, fac]:
         expect(page.get_by_text("Everyone has passed.")).to_be_visible(timeout=10_000)
     check(fac, "console-round-robin")
 
@@ -152,7 +152,7 @@ def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server
     # Results: the moment voting closes, the same ranking everywhere.
     next_phase("Close voting and show results")
     rankings = []
-    for page in people + [fac]:
+    for page in [*people, fac]:
         table = page.locator("table.allied-results")
         expect(table).to_be_visible(timeout=10_000)
         rankings.append(table.inner_text())
