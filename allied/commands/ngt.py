@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from allied.commands.spreadsheets import InputError, read_sheet, write_atomically
 from allied.core.ngt import (
     PRESETS,
     AgreementRule,
@@ -33,12 +31,6 @@ from allied.core.ngt import (
     validate_ballots,
 )
 from allied.core.ngt.report import FORMATS
-
-Rows = list[tuple[int, list[object]]]
-
-
-class InputError(Exception):
-    """A problem with the command's input that ends the command with exit status 1."""
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -144,7 +136,7 @@ def run_tally(args: argparse.Namespace) -> int:
         _error(str(exc))
         return 2
     if args.output:
-        _write_atomically(Path(args.output), output)
+        write_atomically(Path(args.output), output)
     elif isinstance(output, bytes):
         sys.stdout.buffer.write(output)
     else:
@@ -222,77 +214,6 @@ def _range(text: str, option: str) -> tuple[float, float]:
     if option == "--scale" and not (low.is_integer() and high.is_integer()):
         raise SchemeError(f"{option} takes whole numbers, such as 1-9, not {text!r}.")
     return low, high
-
-
-def read_sheet(path: Path) -> tuple[list[object], Rows]:
-    """Return (header cells, [(spreadsheet row number, cells)]) from a CSV or XLSX file."""
-    if not path.is_file():
-        raise InputError(f"{path}: no such file.")
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise InputError(
-            f"{path}: the old .xls format cannot be read; save it as .xlsx or CSV UTF-8."
-        )
-    if suffix in (".xlsx", ".xlsm"):
-        return _read_xlsx(path)
-    return _read_csv(path)
-
-
-def _read_csv(path: Path) -> tuple[list[object], Rows]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{path}: this file is not UTF-8 (byte {exc.start}); in Excel use Save As > CSV UTF-8."
-        ) from None
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        raise InputError(f"{path}: the file is empty or its first row (the header) is blank.")
-    first = lines[0]
-    # Excel in much of Europe writes semicolons; a header never holds all three.
-    delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delimiter)
-    try:
-        table: list[list[object]] = [list(r) for r in reader]
-    except csv.Error as exc:
-        raise InputError(f"{path}: this is not a readable CSV file ({exc}).") from None
-    # csv may join a quoted cell spanning lines; line_num would track that, but ballots never do.
-    return table[0], [(i, row) for i, row in enumerate(table[1:], start=2)]
-
-
-def _read_xlsx(path: Path) -> tuple[list[object], Rows]:
-    from zipfile import BadZipFile
-
-    from openpyxl import load_workbook
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, InvalidFileException, OSError, KeyError) as exc:
-        raise InputError(f"{path}: this is not a readable XLSX workbook ({exc}).") from None
-    try:
-        sheet = book.worksheets[0]
-        rows = [list(r) for r in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-    if not rows or all(c is None for c in rows[0]):
-        raise InputError(
-            f"{path}: the first sheet is empty or its first row (the header) is blank."
-        )
-    return rows[0], [(i, r) for i, r in enumerate(rows[1:], start=2)]
-
-
-def _write_atomically(path: Path, output: str | bytes) -> None:
-    """Write the output whole or not at all, so a failure never leaves half a results file."""
-    data = output.encode("utf-8") if isinstance(output, str) else output
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _error(message: str) -> None:
