@@ -53,12 +53,16 @@ test: install assets lint chromium
 	@if scripts/services.sh; then \
 	  echo "== PostgreSQL and Redis suite =="; \
 	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) ALLIED_REQUIRE_SERVICES=1 \
-	    $(BIN)/pytest $(XDIST) -p no:cacheprovider; \
+	    $(BIN)/pytest $(XDIST) -m "not browser" -p no:cacheprovider && \
+	  echo "== Browser suite (Chromium), on PostgreSQL and Redis ==" && \
+	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) ALLIED_REQUIRE_SERVICES=1 \
+	    $(BIN)/pytest -m browser -p no:cacheprovider; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "CI=true: PostgreSQL and Redis must be reachable, and they are not."; exit 1; \
 	else \
 	  echo "PostgreSQL or Redis could not be started: running the browser and fuzz suites on SQLite only."; \
-	  $(BIN)/pytest $(XDIST) -m "browser or fuzz" -p no:cacheprovider; \
+	  $(BIN)/pytest $(XDIST) -m "fuzz" -p no:cacheprovider && \
+	  $(BIN)/pytest -m browser -p no:cacheprovider; \
 	fi
 
 bench: install

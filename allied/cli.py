@@ -9,7 +9,12 @@ from allied.commands import site
 
 # Spreadsheet command modules register themselves here; each must import only allied.core
 # and the standard library at module level.
-COMMAND_MODULES = ["allied.commands.ngt", "allied.commands.match", "allied.commands.circles"]
+COMMAND_MODULES = [
+    "allied.commands.ngt",
+    "allied.commands.match",
+    "allied.commands.circles",
+    "allied.commands.workshop",
+]
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:

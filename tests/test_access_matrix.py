@@ -64,6 +64,15 @@ ORGANISATION_URLS = {
 # Everyone else gets a 404 (they cannot see the workshop), or a 403 when they can see it
 # but their role there does not allow this.
 WORKSHOP_URLS = {
+    "workshops:edit": ("get", {"lead", "admin"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),
+    "workshops:question_edit": (
+        "get",
+        {"lead", "admin"},
+        lambda w, side: {
+            "pk": w[f"workshop_{side}"].pk,
+            "question_id": w[f"workshop_{side}"].questions.first().pk,
+        },
+    ),
     "workshops:detail": (
         "get",
         {"lead", "admin"},
@@ -184,6 +193,61 @@ PERSONAL_URLS = {
 }
 
 
+# The JSON API (allied/workshops/api.py) answers JSON and never redirects: 401 without
+# credentials. The tables below have the shapes of the page tables above; "allowed" means any
+# answer but 401, 403 and 404 (the matrix posts empty bodies, which are bad input).
+API_ORGANISATION_URLS = {
+    "workshops:api_create": (
+        "post",
+        {Role.ORG_ADMIN, Role.FACILITATOR},
+        lambda w, side: {"org": w[side].slug},
+    ),
+}
+
+API_WORKSHOP_URLS = {
+    "workshops:api_detail": (
+        "get",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk},
+    ),
+    "workshops:api_start": ("post", {"lead"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),
+    "workshops:api_state": (
+        "get",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk},
+    ),
+    "workshops:api_act": ("post", {"lead"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),
+    "workshops:api_results": (
+        "get",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk},
+    ),
+}
+
+# (method, kwargs builder, status for anonymous, status for a signed-in person).
+API_PERSONAL_URLS = {
+    "workshops:api_schema": ("get", None, 200, 200),
+    "workshops:api_token_create": ("post", None, 400, 400),
+    "workshops:api_token_revoke": ("delete", None, 401, 401),
+    "workshops:api_join": ("post", lambda w: {"code": w["workshop_own"].join_code}, 400, 400),
+    # A session that has not joined the workshop is not a participant.
+    "workshops:api_participant_state": (
+        "get",
+        lambda w: {"code": w["workshop_own"].join_code},
+        401,
+        401,
+    ),
+    "workshops:api_participant_act": (
+        "post",
+        lambda w: {"code": w["workshop_own"].join_code},
+        401,
+        401,
+    ),
+}
+
+API_TABLES = (API_ORGANISATION_URLS, API_WORKSHOP_URLS, API_PERSONAL_URLS)
+
+
 def all_url_names(resolver=None, namespace="") -> set[str]:
     names = set()
     for entry in (resolver or get_resolver()).url_patterns:
@@ -197,11 +261,13 @@ def all_url_names(resolver=None, namespace="") -> set[str]:
 
 def test_every_url_is_in_the_matrix():
     missing = all_url_names() - set(ORGANISATION_URLS) - set(PERSONAL_URLS) - set(WORKSHOP_URLS)
+    for table in API_TABLES:
+        missing -= set(table)
     assert missing == set(), f"Decide who may use these URLs and add them to the matrix: {missing}"
 
 
 def call(client, method, url):
-    return client.post(url) if method == "post" else client.get(url)
+    return getattr(client, method)(url)
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -277,3 +343,72 @@ def test_workshop_urls(client, world, persona, name, side):
             assert not response["Location"].startswith(reverse("accounts:sign_in"))
     else:
         assert response.status_code == 403, (persona, name, side)
+
+
+def assert_api_answer(response, allowed: bool, context) -> None:
+    assert response["Content-Type"] == "application/json", context
+    if allowed:
+        assert response.status_code not in (401, 403, 404), context
+        assert response.status_code < 500, context
+    else:
+        assert response.status_code in (403, 404), context
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(API_ORGANISATION_URLS))
+@pytest.mark.parametrize("side", ["own", "other"])
+def test_api_organisation_urls(client, world, persona, name, side):
+    method, allowed, kwargs = API_ORGANISATION_URLS[name]
+    url = reverse(name, kwargs=kwargs(world, side))
+    if persona != "anonymous":
+        sign_in(client, world[persona])
+    response = call(client, method, url)
+    if persona == "anonymous":
+        assert response.status_code == 401, name
+        return
+    in_organisation = (side == "own" and persona in ROLE_OF) or (
+        side == "other" and persona == "olga"
+    )
+    role = Role.ORG_ADMIN if persona == "olga" else ROLE_OF.get(persona)
+    if not in_organisation:
+        assert response.status_code == 404, (persona, name, side)
+    else:
+        assert_api_answer(response, role in allowed, (persona, name, side))
+        if role not in allowed:
+            assert response.status_code == 403, (persona, name, side)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(API_WORKSHOP_URLS))
+@pytest.mark.parametrize("side", ["own", "other"])
+def test_api_workshop_urls(client, world, persona, name, side):
+    method, allowed, kwargs = API_WORKSHOP_URLS[name]
+    url = reverse(name, kwargs=kwargs(world, side))
+    if persona != "anonymous":
+        sign_in(client, world[persona])
+    response = call(client, method, url)
+    if persona == "anonymous":
+        assert response.status_code == 401, name
+        return
+    role = {("fay", "own"): "lead", ("alice", "own"): "admin", ("olga", "other"): "admin"}.get(
+        (persona, side)
+    )
+    if role is None:
+        assert response.status_code == 404, (persona, name, side)
+    else:
+        assert_api_answer(response, role in allowed, (persona, name, side))
+        if role not in allowed:
+            assert response.status_code == 403, (persona, name, side)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(API_PERSONAL_URLS))
+def test_api_personal_urls(client, world, persona, name):
+    method, kwargs, anonymous_status, signed_in_status = API_PERSONAL_URLS[name]
+    url = reverse(name, kwargs=kwargs(world) if kwargs else None)
+    if persona != "anonymous":
+        sign_in(client, world[persona])
+    response = call(client, method, url)
+    expected = anonymous_status if persona == "anonymous" else signed_in_status
+    assert response.status_code == expected, (persona, name)
+    assert response["Content-Type"] == "application/json", name

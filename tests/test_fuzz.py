@@ -7,13 +7,21 @@ bytes and over-long values are most likely to break a query).
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import sign_in
-from tests.test_access_matrix import ORGANISATION_URLS, PERSONAL_URLS
+from tests.test_access_matrix import (
+    API_ORGANISATION_URLS,
+    API_PERSONAL_URLS,
+    API_WORKSHOP_URLS,
+    ORGANISATION_URLS,
+    PERSONAL_URLS,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.fuzz]
 
@@ -68,3 +76,118 @@ def test_junk_sign_ins_never_break_and_never_sign_in(client, alice, email, passw
 def test_a_junk_invitation_token_is_not_found(client):
     for token in ["x" * 1000, "%00", "..", "ünïcode"]:
         assert client.get(f"/invitations/{token}/").status_code == 404
+
+
+API_FIELDS = [
+    "action", "phase_key", "client_id", "text", "draft", "choices", "participant", "idea",
+    "ideas", "keep", "merge", "agreement", "name", "minutes", "verdict", "reason", "title",
+    "questions", "scheme", "k", "pool", "scale_min", "scale_max", "exactly_k", "date",
+    "consent", "invitation", "email", "password", "totp",
+]  # fmt: skip
+junk_json = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | junk_text,
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+junk_api_body = st.one_of(
+    st.dictionaries(
+        st.one_of(st.sampled_from(API_FIELDS), st.text(max_size=10)), junk_json, max_size=8
+    ),
+    junk_json,
+)
+
+
+def api_url_for(name, world):
+    if name in API_ORGANISATION_URLS:
+        return reverse(name, kwargs=API_ORGANISATION_URLS[name][2](world, "own"))
+    if name in API_WORKSHOP_URLS:
+        return reverse(name, kwargs=API_WORKSHOP_URLS[name][2](world, "own"))
+    builder = API_PERSONAL_URLS[name][1]
+    return reverse(name, kwargs=builder(world) if builder else None)
+
+
+def throw_at_api(client, url, headers=None):
+    headers = headers or {}
+
+    @given(body=junk_api_body, form=junk_form)
+    def throw(body, form):
+        for response in (
+            client.post(url, json.dumps(body), content_type="application/json", **headers),
+            client.post(url, form, **headers),
+            client.get(url, form, **headers),
+        ):
+            assert response.status_code < 500
+
+    throw()
+
+
+@pytest.mark.parametrize("persona", ["anonymous", "fay", "alice"])
+@pytest.mark.parametrize(
+    "name", sorted(set(API_ORGANISATION_URLS) | set(API_WORKSHOP_URLS) | set(API_PERSONAL_URLS))
+)
+def test_no_junk_sent_to_the_api_gives_a_server_error(client, world, persona, name):
+    if persona != "anonymous":
+        sign_in(client, world[persona])
+    throw_at_api(client, api_url_for(name, world))
+
+
+@pytest.fixture
+def live_voting(world):
+    """The own workshop in voting, with one participant (joined by the API) and two ideas."""
+    from allied.workshops import actions
+    from allied.workshops.models import Phase
+
+    workshop, fay = world["workshop_own"], world["fay"]
+    participant, token = actions.participant_add(workshop=workshop, by=fay)
+    actions.participant_consent(workshop=workshop, participant=participant, session_token=token)
+    actions.workshop_start(workshop=workshop, by=fay)
+    question = workshop.questions.get()
+    for phase in (Phase.SILENT, Phase.ROUND_ROBIN):
+        actions.phase_move(question=question, to_phase=phase, by=fay)
+    import uuid
+
+    for text in ("One", "Two"):
+        actions.turn_take(
+            question=question, participant=participant, client_id=uuid.uuid4(), text=text
+        )
+    for phase in (Phase.CLARIFICATION, Phase.VOTING):
+        actions.phase_move(question=question, to_phase=phase, by=fay)
+    return workshop, token
+
+
+@pytest.mark.parametrize("action", ["draft", "share", "pass", "vote"])
+def test_no_junk_a_participant_sends_gives_a_server_error(client, live_voting, action):
+    workshop, token = live_voting
+    url = reverse("workshops:api_participant_act", args=[workshop.join_code])
+    headers = {"HTTP_AUTHORIZATION": f"Participant {token}"}
+
+    @given(body=junk_api_body.filter(lambda b: isinstance(b, dict)))
+    def throw(body):
+        response = client.post(
+            url, json.dumps({**body, "action": action}), content_type="application/json", **headers
+        )
+        assert response.status_code < 500
+
+    throw()
+
+
+@pytest.mark.parametrize(
+    "action", ["turn", "idea_edit", "merge", "theme", "note", "paper_ballot", "timer_extend"]
+)
+def test_no_junk_a_facilitator_sends_to_the_console_gives_a_server_error(
+    client, world, live_voting, action
+):
+    workshop, _token = live_voting
+    sign_in(client, world["fay"])
+    url = reverse("workshops:api_act", args=[workshop.pk])
+
+    @given(body=junk_api_body.filter(lambda b: isinstance(b, dict)))
+    def throw(body):
+        response = client.post(
+            url, json.dumps({**body, "action": action}), content_type="application/json"
+        )
+        assert response.status_code < 500
+
+    throw()

@@ -203,3 +203,45 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "Expired"
         return "Waiting"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API, for someone with an account. Only a digest is
+    stored, so a copy of the database cannot be used to call the API."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name or 'API token'} of {self.user}"
+
+    @classmethod
+    def issue(cls, *, user: User, name: str = "") -> tuple[ApiToken, str]:
+        """Returns the saved token and its secret value (shown once, never stored)."""
+        secret = f"allied_{secrets.token_urlsafe(32)}"
+        return cls.objects.create(user=user, name=name, digest=_token_digest(secret)), secret
+
+    @classmethod
+    def active_for(cls, secret: str) -> ApiToken | None:
+        """Returns the unrevoked token with this secret whose owner may still sign in, or None.
+        Marks it used (at most one write a minute)."""
+        token = (
+            cls.objects.filter(
+                digest=_token_digest(secret), revoked_at__isnull=True, user__is_active=True
+            )
+            .select_related("user")
+            .first()
+        )
+        if token is not None:
+            now = timezone.now()
+            if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+                cls.objects.filter(pk=token.pk).update(last_used_at=now)
+                token.last_used_at = now
+        return token

@@ -79,12 +79,27 @@ def participant_for(request, code: str) -> tuple[Workshop, Participant | None]:
     if workshop is None:
         raise Http404
     token = request.session.get(SESSION_KEY, {}).get(str(workshop.pk))
-    participant = None
-    if token:
-        participant = workshop.participants.filter(
-            session_digest=digest(token), consented_at__isnull=False
-        ).first()
-    return workshop, participant
+    return workshop, joined(workshop, token)
+
+
+def participant_for_token(code: str, token: str) -> tuple[Workshop, Participant | None]:
+    """Returns the workshop with this join code and the participant holding this token (the
+    one the API's join returned; None if it matches nobody). 404 for an unknown code."""
+    workshop = (
+        Workshop.objects.filter(join_code=code.upper()).select_related("current_question").first()
+    )
+    if workshop is None:
+        raise Http404
+    return workshop, joined(workshop, token)
+
+
+def joined(workshop: Workshop, token: str | None) -> Participant | None:
+    """Returns the consented participant bound to this token, or None."""
+    if not token:
+        return None
+    return workshop.participants.filter(
+        session_digest=digest(token), consented_at__isnull=False
+    ).first()
 
 
 def bind_browser(request, workshop: Workshop) -> str:

@@ -5,7 +5,9 @@ from django import forms
 from allied.workshops.models import Scheme, StaffRole
 
 
-class WorkshopForm(forms.Form):
+class WorkshopBasicsForm(forms.Form):
+    """What a workshop is about, shared by the creation and editing forms."""
+
     title = forms.CharField(
         label="Title", max_length=200, error_messages={"required": "Enter a title"}
     )
@@ -25,6 +27,9 @@ class WorkshopForm(forms.Form):
         help_text="For example, 2026-12-03",
         error_messages={"invalid": "Enter the date as a real date, like 2026-12-03"},
     )
+
+
+class WorkshopForm(WorkshopBasicsForm):
     questions = forms.CharField(
         label="Questions",
         max_length=5000,
@@ -157,3 +162,87 @@ class CharacteristicsForm(forms.Form):
     ethnic_group = forms.CharField(
         label="Your ethnic group (in your own words)", required=False, max_length=60
     )
+
+
+class WorkshopDetailsForm(WorkshopBasicsForm):
+    consent_statement = forms.CharField(
+        label="Consent statement",
+        max_length=5000,
+        help_text="Everyone reads and accepts this before joining. Changing it makes a new version; the version each person accepted is recorded.",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        error_messages={"required": "Enter the consent statement people accept before joining"},
+    )
+
+
+class QuestionForm(forms.Form):
+    text = forms.CharField(
+        label="Question", max_length=500, error_messages={"required": "Enter the question"}
+    )
+    scheme = forms.ChoiceField(
+        label="How people vote", choices=Scheme.choices, widget=forms.RadioSelect
+    )
+    k = forms.IntegerField(
+        label="How many ideas each person ranks (top-k)",
+        min_value=1,
+        max_value=20,
+        error_messages={
+            "min_value": "Each person must rank at least 1 idea",
+            "max_value": "Each person can rank at most 20 ideas",
+            "invalid": "Enter a whole number",
+            "required": "Enter how many ideas each person ranks",
+        },
+    )
+    exactly_k = forms.BooleanField(
+        label="Everyone must rank exactly that many ideas", required=False
+    )
+    pool = forms.IntegerField(
+        label="Points each person shares out (points)",
+        min_value=1,
+        max_value=1000,
+        error_messages={
+            "min_value": "Give each person at least 1 point",
+            "max_value": "Give each person at most 1000 points",
+            "invalid": "Enter a whole number",
+            "required": "Enter the number of points",
+        },
+    )
+    scale_min = forms.IntegerField(
+        label="Lowest rating (rating)",
+        min_value=0,
+        max_value=10,
+        error_messages={
+            "invalid": "Enter a whole number",
+            "required": "Enter the lowest rating",
+            "min_value": "The lowest rating must be 0 or more",
+            "max_value": "The lowest rating must be 10 or less",
+        },
+    )
+    scale_max = forms.IntegerField(
+        label="Highest rating (rating)",
+        min_value=1,
+        max_value=100,
+        error_messages={
+            "invalid": "Enter a whole number",
+            "required": "Enter the highest rating",
+            "min_value": "The highest rating must be 1 or more",
+            "max_value": "The highest rating must be 100 or less",
+        },
+    )
+    silent_minutes = forms.IntegerField(
+        label="Minutes for silent idea generation",
+        min_value=1,
+        max_value=60,
+        error_messages={
+            "min_value": "Allow at least 1 minute",
+            "max_value": "Allow at most 60 minutes",
+            "invalid": "Enter a whole number of minutes",
+            "required": "Enter the minutes for silent idea generation",
+        },
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        low, high = cleaned.get("scale_min"), cleaned.get("scale_max")
+        if low is not None and high is not None and low >= high:
+            self.add_error("scale_max", "The highest rating must be more than the lowest")
+        return cleaned

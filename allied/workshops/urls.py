@@ -1,6 +1,6 @@
 from django.urls import path
 
-from allied.workshops import views
+from allied.workshops import api, views
 
 app_name = "workshops"
 
@@ -8,6 +8,12 @@ urlpatterns = [
     path("workshops/", views.workshop_list, name="list"),
     path("organisations/<slug:org>/workshops/new/", views.workshop_create, name="create"),
     path("workshops/<int:pk>/", views.workshop_detail, name="detail"),
+    path("workshops/<int:pk>/edit/", views.workshop_edit, name="edit"),
+    path(
+        "workshops/<int:pk>/questions/<int:question_id>/edit/",
+        views.question_edit,
+        name="question_edit",
+    ),
     path("workshops/<int:pk>/participants/new/", views.participant_add, name="participant_add"),
     path("workshops/<int:pk>/staff/new/", views.staff_add, name="staff_add"),
     path("workshops/<int:pk>/start/", views.workshop_start, name="start"),
@@ -38,4 +44,17 @@ urlpatterns = [
     path("j/<str:code>/state/", views.participate_state, name="participate_state"),
     path("j/<str:code>/events/", views.participate_events, name="participate_events"),
     path("j/<str:code>/act/", views.participate_act, name="participate_act"),
+    # The JSON API, described at /api/schema/ (allied/workshops/openapi.py).
+    path("api/schema/", api.schema, name="api_schema"),
+    path("api/tokens/", api.token_create, name="api_token_create"),
+    path("api/tokens/current/", api.token_revoke, name="api_token_revoke"),
+    path("api/organisations/<slug:org>/workshops/", api.workshop_create, name="api_create"),
+    path("api/workshops/<int:pk>/", api.workshop_detail, name="api_detail"),
+    path("api/workshops/<int:pk>/start/", api.workshop_start, name="api_start"),
+    path("api/workshops/<int:pk>/state/", api.workshop_state, name="api_state"),
+    path("api/workshops/<int:pk>/act/", api.workshop_act, name="api_act"),
+    path("api/workshops/<int:pk>/results/", api.workshop_results, name="api_results"),
+    path("api/join/<str:code>/", api.join, name="api_join"),
+    path("api/j/<str:code>/state/", api.participant_state, name="api_participant_state"),
+    path("api/j/<str:code>/act/", api.participant_act, name="api_participant_act"),
 ]

@@ -26,7 +26,9 @@ from allied.workshops.forms import (
     ConsentForm,
     JoinCodeForm,
     ParticipantForm,
+    QuestionForm,
     StaffForm,
+    WorkshopDetailsForm,
     WorkshopForm,
 )
 from allied.workshops.models import (
@@ -96,6 +98,68 @@ def workshop_detail(request, pk: int):
                 reverse("workshops:join_code", args=[workshop.join_code])
             ),
         },
+    )
+
+
+QUESTION_FIELDS = [
+    "text",
+    "scheme",
+    "k",
+    "exactly_k",
+    "pool",
+    "scale_min",
+    "scale_max",
+    "silent_minutes",
+]
+
+
+@login_required
+def workshop_edit(request, pk: int):
+    """Title, purpose, briefing, date and consent statement. A changed consent statement is
+    a new version: people who accepted the old one keep that record."""
+    workshop = access.workshop_for(request, pk, StaffRole.LEAD, "admin")
+    fields = ["title", "purpose", "briefing", "date", "consent_statement"]
+    form = WorkshopDetailsForm(
+        request.POST or None, initial={f: getattr(workshop, f) for f in fields}
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["consent_statement"].strip() != workshop.consent_statement.strip():
+            workshop.consent_version += 1
+        for field in fields:
+            setattr(workshop, field, form.cleaned_data[field])
+        workshop.save()
+        messages.success(request, "The workshop's details have been saved.")
+        return redirect("workshops:detail", pk)
+    return render(
+        request,
+        "workshops/edit.html",
+        {"workshop": workshop, "form": form, "heading": "Workshop details"},
+    )
+
+
+@login_required
+def question_edit(request, pk: int, question_id: int):
+    """A question's wording, voting scheme and timing, while the workshop is a draft."""
+    workshop = access.workshop_for(request, pk, StaffRole.LEAD, StaffRole.CO_FACILITATOR, "admin")
+    question = workshop.questions.filter(pk=question_id).first()
+    if question is None:
+        raise Http404
+    if workshop.status != Workshop.Status.DRAFT:
+        messages.error(request, "Questions can be changed only before the workshop starts.")
+        return redirect("workshops:detail", pk)
+    form = QuestionForm(
+        request.POST or None, initial={f: getattr(question, f) for f in QUESTION_FIELDS}
+    )
+    if request.method == "POST" and form.is_valid():
+        for field in QUESTION_FIELDS:
+            setattr(question, field, form.cleaned_data[field])
+        question.save()
+        messages.success(request, f"Question {question.order} has been saved.")
+        return redirect("workshops:detail", pk)
+    return render(
+        request,
+        "workshops/edit.html",
+        {"workshop": workshop, "form": form, "heading": f"Question {question.order}"},
     )
 
 

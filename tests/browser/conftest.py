@@ -11,7 +11,7 @@ CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).resolve().parents[2] / "allied" / "web" / "static" / "vendor" / "axe.min.js"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
     """Yields Chromium. While it runs, Playwright's sync API keeps an event loop in this
     thread; the tests' own ORM calls (setting up data, reading results) are still

@@ -83,8 +83,15 @@ def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server
         1: ["A sponsor who opens doors"],
         2: ["Talking about racism only if the mentee wants to"],
     }
+    # P2's idea is saved as they type: a reload a moment later still shows it.
+    people[1].get_by_label("A new idea").fill(ideas[1][0])
+    people[1].wait_for_timeout(1500)
+    people[1].reload()
+    expect(people[1].locator("textarea", has_text=ideas[1][0])).to_be_visible()
     for index, page in enumerate(people):
         expect(page.get_by_text("Phase 2 of 7")).to_be_visible(timeout=10_000)
+        if index == 1:
+            continue
         for text in ideas[index]:
             page.get_by_label("A new idea").fill(text)
             page.get_by_role("button", name="Save idea").click()

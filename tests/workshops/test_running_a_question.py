@@ -250,3 +250,48 @@ def test_the_finished_workshop_cannot_be_joined(workshop):
     assert (
         Client().get(reverse("workshops:join_code", args=[workshop.join_code])).status_code == 410
     )
+
+
+def test_a_lead_sets_each_questions_scheme_before_the_workshop_starts(facilitator, workshop):
+    question = workshop.questions.first()
+    url = reverse("workshops:question_edit", args=[workshop.pk, question.pk])
+    fields = {
+        "text": "What matters most?",
+        "scheme": "rating",
+        "k": "5",
+        "pool": "10",
+        "scale_min": "1",
+        "scale_max": "9",
+        "silent_minutes": "7",
+    }
+    assert facilitator.post(url, fields).status_code == 302
+    question.refresh_from_db()
+    assert (question.text, question.scheme, question.silent_minutes) == (
+        "What matters most?",
+        "rating",
+        7,
+    )
+    bad = facilitator.post(url, {**fields, "scale_min": "9", "scale_max": "3"})
+    assert "The highest rating must be more than the lowest" in bad.content.decode()
+    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
+    assert facilitator.post(url, {**fields, "text": "Changed"})["Location"] == reverse(
+        "workshops:detail", args=[workshop.pk]
+    )
+    question.refresh_from_db()
+    assert question.text == "What matters most?"
+
+
+def test_changing_the_consent_statement_makes_a_new_version(facilitator, workshop):
+    join(workshop)
+    url = reverse("workshops:edit", args=[workshop.pk])
+    data = {
+        "title": workshop.title,
+        "purpose": "",
+        "briefing": "",
+        "date": "",
+        "consent_statement": "A new statement.",
+    }
+    assert facilitator.post(url, data).status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.consent_version == 2
+    assert Participant.objects.get().consent_version == 1

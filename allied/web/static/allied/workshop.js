@@ -68,31 +68,34 @@ function startCountdowns() {
 }
 startCountdowns();
 
-// Private ideas are saved as the participant types, so nothing is lost on a reload.
+// Private ideas are saved as the participant types, so nothing is lost on a reload. Each
+// box keeps its client id, so saving it again (by typing or with its button) updates the
+// same idea rather than adding another.
 function autosave(textarea) {
   const form = textarea.form;
+  // form.action would be the hidden input named "action", not the form's address.
+  const url = form.getAttribute("action");
   let timer = null;
   let saved = textarea.value;
   const save = async () => {
     if (textarea.value === saved) return;
     const body = new FormData(form);
-    const response = await fetch(form.action, {
-      method: "POST",
-      body,
-      headers: { Accept: "application/json" },
-      credentials: "same-origin",
-    });
-    if (response.ok) saved = body.get("text");
+    try {
+      const response = await fetch(url, {
+        method: "POST",
+        body,
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      });
+      if (response.ok) saved = body.get("text");
+    } catch (error) {
+      // Offline for a moment: the next keystroke or the Save button tries again.
+    }
   };
   textarea.addEventListener("input", () => {
     clearTimeout(timer);
     timer = setTimeout(save, 700);
   });
-  textarea.addEventListener("change", async () => {
-    clearTimeout(timer);
-    await save();
-    // A new idea, once saved, becomes one of the list: show a fresh box for the next.
-    if (textarea.hasAttribute("data-new-draft") && textarea.value.trim()) window.location.reload();
-  });
+  form.addEventListener("submit", () => clearTimeout(timer));
 }
 document.querySelectorAll("textarea[data-autosave]:not([readonly])").forEach(autosave);

@@ -1,0 +1,593 @@
+"""The JSON API: every workshop action as an endpoint, described by `openapi.SCHEMA` at
+/api/schema/. Thin on purpose: each view authenticates, fetches through `access`, turns the
+JSON body into the fields the pages post, and calls the same `handlers` and `actions`.
+
+Credentials, like the pages: a session (unsafe methods then need the CSRF token), or
+`Authorization: Bearer <token>` for people with accounts (POST /api/tokens/), or
+`Authorization: Participant <token>` for participants (POST /api/join/<code>/). Requests
+with a token are exempt from CSRF: a browser never sends the header by itself.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import uuid
+from functools import wraps
+
+from django.contrib.auth import authenticate
+from django.http import Http404, JsonResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from allied.accounts import totp
+from allied.accounts.access import RoleRequired, organisation_for, record_denial
+from allied.accounts.backends import is_throttled
+from allied.accounts.models import ApiToken
+from allied.audit.log import record
+from allied.audit.models import Kind
+from allied.core import ngt
+from allied.workshops import access, actions, handlers, openapi
+from allied.workshops.forms import WorkshopForm
+from allied.workshops.models import Scheme, StaffRole, Workshop, digest
+from allied.workshops.results import engine_ballots, engine_question, engine_scheme
+from allied.workshops.state import SHOWS_RESULTS, live_state
+from allied.workshops.views import FACILITATES, _idea, _participant
+
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class BadInput(Exception):
+    """The request itself is malformed (400); nothing was changed."""
+
+
+class NotSignedIn(Exception):
+    """No usable credentials (401)."""
+
+
+def _error(status: int, message: str, **extra) -> JsonResponse:
+    response = JsonResponse({"error": message, **extra}, status=status)
+    if status == 401:
+        response["WWW-Authenticate"] = 'Bearer realm="allied"'
+    return response
+
+
+class _CsrfCheck(CsrfViewMiddleware):
+    def _reject(self, request, reason):
+        return reason
+
+
+def _csrf_failure(request) -> str | None:
+    """Returns why a session-authenticated request fails Django's CSRF check, or None."""
+    check = _CsrfCheck(lambda request: None)
+    check.process_request(request)
+    return check.process_view(request, None, (), {})
+
+
+def _credentials(request) -> str:
+    """Returns how the request authenticates: "token", "participant" or "session". A
+    bearer token replaces the session's person for this request."""
+    header = request.headers.get("Authorization", "")
+    if not header:
+        return "session"
+    scheme, _, secret = header.partition(" ")
+    secret = secret.strip()
+    if scheme.lower() == "bearer" and secret:
+        token = ApiToken.active_for(secret)
+        if token is None:
+            raise NotSignedIn("The API token is not valid, or it has been revoked.")
+        request.user = token.user
+        request.api_token = token
+        return "token"
+    if scheme.lower() == "participant" and secret:
+        request.participant_token = secret
+        return "participant"
+    raise NotSignedIn(
+        "Send 'Authorization: Bearer <token>' or 'Authorization: Participant <token>'."
+    )
+
+
+class Payload:
+    """The request's fields (a JSON object, or a form) read like `request.POST`, so the
+    pages' handlers take them unchanged. Rejects values no text field can hold."""
+
+    def __init__(self, values: dict):
+        self.values = values
+
+    @staticmethod
+    def _text(key: str, value) -> str:
+        if isinstance(value, bool):
+            return "on" if value else ""
+        if isinstance(value, dict | list):
+            raise BadInput(f"'{key}' must be text or a number.")
+        text = str(value)
+        if "\x00" in text:
+            raise BadInput(f"'{key}' contains a NUL character.")
+        return text
+
+    def get(self, key: str, default=None):
+        value = self.values.get(key)
+        if isinstance(value, list):
+            value = value[-1] if value else None
+        return default if value is None else self._text(key, value)
+
+    def getlist(self, key: str) -> list[str]:
+        value = self.values.get(key)
+        if value is None:
+            return []
+        return [self._text(key, v) for v in (value if isinstance(value, list) else [value])]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.values
+
+
+def _payload(request) -> Payload:
+    if request.method in SAFE_METHODS:
+        return Payload({})
+    if request.content_type == "application/json":
+        try:
+            values = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise BadInput("The request body is not valid JSON.") from None
+        if not isinstance(values, dict):
+            raise BadInput("The request body must be a JSON object.")
+        return Payload(values)
+    return Payload({key: request.POST.getlist(key) for key in request.POST})
+
+
+def api_view(*methods: str, csrf: bool = True):
+    """Wraps a view: checks the method, authenticates, enforces CSRF on session requests
+    that change something (unless `csrf` is False: for views that neither read nor change
+    the session, whose answer a cross-site page could not read), parses the body into `request.data`, and turns refusals into
+    JSON errors (400 bad input, 401, 403, 404, 409 refused by `actions`)."""
+
+    def decorate(view):
+        @csrf_exempt
+        @never_cache
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method not in methods:
+                response = _error(405, f"Use {' or '.join(methods)}.")
+                response["Allow"] = ", ".join(methods)
+                return response
+            try:
+                request.api_credentials = _credentials(request)
+                if (
+                    csrf
+                    and request.api_credentials == "session"
+                    and request.method not in SAFE_METHODS
+                ):
+                    reason = _csrf_failure(request)
+                    if reason:
+                        return _error(
+                            403,
+                            f"CSRF check failed ({reason}). Send the CSRF token in the "
+                            "X-CSRFToken header, or use an API token.",
+                        )
+                request.data = _payload(request)
+                return view(request, *args, **kwargs)
+            except BadInput as error:
+                return _error(400, str(error))
+            except NotSignedIn as error:
+                return _error(401, str(error))
+            except RoleRequired as error:
+                record_denial(request, error)
+                return _error(403, "Your role does not allow this.")
+            except Http404:
+                return _error(404, "Not found.")
+            except actions.WorkshopError as error:
+                return _error(409, str(error))
+
+        return wrapped
+
+    return decorate
+
+
+def _user(request):
+    if request.api_credentials == "participant" or not request.user.is_authenticated:
+        raise NotSignedIn("Sign in, or send 'Authorization: Bearer <token>' (POST /api/tokens/).")
+    return request.user
+
+
+def _client_id(request) -> uuid.UUID:
+    """Returns the submission's client id (a new one when none is sent), remembered on the
+    request so a view can find what the submission stored."""
+    raw = request.data.get("client_id")
+    if raw is None or raw == "":
+        client_id = uuid.uuid4()
+    else:
+        try:
+            client_id = uuid.UUID(raw)
+        except ValueError:
+            raise BadInput("'client_id' must be a UUID.") from None
+    request.api_client_id = client_id
+    return client_id
+
+
+def _participant_ref(workshop: Workshop, value):
+    """Accepts a participant's id or pseudonym ("P3")."""
+    if isinstance(value, str) and value[:1] in "Pp" and value[1:].isdigit():
+        found = workshop.participants.filter(number=int(value[1:])).values_list("pk", flat=True)
+        value = found.first() or 0
+    return _participant(workshop, value)
+
+
+class _Helpers:
+    idea = staticmethod(_idea)
+    participant = staticmethod(_participant_ref)
+    client_id = staticmethod(_client_id)
+
+
+def _with_choices(data: Payload) -> Payload:
+    """Turns `choices` ({idea id: rank, points, rating or 1}) into the ballot form's
+    `idea-<id>` fields."""
+    choices = data.values.get("choices")
+    if choices is None:
+        return data
+    if isinstance(choices, list):
+        if not all(isinstance(idea, int | str) for idea in choices):
+            raise BadInput("A list of 'choices' must hold idea ids.")
+        choices = dict.fromkeys(choices, 1)
+    if not isinstance(choices, dict):
+        raise BadInput("'choices' must map idea ids to values, such as {\"12\": 1}.")
+    fields = {key: value for key, value in data.values.items() if not key.startswith("idea-")}
+    for idea, value in choices.items():
+        if isinstance(idea, bool) or not _is_id(str(idea)):
+            raise BadInput(f"'choices' has {idea!r}, which is not an idea id.")
+        if value is None or isinstance(value, bool | dict | list):
+            raise BadInput(f"The value for idea {idea} must be a number.")
+        fields[f"idea-{int(idea)}"] = value
+    return Payload(fields)
+
+
+def _is_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) < 19
+
+
+def _check_choices_on_ballot(question, data: Payload) -> None:
+    on_ballot = {
+        str(pk)
+        for pk in question.ideas.filter(merged_into__isnull=True).values_list("pk", flat=True)
+    }
+    for key in data.values:
+        if key.startswith("idea-") and key[5:] not in on_ballot:
+            raise actions.WorkshopError(f"Idea {key[5:]} is not on the ballot.")
+
+
+def _version(workshop: Workshop) -> int:
+    return Workshop.objects.values_list("version", flat=True).get(pk=workshop.pk)
+
+
+# The schema and tokens -------------------------------------------------------------------
+
+
+@api_view("GET")
+def schema(request):
+    return JsonResponse(openapi.schema(request.build_absolute_uri("/")))
+
+
+@api_view("POST", csrf=False)
+def token_create(request):
+    """Returns a new API token for the person whose email and password (and, when they have
+    two-factor, current code) are posted. Failures count towards sign-in throttling."""
+    data = request.data
+    email = (data.get("email") or "").strip().lower()
+    password = data.get("password")
+    if not email or not password:
+        raise BadInput("Send 'email' and 'password'.")
+    if len(email) > 254 or len(password) > 4096:
+        raise BadInput("The email address or password is too long.")
+    if is_throttled(email):
+        record(Kind.SIGN_IN_REFUSED, request=request, email=email)
+        return _error(429, "Too many failed attempts. Wait 30 minutes, then try again.")
+    user = authenticate(request, email=email, password=password)
+    if user is None:
+        record(Kind.SIGN_IN_FAILED, request=request, email=email)
+        return _error(401, "Enter a correct email address and password.")
+    if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
+        code = (data.get("totp") or "").strip()
+        if not code:
+            return _error(401, "This account uses two-factor: send 'totp', the current code.")
+        if totp.verify(user, code[:12]) is None:
+            record(Kind.TWO_FACTOR_FAILED, request=request, actor=user, email=user.email)
+            return _error(401, "The two-factor code is not right.")
+    elif user.requires_two_factor():
+        return _error(403, "Set up two-factor authentication in the browser first.")
+    token, secret = ApiToken.issue(user=user, name=(data.get("name") or "")[:100])
+    record(Kind.SIGN_IN, request=request, actor=user, email=user.email, subject="API token")
+    return JsonResponse(
+        {"token": secret, "name": token.name, "created_at": token.created_at.isoformat()},
+        status=201,
+    )
+
+
+@api_view("DELETE")
+def token_revoke(request):
+    """Revokes the bearer token this request carries."""
+    token = getattr(request, "api_token", None)
+    if token is None:
+        raise NotSignedIn("Send the token to revoke as 'Authorization: Bearer <token>'.")
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    return JsonResponse({"ok": True, "message": "The token has been revoked."})
+
+
+# Facilitators ---------------------------------------------------------------------------
+
+
+def workshop_dict(workshop: Workshop) -> dict:
+    return {
+        "id": workshop.pk,
+        "title": workshop.title,
+        "status": workshop.status,
+        "join_code": workshop.join_code,
+        "version": workshop.version,
+        "questions": [
+            {
+                "id": q.pk,
+                "order": q.order,
+                "text": q.text,
+                "scheme": q.scheme,
+                "k": q.k,
+                "exactly_k": q.exactly_k,
+                "pool": q.pool,
+                "scale": [q.scale_min, q.scale_max],
+                "phase": q.phase,
+            }
+            for q in workshop.questions.all()
+        ],
+    }
+
+
+def _workshop_form(data: Payload) -> WorkshopForm:
+    questions = data.getlist("questions")
+    form = WorkshopForm(
+        {
+            "title": data.get("title", ""),
+            "purpose": data.get("purpose", ""),
+            "briefing": data.get("briefing", ""),
+            "date": data.get("date", ""),
+            "questions": "\n".join(q.replace("\n", " ") for q in questions),
+            "scheme": data.get("scheme", Scheme.TOP_K),
+            "k": data.get("k", "5"),
+            "silent_minutes": data.get("silent_minutes", "5"),
+        }
+    )
+    if not form.is_valid():
+        raise BadInput(
+            "; ".join(f"{field}: {' '.join(errors)}" for field, errors in form.errors.items())
+        )
+    return form
+
+
+def _whole(data: Payload, name: str, low: int, high: int) -> int | None:
+    raw = data.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadInput(f"'{name}' must be a whole number.") from None
+    if not low <= value <= high:
+        raise BadInput(f"'{name}' must be between {low} and {high}.")
+    return value
+
+
+@api_view("POST")
+def workshop_create(request, org: str):
+    """Creates a draft workshop (its creator leads it) with the same rules as the page."""
+    _user(request)
+    organisation = organisation_for(request, org, *FACILITATES)
+    form = _workshop_form(request.data)
+    extra = {"exactly_k": request.data.get("exactly_k", "") in {"on", "true", "True", "1"}}
+    pool = _whole(request.data, "pool", 1, 1000)
+    if pool is not None:
+        extra["pool"] = pool
+    low, high = (
+        _whole(request.data, "scale_min", -100, 100),
+        _whole(request.data, "scale_max", -100, 100),
+    )
+    if low is not None:
+        extra["scale_min"] = low
+    if high is not None:
+        extra["scale_max"] = high
+    if low is not None and high is not None and low >= high:
+        raise BadInput("'scale_min' must be below 'scale_max'.")
+    workshop = handlers.workshop_from_form(
+        organisation=organisation, by=request.user, data=form.cleaned_data
+    )
+    workshop.questions.update(**extra)
+    return JsonResponse(workshop_dict(workshop), status=201)
+
+
+@api_view("GET")
+def workshop_detail(request, pk: int):
+    _user(request)
+    return JsonResponse(workshop_dict(access.workshop_for(request, pk)))
+
+
+@api_view("POST")
+def workshop_start(request, pk: int):
+    _user(request)
+    workshop = access.workshop_for(request, pk, *StaffRole.RUNS)
+    actions.workshop_start(workshop=workshop, by=request.user)
+    return JsonResponse(
+        {"ok": True, "message": "The workshop has started.", "version": _version(workshop)}
+    )
+
+
+@api_view("GET")
+def workshop_state(request, pk: int):
+    _user(request)
+    workshop = access.workshop_for(request, pk, *StaffRole.NOTES, StaffRole.OBSERVER, "admin")
+    return JsonResponse(live_state(workshop))
+
+
+@api_view("POST")
+def workshop_act(request, pk: int):
+    """Every console action, by name, with the console's fields (see the schema)."""
+    _user(request)
+    workshop = access.workshop_for(request, pk, *StaffRole.NOTES)
+    question, data = workshop.current_question, _with_choices(request.data)
+    name = data.get("action", "")
+    if name not in handlers.CONSOLE_ACTIONS:
+        raise BadInput(f"'action' must be one of: {', '.join(handlers.CONSOLE_ACTIONS)}.")
+    needs, handler = handlers.CONSOLE_ACTIONS[name]
+    if needs == "runs" and not access.runs(request.workshop_role):
+        raise actions.WorkshopError("Only a facilitator can do that; a note-taker can add notes.")
+    if question is None:
+        raise actions.WorkshopError("The workshop is not on a question.")
+    if name == "paper_ballot":
+        _check_choices_on_ballot(question, data)
+    message = handler(
+        request=request,
+        workshop=workshop,
+        question=question,
+        post=data,
+        seen=data.get("phase_key") or None,
+        ctx=_Helpers,
+    )
+    return JsonResponse({"ok": True, "message": message, "version": _version(workshop)})
+
+
+def _closed_ballots(workshop: Workshop, question) -> list[ngt.Ballot]:
+    """Returns the question's ballots from rounds whose voting has closed: nobody sees a
+    tally while voting is open."""
+    ballots = engine_ballots(question)
+    current = (
+        workshop.status == Workshop.Status.LIVE and workshop.current_question_id == question.pk
+    )
+    if current and question.phase not in SHOWS_RESULTS:
+        ballots = [b for b in ballots if b.round < question.vote_round]
+    return [b for b in ballots if b.choices]
+
+
+@api_view("GET")
+def workshop_results(request, pk: int):
+    """Returns the tally in the shape of `allied ngt tally --format json`, over every
+    question whose voting has closed (or the one named by ?question=<order>)."""
+    _user(request)
+    workshop = access.workshop_for(request, pk)
+    questions = list(workshop.questions.all())
+    wanted = request.GET.get("question")
+    if wanted:
+        questions = [q for q in questions if str(q.order) == wanted]
+        if not questions:
+            raise Http404
+    voted = [(q, _closed_ballots(workshop, q)) for q in questions]
+    voted = [(q, ballots) for q, ballots in voted if ballots]
+    if not voted:
+        raise actions.WorkshopError("There are no results yet: no vote has closed.")
+    schemes = {engine_scheme(q) for q, _ in voted}
+    if len(schemes) > 1:
+        raise actions.WorkshopError(
+            "These questions use different voting schemes; ask for one with ?question=<number>."
+        )
+    result = ngt.tally(
+        [b for _, ballots in voted for b in ballots],
+        [engine_question(q) for q, _ in voted],
+        schemes.pop(),
+    )
+    return JsonResponse(ngt.to_dict(result))
+
+
+# Participants ---------------------------------------------------------------------------
+
+
+@api_view("POST", csrf=False)
+def join(request, code: str):
+    """Joins a workshop after consent; returns the participant token for
+    `Authorization: Participant <token>`. The browser's session is not touched."""
+    workshop, _ = access.participant_for_token(code, "")
+    invited = None
+    if request.data.get("invitation"):
+        invited = workshop.participants.filter(
+            invite_digest=digest(request.data.get("invitation"))
+        ).first()
+        if invited is None:
+            raise Http404
+    if request.data.get("consent", "") not in {"on", "true", "True", "1", "yes"}:
+        raise BadInput(
+            "Send 'consent': true to accept the consent statement: " + workshop.consent_statement
+        )
+    if workshop.status == Workshop.Status.FINISHED:
+        return _error(410, "This workshop has finished.")
+    token = secrets.token_urlsafe(32)
+    participant = actions.participant_consent(
+        workshop=workshop, participant=invited, session_token=token
+    )
+    return JsonResponse(
+        {
+            "token": token,
+            "pseudonym": participant.pseudonym,
+            "consent_version": participant.consent_version,
+            "workshop": {"title": workshop.title, "join_code": workshop.join_code},
+        },
+        status=201,
+    )
+
+
+def _joined(request, code: str):
+    if request.api_credentials == "participant":
+        workshop, participant = access.participant_for_token(code, request.participant_token)
+    else:
+        workshop, participant = access.participant_for(request, code)
+    if participant is None:
+        raise NotSignedIn(
+            "Join the workshop first (POST /api/join/<code>/) and send "
+            "'Authorization: Participant <token>'."
+        )
+    return workshop, participant
+
+
+@api_view("GET")
+def participant_state(request, code: str):
+    """The public state, plus what is private to this participant: their ideas and vote."""
+    workshop, participant = _joined(request, code)
+    state = live_state(workshop)
+    question = workshop.current_question
+    me: dict = {"pseudonym": participant.pseudonym, "drafts": [], "vote": None}
+    if question is not None:
+        me["drafts"] = [
+            {"id": d.pk, "client_id": str(d.client_id), "text": d.text, "shared": d.shared}
+            for d in participant.drafts.filter(question=question)
+        ]
+        ballot = participant.ballots.filter(
+            question=question, vote_round=question.vote_round
+        ).first()
+        if ballot is not None:
+            me["vote"] = {str(c.idea_id): c.value for c in ballot.choices.all()}
+    state["me"] = me
+    return JsonResponse(state)
+
+
+@api_view("POST")
+def participant_act(request, code: str):
+    """A participant's own actions: draft, share, pass, vote."""
+    workshop, participant = _joined(request, code)
+    question, data = workshop.current_question, _with_choices(request.data)
+    name = data.get("action", "")
+    if name not in handlers.PARTICIPANT_ACTIONS:
+        raise BadInput(f"'action' must be one of: {', '.join(handlers.PARTICIPANT_ACTIONS)}.")
+    if question is None:
+        raise actions.WorkshopError("The workshop is not on a question.")
+    if name == "vote":
+        _check_choices_on_ballot(question, data)
+    if data.get("draft") and not _is_id(data.get("draft")):
+        raise BadInput("'draft' must be the id of one of your ideas.")
+    message = handlers.PARTICIPANT_ACTIONS[name](
+        request=request,
+        workshop=workshop,
+        question=question,
+        participant=participant,
+        post=data,
+        seen=data.get("phase_key") or None,
+        ctx=_Helpers,
+    )
+    body = {"ok": True, "message": message, "version": _version(workshop)}
+    if name == "draft":
+        draft = participant.drafts.filter(client_id=request.api_client_id).first()
+        body["draft"] = None if draft is None else {"id": draft.pk, "text": draft.text}
+    return JsonResponse(body)
