@@ -278,17 +278,53 @@ def write_profiles(directory: Path, n: int, m: int, capacity: int, seed: int) ->
     return mentees_path, mentors_path
 
 
-def run_command(arguments: list[str]) -> tuple[int, float, int, str]:
-    """Run a command; return (exit status, wall seconds, peak RSS bytes, stderr)."""
-    started = time.perf_counter()
-    process = subprocess.Popen(arguments, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    stderr = process.stderr.read() if process.stderr else ""
-    out = process.stdout.read() if process.stdout else ""
-    process.stdout and process.stdout.close()
-    process.stderr and process.stderr.close()
-    return os.waitstatus_to_exitcode(status), seconds, usage.ru_maxrss * 1024, stderr + out
+LAST_CPU_SECONDS = [0.0]
+
+
+def run_command(arguments: list[str], timeout: float | None = None) -> tuple[int, float, int, str]:
+    """Run a command; return (exit status, wall seconds, peak RSS bytes, stderr + stdout).
+
+    Output goes to temporary files (a pipe could fill and stall a long run). The command's
+    user + system CPU time is left in LAST_CPU_SECONDS: on a shared machine wall time includes
+    waiting for a core, CPU time does not. A run past `timeout` is killed (status -9).
+    """
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(arguments, stdout=out, stderr=err, text=True)
+        deadline = None if timeout is None else started + timeout
+        high_water = 0
+        while True:
+            high_water = max(high_water, _high_water_bytes(process.pid))
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if deadline is not None and time.perf_counter() > deadline:
+                process.kill()
+                _, status, usage = os.wait4(process.pid, 0)
+                break
+            time.sleep(0.01)
+        seconds = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        text = err.read() + out.read()
+    LAST_CPU_SECONDS[0] = usage.ru_utime + usage.ru_stime
+    # ru_maxrss of a child counts the memory of this (large) benchmark process it was forked
+    # from, so the command's own high-water mark is read from /proc while it runs instead.
+    peak = high_water or usage.ru_maxrss * 1024
+    return os.waitstatus_to_exitcode(status), seconds, peak, text
+
+
+def _high_water_bytes(pid: int) -> int:
+    """Return a running process's peak resident memory (VmHWM), or 0 if it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as handle:
+            for line in handle:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
 
 
 # Report --------------------------------------------------------------------------------------
@@ -296,8 +332,10 @@ def run_command(arguments: list[str]) -> tuple[int, float, int, str]:
 RESULTS: list[dict] = []
 
 
-def target(name: str, value: float, limit: float, ok: bool) -> None:
-    line = {"benchmark": name, "ratio": round(value, 3), "target": limit, "ok": ok}
+def target(name: str, value: float, limit: float, ok: bool, **measured) -> None:
+    """Print and keep one JSON line: the measured value against its target, and the details."""
+    line = {"benchmark": name, "ratio": round(value, 3), "target": limit, "ok": ok, **measured}
+    line["load_average_1min"] = round(os.getloadavg()[0], 2)
     RESULTS.append(line)
     print(json.dumps(line))
 
@@ -348,18 +386,34 @@ def compare_solvers(sizes) -> None:
 def profiles_end_to_end(
     n: int, m: int, seconds_limit: float, memory_limit: float, directory: Path
 ) -> None:
+    """Time `allied match profiles ... --explain` as a whole command: read, score, solve,
+    explain, write. Killed (and reported missed) at three times its time limit."""
     mentees, mentors = write_profiles(directory, n, m, 2, seed=7)
     out = directory / "matches.csv"
     status, seconds, peak, stderr = run_command(
-        [str(ALLIED), "match", "profiles", str(mentees), str(mentors), "-o", str(out), "--explain"]
+        [str(ALLIED), "match", "profiles", str(mentees), str(mentors), "-o", str(out), "--explain"],
+        timeout=3 * seconds_limit,
     )
+    cpu = LAST_CPU_SECONDS[0]
     print(
-        f"\nProfiles end to end, {n} x {m} (capacity 2): exit {status}, {seconds:.1f} s, {peak / GB:.2f} GB"
+        f"\nProfiles end to end, {n} x {m} (capacity 2): exit {status}, {seconds:.1f} s wall, "
+        f"{cpu:.1f} s CPU, {peak / GB:.2f} GB peak"
+        + (" (killed: over three times the limit)" if status == -9 else "")
     )
     if status:
         print(stderr[-2000:])
     ok = status == 0 and seconds < seconds_limit and peak < memory_limit
-    target(f"profiles-{n}x{m}-seconds", seconds, seconds_limit, ok)
+    target(
+        f"profiles-{n}x{m}-seconds",
+        seconds,
+        seconds_limit,
+        ok,
+        wall_seconds=round(seconds, 2),
+        cpu_seconds=round(cpu, 2),
+        peak_gb=round(peak / GB, 3),
+        memory_limit_gb=memory_limit / GB,
+        exit_status=status,
+    )
     return out
 
 
@@ -426,9 +480,13 @@ def raw_interface(n: int, m: int, per: int, directory: Path) -> float:
     import ortools.graph.python.min_cost_flow  # noqa: F401
     import pandas  # noqa: F401  imported before timing, as a script would be
 
-    script_seconds, script_total = min(script() for _ in range(2))
+    # The script is timed in process after its imports (the issue's yardstick); the command is
+    # timed whole, start-up included. Runs alternate so that both see the same machine load;
+    # each side keeps its best of three.
+    script_runs = []
     best = None
-    for _ in range(2):
+    for _ in range(3):
+        script_runs.append(script())
         status, seconds, _, stderr = run_command(
             [
                 str(ALLIED),
@@ -443,20 +501,26 @@ def raw_interface(n: int, m: int, per: int, directory: Path) -> float:
             ]
         )
         best = seconds if best is None else min(best, seconds)
+    script_seconds, script_total = min(script_runs)
     summary = json.loads(stderr.strip().splitlines()[-1]) if status == 0 else {}
     same = round(summary.get("total_score", -1) * 1000) == script_total
     ratio = best / script_seconds
     print(
-        f"\nRaw interface, {len(mentee):,} pairs: `allied match pairs` {best:.2f} s (whole command) vs "
-        f"pandas + OR-Tools script {script_seconds:.2f} s: {ratio:.2f}x; same total: {same}"
+        f"\nRaw interface, {len(mentee):,} pairs: `allied match pairs` {best:.2f} s (whole command, "
+        f"start-up included) vs pandas + OR-Tools script {script_seconds:.2f} s (in process, after "
+        f"imports), same run: {ratio:.2f}x; same total: {same}"
     )
-    return ratio, same and status == 0
+    return ratio, same and status == 0, best, script_seconds, len(mentee)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes only (about a minute)")
+    parser.add_argument(
+        "--skip-largest", action="store_true", help="leave out profiles at 100,000 x 25,000"
+    )
     args = parser.parse_args()
+    print(f"CPUs: {os.cpu_count()}; load average at start: {os.getloadavg()}")
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
         sizes = [(300, 150, 30), (2000, 1000, 40)]
@@ -468,12 +532,22 @@ def main() -> int:
             profiles_end_to_end(2000, 1000, 20 * 0.2, 2 * GB, directory)
         else:
             profiles_end_to_end(10_000, 5_000, 20, 2 * GB, directory)
-            profiles_end_to_end(100_000, 25_000, 300, 6 * GB, directory)
-        ratio, same = raw_interface(
-            20_000 if args.quick else 100_000, 10_000 if args.quick else 50_000, 20, directory
-        )
-        target("raw-interface-vs-pandas-ortools", ratio, 2.0, ratio <= 2.0 and same)
+            if not args.skip_largest:
+                profiles_end_to_end(100_000, 25_000, 300, 6 * GB, directory)
+        sizes = [(20_000, 10_000)] if args.quick else [(20_000, 10_000), (100_000, 50_000)]
+        for n, m in sizes:
+            ratio, same, command, script, pairs = raw_interface(n, m, 20, directory)
+            target(
+                f"raw-interface-{pairs}-pairs-vs-pandas-ortools",
+                ratio,
+                2.0,
+                ratio <= 2.0 and same,
+                command_seconds=round(command, 3),
+                script_seconds=round(script, 3),
+                same_total=same,
+            )
     ok = all(r["ok"] for r in RESULTS)
+    print(f"Load average at end: {os.getloadavg()}")
     print(
         json.dumps(
             {

@@ -10,17 +10,17 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import itertools
 import json
 import os
 import sys
-import tempfile
 import time
-import tomllib
 from collections.abc import Sequence
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from allied.core.matching import OBJECTIVES
+# Only the list of objectives: the engine (NumPy, OR-Tools) is imported by the sub-command that
+# needs it, so that `allied match pairs` on a small file starts quickly.
+from allied.core.matching.objectives import OBJECTIVES
 
 MAX_REPORTED = 50
 
@@ -138,6 +138,8 @@ def _records(path: str) -> list[dict[str, str]]:
 
 def _milli(text: str) -> int | None:
     """Return a score in thousandths, or None when it is not a number with up to 3 decimals."""
+    from decimal import Decimal, InvalidOperation
+
     try:
         value = Decimal(text.strip())
     except InvalidOperation:
@@ -190,6 +192,72 @@ def read_mentors_capacity(path: str) -> tuple[list[str], list[int]]:
     return ids, caps
 
 
+def _simple_csv_columns(path: str, wanted: Sequence[str]):
+    """Return (header, {column: list of cells}, whether any cell has surrounding spaces) when
+    the file is plain, else None.
+
+    Plain means no quotes, no bare carriage returns and the header's number of fields on every
+    line: then splitting on commas is exactly what `csv.reader` does, and it runs in C over the
+    whole file instead of building a list per row. Anything else goes through `read_table`.
+    """
+
+    if not Path(path).is_file() or path.lower().endswith((".xlsx", ".xlsm")):
+        return None
+    with open(path, "rb") as handle:
+        raw = handle.read()
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if b'"' in raw or not raw.strip():
+        return None
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n")
+        if b"\r" in raw:
+            return None
+    if raw.endswith(b"\n"):
+        raw = raw[:-1]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    header = [
+        h.strip().lower() for h in text[: text.find("\n") if "\n" in text else None].split(",")
+    ]
+    width = len(header)
+    if not _every_line_has(raw, width - 1):
+        return None
+    cells = text.replace("\n", ",").split(",")
+    columns = {c: cells[width + header.index(c) :: width] for c in wanted if c in header}
+    # Ids are matched stripped of surrounding whitespace. A file with no whitespace but line
+    # ends (and plain ASCII, so no other Unicode spaces) needs no stripping at all.
+    padded = (
+        not raw.isascii()
+        or any(ch in raw for ch in (b" ", b"\t", b"\x0b", b"\x0c"))
+        or (any(ch in raw for ch in (b"\x1c", b"\x1d", b"\x1e", b"\x1f")))
+    )
+    return header, columns, padded
+
+
+def _every_line_has(raw: bytes, commas: int) -> bool:
+    """Return whether every line of `raw` (no trailing newline) holds exactly `commas` commas.
+
+    With the right total, it is enough that each line holds its own run of `commas` commas
+    (the k-th run, counting commas in file order): runs are disjoint, so none can hold more.
+    """
+    import numpy as np
+
+    lines = raw.count(b"\n") + 1
+    if raw.count(b",") != lines * commas:
+        return False
+    if commas == 0:
+        return True
+    data = np.frombuffer(raw, dtype=np.uint8)
+    ends = np.append(np.flatnonzero(data == 10), len(data))
+    starts = np.concatenate([[0], ends[:-1] + 1])
+    where = np.flatnonzero(data == 44)
+    first = np.arange(lines) * commas
+    return bool((where[first] > starts - 1).all() and (where[first + commas - 1] < ends).all())
+
+
 def read_pairs(path: str, mentor_ids: Sequence[str]):
     """Return (mentee ids, mentee codes, mentor codes, mentee scores, mentor scores, two-sided).
 
@@ -197,7 +265,13 @@ def read_pairs(path: str, mentor_ids: Sequence[str]):
     """
     import numpy as np
 
-    header, rows = read_table(path)
+    simple = _simple_csv_columns(
+        path, ["mentee", "mentor", "score", "mentee_score", "mentor_score"]
+    )
+    if simple is not None:
+        header = simple[0]
+    else:
+        header, rows = read_table(path)
     two_sided = "mentee_score" in header and "mentor_score" in header
     wanted = (
         ["mentee", "mentor", "mentee_score", "mentor_score"]
@@ -212,20 +286,26 @@ def read_pairs(path: str, mentor_ids: Sequence[str]):
                 "mentee,mentor,mentee_score,mentor_score"
             ]
         )
-    width = len(header)
     problems: list[str] = []
-    short = [n for n, row in enumerate(rows, start=2) if len(row) < width]
-    if short:
-        problems += [f"{path} row {n}: too few columns" for n in short]
-        raise InputError(problems)
-    columns = list(zip(*rows, strict=False)) if rows else [() for _ in header]
-    col = {name: columns[header.index(name)] for name in wanted}
+    if simple is not None:
+        col = {name: simple[1][name] for name in wanted}
+    else:
+        width = len(header)
+        short = [n for n, row in enumerate(rows, start=2) if len(row) < width]
+        if short:
+            problems += [f"{path} row {n}: too few columns" for n in short]
+            raise InputError(problems)
+        columns = list(zip(*rows, strict=False)) if rows else [() for _ in header]
+        col = {name: list(columns[header.index(name)]) for name in wanted}
+    count = len(col["mentee"])
+    mentees, mentors = col["mentee"], col["mentor"]
+    if simple is None or simple[2]:
+        mentees, mentors = [x.strip() for x in mentees], [x.strip() for x in mentors]
+    # Codes in order of first appearance, with dict and map doing the work in C.
+    mentee_code = {x: k for k, x in enumerate(dict.fromkeys(mentees))}
     mentor_code = {m: k for k, m in enumerate(mentor_ids)}
-    mentee_code: dict[str, int] = {}
-    mentees = [mentee_code.setdefault(x.strip(), len(mentee_code)) for x in col["mentee"]]
-    mentors = [mentor_code.get(x.strip(), -1) for x in col["mentor"]]
-    mentee_arr = np.asarray(mentees, dtype=np.int64)
-    mentor_arr = np.asarray(mentors, dtype=np.int64)
+    mentee_arr = np.fromiter(map(mentee_code.__getitem__, mentees), np.int64, count)
+    mentor_arr = np.fromiter(map(mentor_code.get, mentors, itertools.repeat(-1)), np.int64, count)
     if "" in mentee_code:
         for k in np.flatnonzero(mentee_arr == mentee_code[""]).tolist():
             problems.append(f"{path} row {k + 2}: the mentee is empty")
@@ -237,19 +317,17 @@ def read_pairs(path: str, mentor_ids: Sequence[str]):
     parsed = []
     for name in score_columns:
         values = col[name]
-        try:
-            floats = np.asarray(values, dtype=np.float64) if values else np.zeros(0)
-            scaled = floats * 1000
-            milli = np.rint(scaled)
-            # A true 3-decimal number lands within rounding error of a whole number of
-            # thousandths; anything further off (or not finite) is checked exactly, one by one.
+        floats = _floats(values)
+        scaled = floats * 1000
+        milli = np.rint(scaled)
+        # A true 3-decimal number lands within rounding error of a whole number of
+        # thousandths; anything further off (or not finite, or not a number at all) is checked
+        # exactly, one by one.
+        with np.errstate(invalid="ignore"):
             suspicious = ~np.isfinite(floats) | (
                 np.abs(scaled - milli) > 1e-12 * np.maximum(1.0, np.abs(scaled))
             )
-        except ValueError:
-            suspicious = np.ones(len(values), dtype=bool)
-            milli = np.zeros(len(values))
-        milli = milli.astype(np.int64)
+        milli = np.where(suspicious, 0, milli).astype(np.int64)
         for k in np.flatnonzero(suspicious).tolist():
             exact = _milli(values[k])
             if exact is None:
@@ -259,20 +337,39 @@ def read_pairs(path: str, mentor_ids: Sequence[str]):
             else:
                 milli[k] = exact
         parsed.append(milli)
-    if len(mentee_arr):
+    if count:
         key = mentee_arr * (len(mentor_ids) + 1) + (mentor_arr + 1)
-        order = np.argsort(key, kind="stable")
-        dup = np.flatnonzero(key[order][1:] == key[order][:-1])
-        for k in dup.tolist():
-            first, again = int(order[k]) + 2, int(order[k + 1]) + 2
-            if mentor_arr[order[k]] >= 0:
-                problems.append(f"{path} row {again}: the same pair as row {first}")
+        ordered = np.sort(key)
+        # Only a file with a repeated pair pays for the stable sort that names both rows.
+        if (ordered[1:] == ordered[:-1]).any():
+            order = np.argsort(key, kind="stable")
+            dup = np.flatnonzero(key[order][1:] == key[order][:-1])
+            for k in dup.tolist():
+                first, again = int(order[k]) + 2, int(order[k + 1]) + 2
+                if mentor_arr[order[k]] >= 0:
+                    problems.append(f"{path} row {again}: the same pair as row {first}")
     if problems:
         raise InputError(sorted(problems, key=_row_of))
     ids = list(mentee_code)
     if two_sided:
         return ids, mentee_arr, mentor_arr, parsed[0], parsed[1], True
     return ids, mentee_arr, mentor_arr, parsed[0], np.zeros_like(parsed[0]), False
+
+
+def _floats(values: Sequence[str]):
+    """Return the cells as float64, NaN where a cell is not a number."""
+    import numpy as np
+
+    try:
+        return np.fromiter(map(float, values), np.float64, len(values))
+    except ValueError:
+        out = np.empty(len(values))
+        for k, text in enumerate(values):
+            try:
+                out[k] = float(text)
+            except ValueError:
+                out[k] = np.nan
+        return out
 
 
 def _row_of(problem: str) -> int:
@@ -292,6 +389,8 @@ def _points(milli: int) -> str:
 
 def _write_atomically(path: str, write) -> None:
     """Write through a temporary file beside `path`, so a failure leaves nothing half-written."""
+    import tempfile
+
     directory = os.path.dirname(os.path.abspath(path))
     fd, temporary = tempfile.mkstemp(dir=directory, prefix=".allied-", suffix=Path(path).suffix)
     os.close(fd)
@@ -372,16 +471,19 @@ def run_pairs(args: argparse.Namespace) -> int:
     mentor_of = solve(
         args.objective, len(mentee_ids), capacity, mentee, mentor, mentee_score, mentor_score
     )
-    score_of = dict(
-        zip(zip(mentee.tolist(), mentor.tolist(), strict=True), total.tolist(), strict=True)
-    )
+    # Each matched pair's score, found by binary search over the sorted pair keys.
+    key = mentee * max(1, len(mentor_ids)) + mentor
+    order = np.argsort(key)
+    matched = np.flatnonzero(mentor_of >= 0)
+    at = order[np.searchsorted(key[order], matched * max(1, len(mentor_ids)) + mentor_of[matched])]
+    score_of = dict(zip(matched.tolist(), total[at].tolist(), strict=True))
     rows = []
     matched_scores = []
     for i, j in enumerate(mentor_of.tolist()):
         if j < 0:
             rows.append((mentee_ids[i], "", ""))
         else:
-            s = score_of[(i, j)]
+            s = score_of[i]
             matched_scores.append(s)
             rows.append((mentee_ids[i], mentor_ids[j], _points(s)))
     if args.output or not args.json:
@@ -432,6 +534,8 @@ def run_profiles(args: argparse.Namespace) -> int:
         problems += [f"{path} {e}" for e in errors]
     config = None
     if args.config:
+        import tomllib
+
         try:
             with open(args.config, "rb") as handle:
                 data = tomllib.load(handle)

@@ -404,3 +404,37 @@ def test_the_cohort_scorer_agrees_with_the_pair_scorer_on_every_pair(cohort, con
                 assert (i, j) not in got
     assert candidates.feasible_pairs == len(got)
     assert np.all(candidates.mentee_score >= 0)
+
+
+@given(
+    cohorts(),
+    configs(),
+    st.sampled_from(((2.0, 2.0, 1.0, 1.0), (0.7, 1.3, 0.1, 2.2), (1.5, 0.0, 0.25, 3.0))),
+    st.data(),
+)
+def test_the_block_scorer_agrees_with_the_pair_scorer_for_any_weights_and_columns(
+    cohort, config, need_weights, data
+):
+    from dataclasses import replace
+
+    mentees, mentors = cohort
+    need, require, help_, support = need_weights
+    config = replace(
+        config,
+        weights=replace(config.weights, need=need, require=require, help=help_, support=support),
+    )
+    index = CohortIndex(mentees, mentors, config)
+    columns = np.array(
+        sorted(data.draw(st.sets(st.integers(0, len(mentors) - 1), min_size=1))), dtype=np.int64
+    )
+    rows = np.arange(len(mentees))
+    for cols in (None, columns):
+        feasible, mentee_score, mentor_score = index.block(rows, cols)
+        for r, mentee in enumerate(mentees):
+            for c, j in enumerate(range(len(mentors)) if cols is None else cols.tolist()):
+                pair = score_pair(mentee, mentors[j], config)
+                assert bool(feasible[r, c]) == (pair.feasible and mentors[j].capacity > 0)
+                assert (mentee_score[r, c], mentor_score[r, c]) == (
+                    pair.mentee_score,
+                    pair.mentor_score,
+                )

@@ -154,21 +154,25 @@ def match_cohort(
         candidates.mentor_score,
     )
     maximum = max_matched(n, spare, candidates.mentee, candidates.mentor)
-    scores = _score_lookup(candidates, len(index.mentors))
+    scores = _ScoreLookup(candidates, len(index.mentors))
     if candidates.pruned:
         mentor_of = _fill_from_pruned(index, mentor_of, spare, scores)
         maximum = max(maximum, int((mentor_of >= 0).sum()))
     left = spare - np.bincount(mentor_of[mentor_of >= 0], minlength=len(spare))
     matches = list(locked_matches)
-    unmatched = []
-    has_candidates = np.zeros(n, dtype=bool)
-    has_candidates[candidates.mentee] = True
-    for i, j in enumerate(mentor_of.tolist()):
-        if j >= 0:
-            e, m = scores[(i, j)]
-            matches.append(Match(index.mentees[i].id, index.mentors[j].id, e, m))
-        else:
-            unmatched.append(_why_unmatched(index, i, has_candidates[i], candidates, left, scores))
+    matched = np.flatnonzero(mentor_of >= 0)
+    mentee_scores, mentor_scores = scores.many(matched, mentor_of[matched])
+    for i, j, e, m in zip(
+        matched.tolist(),
+        mentor_of[matched].tolist(),
+        mentee_scores.tolist(),
+        mentor_scores.tolist(),
+        strict=True,
+    ):
+        matches.append(Match(index.mentees[i].id, index.mentors[j].id, e, m))
+    unmatched = [
+        _why_unmatched(index, i, candidates, left) for i in np.flatnonzero(mentor_of < 0).tolist()
+    ]
     matches.sort(key=lambda m: m.mentee_id)
     return MatchResult(
         objective=objective,
@@ -180,63 +184,93 @@ def match_cohort(
     )
 
 
-def _score_lookup(candidates, n_mentors: int) -> dict[tuple[int, int], tuple[int, int]]:
-    return {
-        (i, j): (e, m)
-        for i, j, e, m in zip(
-            candidates.mentee.tolist(),
-            candidates.mentor.tolist(),
-            candidates.mentee_score.tolist(),
-            candidates.mentor_score.tolist(),
-            strict=True,
-        )
-    }
+class _ScoreLookup:
+    """(mentee, mentor) -> (mentee score, mentor score) over the candidate pairs.
+
+    Candidates come sorted by mentee then mentor, so a binary search over their keys finds a
+    pair without a dictionary of millions of tuples. Pairs added later live in `extra`.
+    """
+
+    def __init__(self, candidates, n_mentors: int) -> None:
+        self.n = max(1, n_mentors)
+        self.keys = candidates.mentee * self.n + candidates.mentor
+        self.mentee_score = candidates.mentee_score
+        self.mentor_score = candidates.mentor_score
+        self.extra: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def positions(self, mentees: np.ndarray, mentors: np.ndarray) -> np.ndarray:
+        """Return where candidate pairs sit in the candidate arrays."""
+        return np.searchsorted(self.keys, mentees * self.n + mentors)
+
+    def many(self, mentees: np.ndarray, mentors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Return both sides' scores for pairs that are all candidates or added pairs."""
+        e = np.zeros(len(mentees), dtype=np.int64)
+        m = np.zeros(len(mentees), dtype=np.int64)
+        if len(mentees) == 0:
+            return e, m
+        wanted = mentees * self.n + mentors
+        found = np.zeros(len(wanted), dtype=bool)
+        if len(self.keys):
+            at = np.minimum(np.searchsorted(self.keys, wanted), len(self.keys) - 1)
+            found = self.keys[at] == wanted
+            e[found] = self.mentee_score[at[found]]
+            m[found] = self.mentor_score[at[found]]
+        for k in np.flatnonzero(~found).tolist():
+            e[k], m[k] = self.extra[(int(mentees[k]), int(mentors[k]))]
+        return e, m
+
+    def __setitem__(self, pair: tuple[int, int], value: tuple[int, int]) -> None:
+        self.extra[pair] = value
 
 
 def _fill_from_pruned(
     index: CohortIndex,
     mentor_of: np.ndarray,
     spare: np.ndarray,
-    scores: dict[tuple[int, int], tuple[int, int]],
+    scores: _ScoreLookup,
 ) -> np.ndarray:
     """Give any unmatched mentee a feasible mentor that pruning hid and who still has a place.
 
-    Only adds matches, so it never lowers the count; each is the mentee's best such mentor.
+    Only adds matches, so it never lowers the count; each is the mentee's best such mentor
+    among those with a place left when their turn comes (mentees in index order).
     """
     mentor_of = mentor_of.copy()
     left = spare - np.bincount(mentor_of[mentor_of >= 0], minlength=len(spare))
-    for i in np.flatnonzero(mentor_of < 0).tolist():
-        open_ = np.flatnonzero(index.feasible(i) & (left > 0))
-        if len(open_) == 0:
-            continue
-        pe, pm = index.preference_points(i)
-        rows = np.full(len(open_), i)
-        e, m = index.pair_scores(rows, open_, pe[open_], pm[open_])
-        best = int(np.lexsort((open_, -(e + m)))[0])
-        j = int(open_[best])
-        mentor_of[i] = j
-        left[j] -= 1
-        scores[(i, j)] = (int(e[best]), int(m[best]))
+    waiting = np.flatnonzero(mentor_of < 0)
+    open_ = np.flatnonzero(left > 0)
+    if len(waiting) == 0 or len(open_) == 0:
+        return mentor_of
+    step = max(1, 2_000_000 // len(open_))
+    for start in range(0, len(waiting), step):
+        rows = waiting[start : start + step]
+        feasible, e, m = index.block(rows, open_)
+        total = e + m
+        for r, i in enumerate(rows.tolist()):
+            ok = feasible[r] & (left[open_] > 0)
+            if not ok.any():
+                continue
+            # The best score, then the lower mentor index (argmax takes the first maximum).
+            best = int(np.argmax(np.where(ok, total[r], -1)))
+            j = int(open_[best])
+            mentor_of[i] = j
+            left[j] -= 1
+            scores[(i, j)] = (int(e[r, best]), int(m[r, best]))
     return mentor_of
 
 
-def _why_unmatched(
-    index: CohortIndex,
-    i: int,
-    has_candidates: bool,
-    candidates,
-    left: np.ndarray,
-    scores: dict[tuple[int, int], tuple[int, int]],
-) -> Unmatched:
+def _why_unmatched(index: CohortIndex, i: int, candidates, left: np.ndarray) -> Unmatched:
     mentee = index.mentees[i]
-    if has_candidates:
-        own = candidates.mentor[candidates.mentee == i]
-        best = max(own.tolist(), key=lambda j: (sum(scores[(i, j)]), -j))
-        feasible = int(index.feasible(i).sum())
+    lo, hi = np.searchsorted(candidates.mentee, [i, i + 1])
+    if hi > lo:
+        own = candidates.mentor[lo:hi]
+        total = candidates.mentee_score[lo:hi] + candidates.mentor_score[lo:hi]
+        # The best score, then the lower mentor index: `own` is sorted and argmax takes the
+        # first maximum.
+        best = int(own[int(np.argmax(total))])
         return Unmatched(
             mentee.id,
             "feasible_mentors_full",
-            feasible,
+            int(candidates.feasible_count[i]),
             Relaxation(index.mentors[best].id, (), needs_extra_place=True),
         )
     return Unmatched(mentee.id, "no_feasible_mentor", 0, _smallest_relaxation(index, i, left))
@@ -288,16 +322,10 @@ def shortlist(
     config = config or ProgrammeConfig()
     _, index, spare = _prepare(mentees, mentors, config, locked)
     candidates = build_candidates(index)
-    scores = _score_lookup(candidates, len(index.mentors))
+    scores = _ScoreLookup(candidates, len(index.mentors))
     n = len(index.mentees)
     available = np.ones(len(candidates.mentee), dtype=bool)
     lists: dict[str, list[Match]] = {m.id: [] for m in index.mentees}
-    position = {
-        (i, j): k
-        for k, (i, j) in enumerate(
-            zip(candidates.mentee.tolist(), candidates.mentor.tolist(), strict=True)
-        )
-    }
     for _ in range(size):
         if not available.any():
             break
@@ -308,11 +336,13 @@ def shortlist(
             candidates.mentor[available],
             candidates.score[available],
         )
-        for i, j in enumerate(mentor_of.tolist()):
-            if j >= 0:
-                e, m = scores[(i, j)]
-                lists[index.mentees[i].id].append(
-                    Match(index.mentees[i].id, index.mentors[j].id, e, m)
-                )
-                available[position[(i, j)]] = False
+        matched = np.flatnonzero(mentor_of >= 0)
+        e, m = scores.many(matched, mentor_of[matched])
+        for i, j, ei, mi in zip(
+            matched.tolist(), mentor_of[matched].tolist(), e.tolist(), m.tolist(), strict=True
+        ):
+            lists[index.mentees[i].id].append(
+                Match(index.mentees[i].id, index.mentors[j].id, ei, mi)
+            )
+        available[scores.positions(matched, mentor_of[matched])] = False
     return {k: tuple(sorted(v, key=lambda m: (-m.score, m.mentor_id))) for k, v in lists.items()}

@@ -13,9 +13,11 @@ from __future__ import annotations
 import heapq
 
 import numpy as np
-from ortools.graph.python import max_flow, min_cost_flow
 
-OBJECTIVES = ("max-total", "fair", "stable")
+from allied.core.matching.objectives import OBJECTIVES
+
+# OR-Tools' solvers are imported where they are used: each costs tens of milliseconds to load,
+# which counts against `allied match pairs` on small files.
 
 
 def _graph_arrays(
@@ -47,6 +49,8 @@ def max_matched(
     """Return how many mentees the largest possible matching includes."""
     if len(mentee) == 0:
         return 0
+    from ortools.graph.python import max_flow
+
     tails, heads, caps, source, sink = _graph_arrays(n_mentees, capacity, mentee, mentor)
     flow = max_flow.SimpleMaxFlow()
     flow.add_arcs_with_capacity(tails, heads, caps)
@@ -70,6 +74,8 @@ def solve_max_total(
     """
     if len(mentee) == 0:
         return np.full(n_mentees, -1, dtype=np.int64)
+    from ortools.graph.python import min_cost_flow
+
     tails, heads, caps, source, sink = _graph_arrays(n_mentees, capacity, mentee, mentor)
     top = int(score.max())
     costs = np.zeros(len(tails), dtype=np.int64)

@@ -276,12 +276,23 @@ ATTRIBUTE_VOCABULARIES: dict[str, Choices] = {
 }
 
 
+# Lookups by the identity of a vocabulary tuple (kept alive alongside, so the identity cannot be
+# reused), so that explaining a large cohort does not scan a list of codes hundreds of thousands
+# of times. Tuples built on the fly would pile up, so the cache starts again when it grows.
+_LABELS: dict[int, tuple[Choices, dict[str, str]]] = {}
+
+
 def label(choices: Choices, code: str) -> str:
     """Return the label for `code` in `choices`, or `code` itself when it is not listed."""
-    for candidate, text in choices:
-        if candidate == code:
-            return text
-    return code
+    known = _LABELS.get(id(choices))
+    if known is None or known[0] is not choices:
+        table: dict[str, str] = {}
+        for candidate, text in choices:
+            table.setdefault(candidate, text)  # the first listing wins, as a scan would
+        if len(_LABELS) > 256:
+            _LABELS.clear()
+        known = _LABELS[id(choices)] = (choices, table)
+    return known[1].get(code, code)
 
 
 def codes(choices: Choices) -> frozenset[str]:
