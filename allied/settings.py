@@ -151,9 +151,19 @@ if DATABASE_URL:
     import dj_database_url
 
     try:
-        DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+        DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database URL: {exc}") from None
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # A bounded pool per process: under ASGI every request runs on a thread of its own,
+        # and without a pool each thread kept its own connection until PostgreSQL ran out
+        # (bench/bench_workshops.py). Requests borrow a connection and give it back.
+        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DB_POOL_MIN", 2, minimum=0),
+            "max_size": env_int("DB_POOL_MAX", 20, minimum=1),
+            "timeout": env_int("DB_POOL_TIMEOUT", 20, minimum=1),
+        }
 else:
     DATABASES = {
         "default": {

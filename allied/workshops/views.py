@@ -8,7 +8,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -310,17 +310,23 @@ def workshop_state(request, pk: int):
 
 
 @login_required
+@transaction.non_atomic_requests
 def workshop_events(request, pk: int):
     workshop = access.workshop_for(request, pk, *StaffRole.NOTES, StaffRole.OBSERVER, "admin")
     return _events(request, workshop)
 
 
 def _events(request, workshop: Workshop):
+    """Returns the workshop's event stream. The request's own database connection goes back
+    to the pool first: a stream stays open for minutes, and reads its versions on threads of
+    its own."""
     since = request.GET.get("since") or request.headers.get("Last-Event-ID") or "0"
     try:
         since_version = int(since)
     except ValueError:
         since_version = 0
+    if not connection.in_atomic_block:  # (a test's transaction wraps the whole test)
+        connection.close()
     return live.event_stream_response(
         request,
         workshop.channel,
@@ -564,6 +570,7 @@ def participate_state(request, code: str):
     return JsonResponse(live_state(workshop))
 
 
+@transaction.non_atomic_requests
 def participate_events(request, code: str):
     workshop, participant = access.participant_for(request, code)
     if participant is None:
