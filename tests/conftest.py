@@ -68,6 +68,11 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(request, settings):
     """Argon2 is slow by design; tests use a fast hasher unless marked `real_hasher`."""
     if not request.node.get_closest_marker("real_hasher"):
@@ -197,7 +202,9 @@ def world(request, org, other_org, alice, carol, fay, max_mentor, mia, pat, olga
     invitation_other, _ = Invitation.issue(
         organisation=other_org, email="b@birch.example", role=Role.MENTEE, invited_by=olga
     )
-    from allied.workshops.models import Question, StaffRole, Workshop, WorkshopStaff
+    from django.core.files.base import ContentFile
+
+    from allied.workshops.models import BriefingFile, Question, StaffRole, Workshop, WorkshopStaff
 
     workshops = {}
     for side, organisation, lead in (("own", org, fay), ("other", other_org, olga)):
@@ -208,6 +215,11 @@ def world(request, org, other_org, alice, carol, fay, max_mentor, mia, pat, olga
         if side == "own":
             WorkshopStaff.objects.create(workshop=workshop, user=lead, role=StaffRole.LEAD)
         workshops[f"workshop_{side}"] = workshop
+        workshops[f"file_{side}"] = BriefingFile.objects.create(
+            workshop=workshop,
+            name="findings.txt",
+            file=ContentFile(b"Earlier findings", name="findings.txt"),
+        )
     return {
         "own": org,
         "other": other_org,

@@ -64,6 +64,16 @@ ORGANISATION_URLS = {
 # Everyone else gets a 404 (they cannot see the workshop), or a 403 when they can see it
 # but their role there does not allow this.
 WORKSHOP_URLS = {
+    "workshops:briefing_add": (
+        "post",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk},
+    ),
+    "workshops:briefing_file": (
+        "get",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk, "file_id": w[f"file_{side}"].pk},
+    ),
     "workshops:edit": ("get", {"lead", "admin"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),
     "workshops:question_edit": (
         "get",
@@ -164,6 +174,12 @@ PERSONAL_URLS = {
         404,
     ),
     # A browser that has not joined is sent to the consent page, or gets a 404.
+    "workshops:participant_briefing_file": (
+        "get",
+        lambda w: {"code": w["workshop_own"].join_code, "file_id": w["file_own"].pk},
+        404,
+        404,
+    ),
     "workshops:participate": ("get", lambda w: {"code": w["workshop_own"].join_code}, 302, 302),
     "workshops:about_you": ("get", lambda w: {"code": w["workshop_own"].join_code}, 302, 302),
     "workshops:participate_fragment": (

@@ -246,3 +246,43 @@ class QuestionForm(forms.Form):
         if low is not None and high is not None and low >= high:
             self.add_error("scale_max", "The highest rating must be more than the lowest")
         return cleaned
+
+
+BRIEFING_TYPES = {
+    ".pdf",
+    ".docx",
+    ".pptx",
+    ".xlsx",
+    ".odt",
+    ".odp",
+    ".ods",
+    ".txt",
+    ".png",
+    ".jpg",
+    ".jpeg",
+}
+BRIEFING_MAX_BYTES = 10 * 1024 * 1024
+
+
+class BriefingFileForm(forms.Form):
+    file = forms.FileField(
+        label="Add a file to the briefing pack",
+        help_text="A PDF, Word, PowerPoint, Excel, OpenDocument, text or image file, up to 10 MB",
+        error_messages={
+            "required": "Choose a file to add",
+            "empty": "The file is empty",
+            "invalid": "Choose a file to add",
+        },
+    )
+
+    def clean_file(self):
+        from pathlib import PurePath
+
+        upload = self.cleaned_data["file"]
+        if PurePath(upload.name).suffix.lower() not in BRIEFING_TYPES:
+            raise forms.ValidationError(
+                "The file must be a PDF, Word, PowerPoint, Excel, OpenDocument, text or image file"
+            )
+        if upload.size > BRIEFING_MAX_BYTES:
+            raise forms.ValidationError("The file must be smaller than 10 MB")
+        return upload

@@ -70,6 +70,31 @@ class Workshop(models.Model):
         return f"workshop-{self.pk}"
 
 
+def briefing_path(instance, filename: str) -> str:
+    import uuid
+    from pathlib import PurePath
+
+    return f"briefing/{instance.workshop_id}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
+
+
+class BriefingFile(models.Model):
+    """A file in the workshop's briefing pack, such as a summary of earlier findings."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=briefing_path)
+    name = models.CharField(max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class StaffRole(models.TextChoices):
     LEAD = "lead", "Lead facilitator"
     CO_FACILITATOR = "co_facilitator", "Co-facilitator"

@@ -16,6 +16,13 @@ urlpatterns = [
     ),
     path("workshops/<int:pk>/participants/new/", views.participant_add, name="participant_add"),
     path("workshops/<int:pk>/staff/new/", views.staff_add, name="staff_add"),
+    path("workshops/<int:pk>/briefing/new/", views.briefing_add, name="briefing_add"),
+    path("workshops/<int:pk>/briefing/<int:file_id>/", views.briefing_file, name="briefing_file"),
+    path(
+        "j/<str:code>/briefing/<int:file_id>/",
+        views.participant_briefing_file,
+        name="participant_briefing_file",
+    ),
     path("workshops/<int:pk>/start/", views.workshop_start, name="start"),
     path("workshops/<int:pk>/pseudonyms/", views.workshop_identities, name="identities"),
     path(

@@ -22,6 +22,7 @@ from allied.audit.log import record
 from allied.audit.models import Kind
 from allied.workshops import access, actions, exports, handlers
 from allied.workshops.forms import (
+    BriefingFileForm,
     CharacteristicsForm,
     ConsentForm,
     JoinCodeForm,
@@ -32,6 +33,7 @@ from allied.workshops.forms import (
     WorkshopForm,
 )
 from allied.workshops.models import (
+    BriefingFile,
     Characteristics,
     Idea,
     Participant,
@@ -93,6 +95,8 @@ def workshop_detail(request, pk: int):
             "staff": workshop.staff.select_related("user"),
             "questions": workshop.questions.all(),
             "participant_form": ParticipantForm(),
+            "briefing_form": BriefingFileForm(),
+            "files": workshop.files.all(),
             "staff_form": StaffForm(),
             "join_url": request.build_absolute_uri(
                 reverse("workshops:join_code", args=[workshop.join_code])
@@ -202,6 +206,49 @@ def participant_add(request, pk: int):
             f"{participant.pseudonym} has been added. They can join with the code {workshop.join_code}.",
         )
     return redirect("workshops:detail", pk)
+
+
+@login_required
+@require_POST
+def briefing_add(request, pk: int):
+    workshop = access.workshop_for(request, pk, *StaffRole.RUNS, "admin")
+    form = BriefingFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        BriefingFile.objects.create(
+            workshop=workshop, file=upload, name=upload.name[:200], uploaded_by=request.user
+        )
+        messages.success(request, f"{upload.name} has been added to the briefing pack.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("workshops:detail", pk)
+
+
+def _download(item: BriefingFile):
+    from django.http import FileResponse
+
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=item.name)
+
+
+@login_required
+def briefing_file(request, pk: int, file_id: int):
+    workshop = access.workshop_for(request, pk)
+    item = workshop.files.filter(pk=file_id).first()
+    if item is None:
+        raise Http404
+    return _download(item)
+
+
+def participant_briefing_file(request, code: str, file_id: int):
+    workshop, participant = access.participant_for(request, code)
+    item = workshop.files.filter(pk=file_id).first() if participant is not None else None
+    if item is None:
+        raise Http404
+    return _download(item)
 
 
 @login_required

@@ -295,3 +295,44 @@ def test_changing_the_consent_statement_makes_a_new_version(facilitator, worksho
     workshop.refresh_from_db()
     assert workshop.consent_version == 2
     assert Participant.objects.get().consent_version == 1
+
+
+def test_a_briefing_file_is_shared_with_participants_who_have_joined(facilitator, workshop):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    from allied.workshops.models import BriefingFile
+
+    url = reverse("workshops:briefing_add", args=[workshop.pk])
+    upload = SimpleUploadedFile(
+        "Findings summary.pdf", b"%PDF-1.4 earlier findings", content_type="application/pdf"
+    )
+    assert facilitator.post(url, {"file": upload}).status_code == 302
+    item = BriefingFile.objects.get()
+    assert item.name == "Findings summary.pdf"
+    participant = join(workshop)
+    download = participant.get(
+        reverse("workshops:participant_briefing_file", args=[workshop.join_code, item.pk])
+    )
+    assert (
+        download.status_code == 200
+        and b"".join(download.streaming_content) == b"%PDF-1.4 earlier findings"
+    )
+    assert download["Content-Disposition"].startswith("attachment")
+    stranger = Client().get(
+        reverse("workshops:participant_briefing_file", args=[workshop.join_code, item.pk])
+    )
+    assert stranger.status_code == 404
+
+
+def test_a_briefing_file_of_the_wrong_kind_is_refused(facilitator, workshop):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from allied.workshops.models import BriefingFile
+
+    upload = SimpleUploadedFile("run-me.exe", b"MZ...", content_type="application/octet-stream")
+    response = facilitator.post(
+        reverse("workshops:briefing_add", args=[workshop.pk]), {"file": upload}, follow=True
+    )
+    assert "The file must be a PDF" in response.content.decode()
+    assert not BriefingFile.objects.exists()
