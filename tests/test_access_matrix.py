@@ -74,6 +74,11 @@ WORKSHOP_URLS = {
         {"lead", "admin"},
         lambda w, side: {"pk": w[f"workshop_{side}"].pk, "file_id": w[f"file_{side}"].pk},
     ),
+    "workshops:pooled": (
+        "get",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk},
+    ),
     "workshops:edit": ("get", {"lead", "admin"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),
     "workshops:question_edit": (
         "get",

@@ -103,3 +103,16 @@ def ballots_csv(question: Question) -> str:
             row = [question.text, ballot.round, ballot.participant, choice.idea, theme or ""]
             writer.writerow(row + ([value] if column else []))
     return buffer.getvalue()
+
+
+def pooled(questions: list[Question]) -> ngt.PooledResult | None:
+    """Returns the question pooled across the workshops the questions come from, each tallied
+    on its own ballot (latest voting round); None unless every one has votes."""
+    groups = []
+    for question in questions:
+        tally = question_tally(question)
+        if tally is None:
+            return None
+        latest = max(tally.questions, key=lambda block: block.round)
+        groups.append((f"{question.workshop.title} (workshop {question.workshop_id})", latest))
+    return ngt.pool_groups(groups)

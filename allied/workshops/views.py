@@ -20,7 +20,7 @@ from allied.accounts.access import organisation_for
 from allied.accounts.models import Membership, Role, User
 from allied.audit.log import record
 from allied.audit.models import Kind
-from allied.workshops import access, actions, exports, handlers
+from allied.workshops import access, actions, exports, handlers, results
 from allied.workshops.forms import (
     BriefingFileForm,
     CharacteristicsForm,
@@ -474,6 +474,44 @@ def workshop_export(request, pk: int, fmt: str):
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+def workshop_pooled(request, pk: int):
+    """One question pooled across several workshops of the organisation (several groups)."""
+    workshop = access.workshop_for(request, pk)
+    others = list(
+        access.workshops_for(request.user)
+        .filter(organisation=workshop.organisation)
+        .exclude(pk=workshop.pk)
+    )
+    chosen_ids = {value for value in request.GET.getlist("with") if value.isdigit()}
+    chosen = [w for w in others if str(w.pk) in chosen_ids]
+    order = request.GET.get("question", "")
+    question = workshop.questions.filter(order=int(order)).first() if order.isdigit() else None
+    error, pooled = None, None
+    if request.GET:
+        if question is None:
+            error = "Choose one of this workshop's questions."
+        elif not chosen:
+            error = "Choose at least one other workshop to pool with."
+        else:
+            matching = [question] + [
+                q for w in chosen for q in w.questions.filter(order=question.order)
+            ]
+            if any(q.scheme != question.scheme or q.k != question.k for q in matching):
+                error = "The workshops voted on this question in different ways, so their scores cannot be pooled."
+            else:
+                pooled = results.pooled(matching)
+                if pooled is None:
+                    error = "Nobody has voted on this question in every one of those workshops yet."
+    context = {
+        "workshop": workshop,
+        "others": others,
+        "chosen_ids": chosen_ids,
+        "question": question,
+    }
+    return render(request, "workshops/pooled.html", {**context, "pooled": pooled, "error": error})
 
 
 @login_required

@@ -24,6 +24,7 @@ from allied.core.ngt.ballots import (
     validate_ballots,
 )
 from allied.core.ngt.bootstrap import BootstrapSettings
+from allied.core.ngt.pool import PooledLine, PooledResult, pool_groups
 from allied.core.ngt.ranking import competition_rank
 from allied.core.ngt.report import methods_paragraph, render, to_dict
 from allied.core.ngt.schemes import (
@@ -67,6 +68,8 @@ __all__ = [
     "IdeaResult",
     "ParsedBallots",
     "PointsScheme",
+    "PooledLine",
+    "PooledResult",
     "Problem",
     "Question",
     "QuestionResult",
@@ -84,6 +87,7 @@ __all__ = [
     "methods_paragraph",
     "parse_ballot_rows",
     "parse_idea_rows",
+    "pool_groups",
     "preset",
     "render",
     "tally",
