@@ -35,6 +35,6 @@ class Command(BaseCommand):
             line = f"  {label:<24} {email}"
             if device:
                 line += f"\n  {'':<24} two-factor setup key: {totp.secret_base32(device)}"
-                line += f"\n  {'':<24} current code: allied demo totp {email}"
+                line += f"\n  {'':<24} current code: .venv/bin/allied demo totp {email}"
             out.write(line)
         out.write("")
