@@ -3,19 +3,11 @@ fragments, so a screen updated by events always equals a fresh page."""
 
 from __future__ import annotations
 
-import logging
-from datetime import datetime
-
-from django.core.cache import cache
-from django.db import connection
 from django.utils import timezone
 
 from allied.workshops.actions import everyone_has_passed, phase_key, turn_order, votes_cast
 from allied.workshops.models import Phase, Question, Workshop
 from allied.workshops.results import ballot_ideas, question_tally
-
-logger = logging.getLogger(__name__)
-STATE_CACHE_SECONDS = 300
 
 SHOWS_IDEAS = {
     Phase.ROUND_ROBIN,
@@ -29,32 +21,7 @@ SHOWS_RESULTS = {Phase.RESULTS, Phase.DISCUSSION}
 
 def live_state(workshop: Workshop) -> dict:
     """Returns the public state of the workshop: nothing private to any participant, and no
-    tally before voting closes. Every change raises the workshop's version, so the state of
-    one version is built once and shared from the cache (Redis across app servers): a vote
-    in a room of 30 then costs one build, not 30. Only the countdown is worked out afresh."""
-    # The database's name keeps two databases sharing one Redis (or a restored copy) apart.
-    key = (
-        f"allied:workshop-state:{connection.settings_dict['NAME']}:{workshop.pk}:{workshop.version}"
-    )
-    try:
-        state = cache.get(key)
-    except Exception:  # a cache outage (Redis stopped) must only cost speed
-        logger.warning("The cache could not be read; building the workshop state.", exc_info=True)
-        state = None
-    if state is None:
-        state = _build_state(workshop)
-        try:
-            cache.set(key, state, STATE_CACHE_SECONDS)
-        except Exception:
-            logger.warning("The cache could not be written.", exc_info=True)
-    question = state.get("question")
-    if question and question["phase"] == Phase.SILENT and question["ends_at"]:
-        ends_at = datetime.fromisoformat(question["ends_at"])
-        question["seconds_left"] = max(0, int((ends_at - timezone.now()).total_seconds()))
-    return state
-
-
-def _build_state(workshop: Workshop) -> dict:
+    tally before voting closes."""
     question: Question | None = workshop.current_question
     order = turn_order(workshop)
     state: dict = {
