@@ -64,6 +64,8 @@ def export(workshop: Workshop, fmt: str) -> tuple[bytes | str, str, str]:
                             "text": i.text,
                             "original_text": i.original_text,
                             "by": i.participant.pseudonym if i.participant else None,
+                            # Hybrid rooms: typed by the participant, or entered for them by staff.
+                            "entered_for_them": i.entered_by_id is not None,
                             "merged_into": i.merged_into.number if i.merged_into else None,
                             "merge_agreement": i.merge_agreement or None,
                             "theme": i.theme.name if i.theme else None,

@@ -336,3 +336,23 @@ def test_a_briefing_file_of_the_wrong_kind_is_refused(facilitator, workshop):
     )
     assert "The file must be a PDF" in response.content.decode()
     assert not BriefingFile.objects.exists()
+
+
+def test_the_record_shows_which_ideas_staff_entered_for_a_participant(facilitator, workshop):
+    join(workshop)
+    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
+    act(facilitator, workshop, "phase_next")
+    act(facilitator, workshop, "phase_next")
+    participant = Participant.objects.get()
+    assert act(
+        facilitator, workshop, "turn", participant=participant.pk, text="Said aloud in the room"
+    ).json()["ok"]
+    export = facilitator.get(reverse("workshops:export", args=[workshop.pk, "json"])).json()
+    idea = export["questions"][0]["ideas"][0]
+    assert (
+        idea["text"] == "Said aloud in the room"
+        and idea["by"] == "P1"
+        and idea["entered_for_them"] is True
+    )
+    page = facilitator.get(reverse("workshops:results", args=[workshop.pk])).content.decode()
+    assert "entered for them by a facilitator or note-taker" in page
