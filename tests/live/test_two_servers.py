@@ -23,6 +23,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import free_port
+
 pytestmark = pytest.mark.redis
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -127,12 +129,6 @@ def servers(tmp_path: Path, *, count: int) -> Iterator[list[str]]:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=5)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def wait_until_listening(process: subprocess.Popen, host: str, log: Path) -> None:

@@ -8,11 +8,9 @@ import os
 import random
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 import uuid
@@ -21,15 +19,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import free_port, start_uvicorn
+
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 PEOPLE = 8
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def environment(tmp_path: Path, **extra) -> dict:
@@ -62,33 +56,7 @@ def build_workshop(env: dict) -> dict:
 
 
 def start_server(env: dict, port: int) -> subprocess.Popen:
-    server = subprocess.Popen(
-        [
-            PYTHON,
-            "-m",
-            "uvicorn",
-            "allied.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--lifespan",
-            "off",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).read()
-            return server
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.2)
-    server.kill()
-    raise AssertionError("The server did not start within 30 seconds.")
+    return start_uvicorn(env, port, Path(env["ALLIED_VAR_DIR"]) / "server.log")
 
 
 def vote(port: int, site: dict, person: int, client_id: str, timeout: float = 5) -> int | None:
