@@ -231,6 +231,16 @@ API_WORKSHOP_URLS = {
         {"lead", "admin"},
         lambda w, side: {"pk": w[f"workshop_{side}"].pk},
     ),
+    "workshops:api_participant_add": (
+        "post",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk},
+    ),
+    "workshops:api_staff_add": (
+        "post",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk},
+    ),
     "workshops:api_start": ("post", {"lead"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),
     "workshops:api_state": (
         "get",

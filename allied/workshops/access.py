@@ -111,4 +111,15 @@ def bind_browser(request, workshop: Workshop) -> str:
     return token
 
 
+def member_by_email(organisation, email: str):
+    """Returns the person with this address who holds a role in the organisation, or None."""
+    from allied.accounts.models import User
+
+    return (
+        User.objects.filter(email__iexact=email.strip(), memberships__organisation=organisation)
+        .distinct()
+        .first()
+    )
+
+
 STAFF_CHOICES = [(r.value, r.label) for r in StaffRole]

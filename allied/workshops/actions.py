@@ -114,6 +114,31 @@ def participant_add(
     return participant, token
 
 
+def participant_invitation_send(
+    *, request, workshop: Workshop, participant: Participant, token: str
+) -> None:
+    """Emails the participant their personal join link once the transaction commits."""
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    link = request.build_absolute_uri(
+        reverse("workshops:join_invited", args=[workshop.join_code, token])
+    )
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"Your invitation to the workshop: {workshop.title}",
+            message=(
+                f"You are invited to take part in a workshop, {workshop.title}.\n\n"
+                f"Open this link on the day to join. It is personal to you:\n\n{link}\n\n"
+                "You will read a short consent statement before you join. Everyone will see "
+                "you as a pseudonym, not your name."
+            ),
+            from_email=None,
+            recipient_list=[participant.email],
+        )
+    )
+
+
 @transaction.atomic
 def participant_consent(
     *, workshop: Workshop, participant: Participant | None, session_token: str

@@ -31,8 +31,8 @@ from allied.audit.log import record
 from allied.audit.models import Kind
 from allied.core import ngt
 from allied.workshops import access, actions, handlers, openapi
-from allied.workshops.forms import WorkshopForm
-from allied.workshops.models import Scheme, StaffRole, Workshop, digest
+from allied.workshops.forms import ParticipantForm, StaffForm, WorkshopForm
+from allied.workshops.models import Scheme, StaffRole, Workshop, WorkshopStaff, digest
 from allied.workshops.results import engine_ballots, engine_question, engine_scheme
 from allied.workshops.state import SHOWS_RESULTS, live_state
 from allied.workshops.views import FACILITATES, _idea, _participant
@@ -416,6 +416,53 @@ def workshop_start(request, pk: int):
     return JsonResponse(
         {"ok": True, "message": "The workshop has started.", "version": _version(workshop)}
     )
+
+
+@api_view("POST")
+def participant_add(request, pk: int):
+    """Adds a participant; with an email address, sends them their personal join link."""
+    _user(request)
+    workshop = access.workshop_for(request, pk, *StaffRole.RUNS, "admin")
+    form = ParticipantForm(request.data)
+    if not form.is_valid():
+        raise BadInput(" ".join(e for errors in form.errors.values() for e in errors))
+    participant, token = actions.participant_add(
+        workshop=workshop,
+        real_name=form.cleaned_data["real_name"],
+        email=form.cleaned_data["email"],
+        by=request.user,
+    )
+    if participant.email:
+        actions.participant_invitation_send(
+            request=request, workshop=workshop, participant=participant, token=token
+        )
+    return JsonResponse(
+        {
+            "ok": True,
+            "pseudonym": participant.pseudonym,
+            "invitation": token,
+            "version": _version(workshop),
+        }
+    )
+
+
+@api_view("POST")
+def staff_add(request, pk: int):
+    """Makes someone in the organisation a co-facilitator, note-taker or observer."""
+    _user(request)
+    workshop = access.workshop_for(request, pk, StaffRole.LEAD, "admin")
+    form = StaffForm(request.data)
+    if not form.is_valid():
+        raise BadInput(" ".join(e for errors in form.errors.values() for e in errors))
+    member = access.member_by_email(workshop.organisation, form.cleaned_data["email"])
+    if member is None:
+        raise BadInput(
+            "There is nobody with that email address in your organisation. Invite them first."
+        )
+    WorkshopStaff.objects.update_or_create(
+        workshop=workshop, user=member, defaults={"role": form.cleaned_data["role"]}
+    )
+    return JsonResponse({"ok": True, "email": member.email, "role": form.cleaned_data["role"]})
 
 
 @api_view("GET")

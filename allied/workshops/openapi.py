@@ -373,6 +373,69 @@ def _paths() -> dict:
                 "responses": {"200": ok, **_errors(401, 403, 404, 405, 409)},
             }
         },
+        "/api/workshops/{pk}/participants/": {
+            "post": {
+                "operationId": "participantAdd",
+                "summary": "Add a participant (lead, co-facilitator or organisation admin). With "
+                "an email address they are sent a personal join link; the answer carries their "
+                "pseudonym and the invitation to pass to `POST /api/join/{code}/`.",
+                "security": USER,
+                "parameters": [PK],
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "real_name": {
+                                "type": "string",
+                                "maxLength": 150,
+                                "description": "Seen only by the lead facilitator and the "
+                                "organisation admin.",
+                            },
+                            "email": {"type": "string", "format": "email"},
+                        },
+                    },
+                    required=False,
+                ),
+                "responses": {
+                    "200": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "ok": {"type": "boolean"},
+                                "pseudonym": {"type": "string"},
+                                "invitation": {"type": "string"},
+                                "version": {"type": "integer"},
+                            },
+                        },
+                        "The participant was added.",
+                    ),
+                    **_errors(400, 401, 403, 404, 405),
+                },
+            }
+        },
+        "/api/workshops/{pk}/staff/": {
+            "post": {
+                "operationId": "staffAdd",
+                "summary": "Make someone in the organisation a co-facilitator, note-taker or "
+                "observer (lead facilitator or organisation admin).",
+                "security": USER,
+                "parameters": [PK],
+                "requestBody": _body(
+                    {
+                        "type": "object",
+                        "required": ["email", "role"],
+                        "properties": {
+                            "email": {"type": "string", "format": "email"},
+                            "role": {
+                                "type": "string",
+                                "enum": ["co_facilitator", "note_taker", "observer"],
+                            },
+                        },
+                    }
+                ),
+                "responses": {"200": ok, **_errors(400, 401, 403, 404, 405)},
+            }
+        },
         "/api/workshops/{pk}/state/": {
             "get": {
                 "operationId": "workshopState",

@@ -7,7 +7,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from allied import live
 from allied.accounts.access import organisation_for
-from allied.accounts.models import Membership, Role, User
+from allied.accounts.models import Membership, Role
 from allied.audit.log import record
 from allied.audit.models import Kind
 from allied.workshops import access, actions, exports, handlers, results
@@ -182,20 +181,8 @@ def participant_add(request, pk: int):
         by=request.user,
     )
     if participant.email:
-        link = request.build_absolute_uri(
-            reverse("workshops:join_invited", args=[workshop.join_code, token])
-        )
-        transaction.on_commit(
-            lambda: send_mail(
-                subject=f"Your invitation to the workshop: {workshop.title}",
-                message=(
-                    f"You are invited to take part in a workshop, {workshop.title}.\n\n"
-                    f"Open this link on the day to join. It is personal to you:\n\n{link}\n\n"
-                    "You will read a short consent statement before you join. Everyone will see you as a pseudonym, not your name."
-                ),
-                from_email=None,
-                recipient_list=[participant.email],
-            )
+        actions.participant_invitation_send(
+            request=request, workshop=workshop, participant=participant, token=token
         )
         messages.success(
             request, f"{participant.pseudonym} has been added and sent a personal link."
@@ -257,10 +244,7 @@ def staff_add(request, pk: int):
     workshop = access.workshop_for(request, pk, StaffRole.LEAD, "admin")
     form = StaffForm(request.POST)
     if form.is_valid():
-        user = User.objects.filter(
-            email__iexact=form.cleaned_data["email"],
-            memberships__organisation=workshop.organisation,
-        ).first()
+        user = access.member_by_email(workshop.organisation, form.cleaned_data["email"])
         if user is None:
             messages.error(
                 request,

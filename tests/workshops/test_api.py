@@ -514,3 +514,35 @@ def test_getting_a_token_and_joining_need_no_csrf_token(fay, workshop):
     joining = call("post", api_url("join", workshop.join_code), {"consent": True}, client=browser)
     assert joining.status_code == 201
     assert "allied_workshop_tokens" not in browser.session
+
+
+def test_a_lead_adds_a_participant_and_a_note_taker_through_the_api(
+    client, signed_in, fay, nina, workshop
+):
+
+    from allied.workshops.models import StaffRole, WorkshopStaff
+
+    signed_in(fay)
+    url = reverse("workshops:api_participant_add", args=[workshop.pk])
+    with_email = client.post(
+        url,
+        {"real_name": "Real Person", "email": "real@alder.example"},
+        content_type="application/json",
+    )
+    assert with_email.status_code == 200, with_email.content
+    assert with_email.json()["pseudonym"] == "P1"
+    bad = client.post(url, {"email": "not an address"}, content_type="application/json")
+    assert bad.status_code == 400 and "email address" in bad.json()["error"]
+    staff = client.post(
+        reverse("workshops:api_staff_add", args=[workshop.pk]),
+        {"email": nina.email, "role": "note_taker"},
+        content_type="application/json",
+    )
+    assert staff.status_code == 200
+    assert WorkshopStaff.objects.get(workshop=workshop, user=nina).role == StaffRole.NOTE_TAKER
+    stranger = client.post(
+        reverse("workshops:api_staff_add", args=[workshop.pk]),
+        {"email": "nobody@elsewhere.example", "role": "observer"},
+        content_type="application/json",
+    )
+    assert stranger.status_code == 400
