@@ -301,33 +301,69 @@ def call(client, method, url):
     return getattr(client, method)(url)
 
 
+def request_as(client, world, persona, method, url):
+    if persona != "anonymous":
+        sign_in(client, world[persona])
+    return call(client, method, url)
+
+
+def organisation_role(persona, side):
+    """Returns the persona's role in that side's organisation, or None when they have none.
+    Olga is the admin of the "other" organisation and nobody in the "own" one."""
+    if side == "other":
+        return Role.ORG_ADMIN if persona == "olga" else None
+    return ROLE_OF.get(persona)
+
+
+def workshop_role(persona, side):
+    """Fay leads Alder's workshop; Alice administers Alder, Olga administers Birch."""
+    return {("fay", "own"): "lead", ("alice", "own"): "admin", ("olga", "other"): "admin"}.get(
+        (persona, side)
+    )
+
+
+def assert_page_answer(response, role, allowed, context):
+    """Pages: 404 without a role there, 403 with the wrong one, else success (never a
+    bounce to sign-in)."""
+    if role is None:
+        assert response.status_code == 404, context
+    elif role in allowed:
+        assert response.status_code in (200, 302), context
+        if response.status_code == 302:
+            assert not response["Location"].startswith(reverse("accounts:sign_in"))
+    else:
+        assert response.status_code == 403, context
+
+
+def assert_api_answer(response, role, allowed, context) -> None:
+    """The API: JSON always; 404 without a role there, 403 with the wrong one."""
+    assert response["Content-Type"] == "application/json", context
+    if role is None:
+        assert response.status_code == 404, context
+    elif role in allowed:
+        assert response.status_code not in (401, 403, 404), context
+        assert response.status_code < 500, context
+    else:
+        assert response.status_code == 403, context
+
+
+def assert_sent_to_sign_in(response):
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:sign_in"))
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(ORGANISATION_URLS))
 @pytest.mark.parametrize("side", ["own", "other"])
 def test_organisation_urls(client, world, persona, name, side):
     method, allowed, kwargs = ORGANISATION_URLS[name]
-    url = reverse(name, kwargs=kwargs(world, side))
-    if persona != "anonymous":
-        sign_in(client, world[persona])
-    response = call(client, method, url)
+    response = request_as(client, world, persona, method, reverse(name, kwargs=kwargs(world, side)))
     if persona == "anonymous":
-        assert response.status_code == 302 and response["Location"].startswith(
-            reverse("accounts:sign_in")
-        )
-        return
-    # Olga is the admin of the "other" organisation and nobody in the "own" one.
-    in_organisation = (side == "own" and persona in ROLE_OF) or (
-        side == "other" and persona == "olga"
-    )
-    role = Role.ORG_ADMIN if persona == "olga" else ROLE_OF.get(persona)
-    if not in_organisation:
-        assert response.status_code == 404, (persona, name, side)
-    elif role in allowed:
-        assert response.status_code in (200, 302), (persona, name, side)
-        if response.status_code == 302:
-            assert not response["Location"].startswith(reverse("accounts:sign_in"))
+        assert_sent_to_sign_in(response)
     else:
-        assert response.status_code == 403, (persona, name, side)
+        assert_page_answer(
+            response, organisation_role(persona, side), allowed, (persona, name, side)
+        )
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -335,9 +371,7 @@ def test_organisation_urls(client, world, persona, name, side):
 def test_personal_urls(client, world, persona, name):
     method, kwargs, anonymous_status, signed_in_status = PERSONAL_URLS[name]
     url = reverse(name, kwargs=kwargs(world) if kwargs else None)
-    if persona != "anonymous":
-        sign_in(client, world[persona])
-    response = call(client, method, url)
+    response = request_as(client, world, persona, method, url)
     if persona == "anonymous":
         assert response.status_code == anonymous_status, name
     elif signed_in_status is not None:
@@ -353,36 +387,11 @@ def test_personal_urls(client, world, persona, name):
 @pytest.mark.parametrize("side", ["own", "other"])
 def test_workshop_urls(client, world, persona, name, side):
     method, allowed, kwargs = WORKSHOP_URLS[name]
-    url = reverse(name, kwargs=kwargs(world, side))
-    if persona != "anonymous":
-        sign_in(client, world[persona])
-    response = call(client, method, url)
+    response = request_as(client, world, persona, method, reverse(name, kwargs=kwargs(world, side)))
     if persona == "anonymous":
-        assert response.status_code == 302 and response["Location"].startswith(
-            reverse("accounts:sign_in")
-        )
-        return
-    # Fay leads Alder's workshop; Alice administers Alder, Olga administers Birch.
-    role = {("fay", "own"): "lead", ("alice", "own"): "admin", ("olga", "other"): "admin"}.get(
-        (persona, side)
-    )
-    if role is None:
-        assert response.status_code == 404, (persona, name, side)
-    elif role in allowed:
-        assert response.status_code in (200, 302), (persona, name, side)
-        if response.status_code == 302:
-            assert not response["Location"].startswith(reverse("accounts:sign_in"))
+        assert_sent_to_sign_in(response)
     else:
-        assert response.status_code == 403, (persona, name, side)
-
-
-def assert_api_answer(response, allowed: bool, context) -> None:
-    assert response["Content-Type"] == "application/json", context
-    if allowed:
-        assert response.status_code not in (401, 403, 404), context
-        assert response.status_code < 500, context
-    else:
-        assert response.status_code in (403, 404), context
+        assert_page_answer(response, workshop_role(persona, side), allowed, (persona, name, side))
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -390,23 +399,13 @@ def assert_api_answer(response, allowed: bool, context) -> None:
 @pytest.mark.parametrize("side", ["own", "other"])
 def test_api_organisation_urls(client, world, persona, name, side):
     method, allowed, kwargs = API_ORGANISATION_URLS[name]
-    url = reverse(name, kwargs=kwargs(world, side))
-    if persona != "anonymous":
-        sign_in(client, world[persona])
-    response = call(client, method, url)
+    response = request_as(client, world, persona, method, reverse(name, kwargs=kwargs(world, side)))
     if persona == "anonymous":
         assert response.status_code == 401, name
-        return
-    in_organisation = (side == "own" and persona in ROLE_OF) or (
-        side == "other" and persona == "olga"
-    )
-    role = Role.ORG_ADMIN if persona == "olga" else ROLE_OF.get(persona)
-    if not in_organisation:
-        assert response.status_code == 404, (persona, name, side)
     else:
-        assert_api_answer(response, role in allowed, (persona, name, side))
-        if role not in allowed:
-            assert response.status_code == 403, (persona, name, side)
+        assert_api_answer(
+            response, organisation_role(persona, side), allowed, (persona, name, side)
+        )
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -414,22 +413,11 @@ def test_api_organisation_urls(client, world, persona, name, side):
 @pytest.mark.parametrize("side", ["own", "other"])
 def test_api_workshop_urls(client, world, persona, name, side):
     method, allowed, kwargs = API_WORKSHOP_URLS[name]
-    url = reverse(name, kwargs=kwargs(world, side))
-    if persona != "anonymous":
-        sign_in(client, world[persona])
-    response = call(client, method, url)
+    response = request_as(client, world, persona, method, reverse(name, kwargs=kwargs(world, side)))
     if persona == "anonymous":
         assert response.status_code == 401, name
-        return
-    role = {("fay", "own"): "lead", ("alice", "own"): "admin", ("olga", "other"): "admin"}.get(
-        (persona, side)
-    )
-    if role is None:
-        assert response.status_code == 404, (persona, name, side)
     else:
-        assert_api_answer(response, role in allowed, (persona, name, side))
-        if role not in allowed:
-            assert response.status_code == 403, (persona, name, side)
+        assert_api_answer(response, workshop_role(persona, side), allowed, (persona, name, side))
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -437,9 +425,7 @@ def test_api_workshop_urls(client, world, persona, name, side):
 def test_api_personal_urls(client, world, persona, name):
     method, kwargs, anonymous_status, signed_in_status = API_PERSONAL_URLS[name]
     url = reverse(name, kwargs=kwargs(world) if kwargs else None)
-    if persona != "anonymous":
-        sign_in(client, world[persona])
-    response = call(client, method, url)
+    response = request_as(client, world, persona, method, url)
     expected = anonymous_status if persona == "anonymous" else signed_in_status
     assert response.status_code == expected, (persona, name)
     assert response["Content-Type"] == "application/json", name
