@@ -5,6 +5,44 @@ from django import forms
 from allied.workshops.models import Scheme, StaffRole
 
 
+def whole_number(
+    label: str, low: int, high: int, *, what: str, initial: int | None = None, unit: str = ""
+):
+    """Returns an integer field from `low` to `high` whose messages name `what` plainly."""
+    return forms.IntegerField(
+        label=label,
+        min_value=low,
+        max_value=high,
+        initial=initial,
+        error_messages={
+            "required": f"Enter {what}",
+            "invalid": f"Enter {what} as a whole number{unit}",
+            "min_value": f"{what.capitalize()} must be {low} or more",
+            "max_value": f"{what.capitalize()} must be {high} or less",
+        },
+    )
+
+
+def k_field(initial: int | None = None):
+    return whole_number(
+        "How many ideas each person ranks (top-k)",
+        1,
+        20,
+        what="the number of ideas each person ranks",
+        initial=initial,
+    )
+
+
+def silent_minutes_field(initial: int | None = None):
+    return whole_number(
+        "Minutes for silent idea generation",
+        1,
+        60,
+        what="the minutes for silent idea generation",
+        initial=initial,
+    )
+
+
 class WorkshopBasicsForm(forms.Form):
     """What a workshop is about, shared by the creation and editing forms."""
 
@@ -43,28 +81,8 @@ class WorkshopForm(WorkshopBasicsForm):
         initial=Scheme.TOP_K,
         widget=forms.RadioSelect,
     )
-    k = forms.IntegerField(
-        label="How many ideas each person ranks (top-k)",
-        initial=5,
-        min_value=1,
-        max_value=20,
-        error_messages={
-            "min_value": "Each person must rank at least 1 idea",
-            "max_value": "Each person can rank at most 20 ideas",
-            "invalid": "Enter a whole number",
-        },
-    )
-    silent_minutes = forms.IntegerField(
-        label="Minutes for silent idea generation",
-        initial=5,
-        min_value=1,
-        max_value=60,
-        error_messages={
-            "min_value": "Allow at least 1 minute",
-            "max_value": "Allow at most 60 minutes",
-            "invalid": "Enter a whole number of minutes",
-        },
-    )
+    k = k_field(initial=5)
+    silent_minutes = silent_minutes_field(initial=5)
 
     def clean_questions(self) -> list[str]:
         lines = [
@@ -181,64 +199,16 @@ class QuestionForm(forms.Form):
     scheme = forms.ChoiceField(
         label="How people vote", choices=Scheme.choices, widget=forms.RadioSelect
     )
-    k = forms.IntegerField(
-        label="How many ideas each person ranks (top-k)",
-        min_value=1,
-        max_value=20,
-        error_messages={
-            "min_value": "Each person must rank at least 1 idea",
-            "max_value": "Each person can rank at most 20 ideas",
-            "invalid": "Enter a whole number",
-            "required": "Enter how many ideas each person ranks",
-        },
-    )
+    k = k_field()
     exactly_k = forms.BooleanField(
         label="Everyone must rank exactly that many ideas", required=False
     )
-    pool = forms.IntegerField(
-        label="Points each person shares out (points)",
-        min_value=1,
-        max_value=1000,
-        error_messages={
-            "min_value": "Give each person at least 1 point",
-            "max_value": "Give each person at most 1000 points",
-            "invalid": "Enter a whole number",
-            "required": "Enter the number of points",
-        },
+    pool = whole_number(
+        "Points each person shares out (points)", 1, 1000, what="the points each person shares out"
     )
-    scale_min = forms.IntegerField(
-        label="Lowest rating (rating)",
-        min_value=0,
-        max_value=10,
-        error_messages={
-            "invalid": "Enter a whole number",
-            "required": "Enter the lowest rating",
-            "min_value": "The lowest rating must be 0 or more",
-            "max_value": "The lowest rating must be 10 or less",
-        },
-    )
-    scale_max = forms.IntegerField(
-        label="Highest rating (rating)",
-        min_value=1,
-        max_value=100,
-        error_messages={
-            "invalid": "Enter a whole number",
-            "required": "Enter the highest rating",
-            "min_value": "The highest rating must be 1 or more",
-            "max_value": "The highest rating must be 100 or less",
-        },
-    )
-    silent_minutes = forms.IntegerField(
-        label="Minutes for silent idea generation",
-        min_value=1,
-        max_value=60,
-        error_messages={
-            "min_value": "Allow at least 1 minute",
-            "max_value": "Allow at most 60 minutes",
-            "invalid": "Enter a whole number of minutes",
-            "required": "Enter the minutes for silent idea generation",
-        },
-    )
+    scale_min = whole_number("Lowest rating (rating)", 0, 10, what="the lowest rating")
+    scale_max = whole_number("Highest rating (rating)", 1, 100, what="the highest rating")
+    silent_minutes = silent_minutes_field()
 
     def clean(self):
         cleaned = super().clean()
