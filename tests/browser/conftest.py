@@ -41,12 +41,27 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    # axe-core is injected as a script, which the site's CSP (rightly) forbids.
-    context = browser.new_context(bypass_csp=True, locale="en-GB")
-    page = context.new_page()
-    yield page
-    context.close()
+def new_page(browser, live_server):
+    """Returns a factory of pages, each in a browser context of its own (a separate person).
+    Every context is closed before the live server stops and the database is emptied: a
+    page still polling then would deadlock PostgreSQL's TRUNCATE."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(bypass_csp=True, locale="en-GB")
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    # axe-core is injected as a script, which the site's CSP (rightly) forbids; the
+    # contexts therefore bypass the CSP.
+    return new_page()
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:

@@ -18,7 +18,7 @@ SCREENSHOTS = os.environ.get("ALLIED_SCREENSHOTS")
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server, browser):
+def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server, new_page):
     demo.load_demo()
     problems: dict[str, list] = {}
 
@@ -28,9 +28,6 @@ def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server
             problems[name] = found
         if SCREENSHOTS:
             page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
-
-    def new_page():
-        return browser.new_context(bypass_csp=True, locale="en-GB").new_page()
 
     # The facilitator signs in and opens the demo workshop.
     fac = new_page()
