@@ -393,41 +393,49 @@ def _participant(workshop: Workshop, value) -> Participant:
 @login_required
 @require_POST
 def workshop_act(request, pk: int):
-    """Every facilitator and note-taker action, posted from the console. Answers JSON to
-    a client that asks for it, else redirects back to the console."""
+    """Every facilitator and note-taker action, posted from the console."""
     workshop = access.workshop_for(request, pk, *StaffRole.NOTES)
-    role, question, post = request.workshop_role, workshop.current_question, request.POST
-    seen = post.get("phase_key") or None
+    post = request.POST
     name = post.get("action", "")
-    try:
+
+    def run() -> str:
         if name not in handlers.CONSOLE_ACTIONS:
             raise actions.WorkshopError("That is not something the console can do.")
         needs, handler = handlers.CONSOLE_ACTIONS[name]
-        if needs == "runs" and not access.runs(role):
+        if needs == "runs" and not access.runs(request.workshop_role):
             raise actions.WorkshopError(
                 "Only a facilitator can do that; a note-taker can add notes."
             )
-        if question is None:
+        if workshop.current_question is None:
             raise actions.WorkshopError("The workshop is not on a question.")
-        message = handler(
+        return handler(
             request=request,
             workshop=workshop,
-            question=question,
+            question=workshop.current_question,
             post=post,
-            seen=seen,
+            seen=post.get("phase_key") or None,
             ctx=_Helpers,
         )
+
+    return _acted(request, workshop, run, reverse("workshops:run", args=[pk]))
+
+
+def _acted(request, workshop: Workshop, run, back: str):
+    """Runs one action and answers it: JSON to a client that asks for it (409 with the
+    message when the action was refused), else a message and a redirect to `back`."""
+    try:
+        message = run()
     except actions.WorkshopError as error:
         if _wants_json(request):
             return JsonResponse({"error": str(error)}, status=409)
         messages.error(request, str(error))
-        return redirect("workshops:run", pk)
+        return redirect(back)
     if _wants_json(request):
-        workshop.refresh_from_db()
+        workshop.refresh_from_db(fields=["version"])
         return JsonResponse({"ok": True, "message": message, "version": workshop.version})
     if message:
         messages.success(request, message)
-    return redirect("workshops:run", pk)
+    return redirect(back)
 
 
 class _Helpers:
@@ -653,30 +661,24 @@ def participate_act(request, code: str):
     workshop, participant = access.participant_for(request, code)
     if participant is None:
         raise Http404
-    question, post = workshop.current_question, request.POST
-    seen = post.get("phase_key") or None
+    post = request.POST
     name = post.get("action", "")
-    try:
-        if question is None:
+
+    def run() -> str:
+        if workshop.current_question is None:
             raise actions.WorkshopError("The workshop is not on a question.")
         if name not in handlers.PARTICIPANT_ACTIONS:
             raise actions.WorkshopError("That is not something you can do here.")
-        message = handlers.PARTICIPANT_ACTIONS[name](
+        return handlers.PARTICIPANT_ACTIONS[name](
             request=request,
             workshop=workshop,
-            question=question,
+            question=workshop.current_question,
             participant=participant,
             post=post,
-            seen=seen,
+            seen=post.get("phase_key") or None,
             ctx=_Helpers,
         )
-    except actions.WorkshopError as error:
-        if _wants_json(request):
-            return JsonResponse({"error": str(error)}, status=409)
-        messages.error(request, str(error))
-        return redirect("workshops:participate", workshop.join_code)
-    if _wants_json(request):
-        return JsonResponse({"ok": True, "message": message})
-    if message:
-        messages.success(request, message)
-    return redirect("workshops:participate", workshop.join_code)
+
+    return _acted(
+        request, workshop, run, reverse("workshops:participate", args=[workshop.join_code])
+    )
