@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "allied.accounts",
     "allied.audit",
     "allied.workshops",
+    "allied.programmes",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ urlpatterns = [
     path("", include("allied.accounts.urls")),
     path("", include("allied.audit.urls")),
     path("", include("allied.workshops.urls")),
+    path("", include("allied.programmes.urls")),
 ]
 
 handler400 = "allied.web.views.bad_request"

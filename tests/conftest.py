@@ -183,7 +183,9 @@ def signed_in(client):
 
 
 @pytest.fixture
-def world(request, org, other_org, alice, carol, fay, max_mentor, mia, pat, olga, nora):
+def world(
+    request, make_person, org, other_org, alice, carol, fay, max_mentor, mia, pat, olga, nora
+):
     people = {
         "alice": alice,
         "carol": carol,
@@ -220,7 +222,7 @@ def world(request, org, other_org, alice, carol, fay, max_mentor, mia, pat, olga
             name="findings.txt",
             file=ContentFile(b"Earlier findings", name="findings.txt"),
         )
-    return {
+    built = {
         "own": org,
         "other": other_org,
         "invitation_own": invitation_own,
@@ -228,3 +230,7 @@ def world(request, org, other_org, alice, carol, fay, max_mentor, mia, pat, olga
         **workshops,
         **people,
     }
+    from tests.programmes.world import build
+
+    built.update(build(built, make_person))
+    return built

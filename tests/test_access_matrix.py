@@ -12,6 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from allied.accounts.models import Role
 from tests.conftest import sign_in
+from tests.programmes.matrix import PROGRAMME_API, PROGRAMME_PAGES, PROGRAMME_PLACES
+from tests.programmes.world import programme_role
 
 pytestmark = pytest.mark.django_db
 
@@ -292,7 +294,7 @@ def all_url_names(resolver=None, namespace="") -> set[str]:
 
 def test_every_url_is_in_the_matrix():
     missing = all_url_names() - set(ORGANISATION_URLS) - set(PERSONAL_URLS) - set(WORKSHOP_URLS)
-    for table in API_TABLES:
+    for table in (*API_TABLES, PROGRAMME_PAGES, PROGRAMME_PLACES, PROGRAMME_API):
         missing -= set(table)
     assert missing == set(), f"Decide who may use these URLs and add them to the matrix: {missing}"
 
@@ -429,3 +431,43 @@ def test_api_personal_urls(client, world, persona, name):
     expected = anonymous_status if persona == "anonymous" else signed_in_status
     assert response.status_code == expected, (persona, name)
     assert response["Content-Type"] == "application/json", name
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(PROGRAMME_PAGES))
+@pytest.mark.parametrize("side", ["own", "other"])
+def test_programme_urls(client, world, persona, name, side):
+    method, allowed, kwargs = PROGRAMME_PAGES[name]
+    response = request_as(client, world, persona, method, reverse(name, kwargs=kwargs(world, side)))
+    if persona == "anonymous":
+        assert_sent_to_sign_in(response)
+    else:
+        assert_page_answer(response, programme_role(persona, side), allowed, (persona, name, side))
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "omar"])
+@pytest.mark.parametrize("name", sorted(PROGRAMME_PLACES))
+@pytest.mark.parametrize("side", ["own", "other"])
+def test_programme_place_urls(client, world, persona, name, side):
+    """A person's own place: only its owner may use it; anyone else gets a 404."""
+    method, kwargs = PROGRAMME_PLACES[name]
+    response = request_as(client, world, persona, method, reverse(name, kwargs=kwargs(world, side)))
+    owner = {"own": "mia", "other": "omar"}[side]
+    if persona == "anonymous":
+        assert_sent_to_sign_in(response)
+    elif persona == owner:
+        assert response.status_code in (200, 302), (persona, name, side)
+    else:
+        assert response.status_code == 404, (persona, name, side)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(PROGRAMME_API))
+@pytest.mark.parametrize("side", ["own", "other"])
+def test_api_programme_urls(client, world, persona, name, side):
+    method, allowed, kwargs = PROGRAMME_API[name]
+    response = request_as(client, world, persona, method, reverse(name, kwargs=kwargs(world, side)))
+    if persona == "anonymous":
+        assert response.status_code == 401, name
+    else:
+        assert_api_answer(response, programme_role(persona, side), allowed, (persona, name, side))

@@ -42,6 +42,14 @@ class Kind(models.TextChoices):
     INVITATION_ACCEPTED = "invitation_accepted", "Invitation accepted"
     SPECIAL_CATEGORY_VIEWED = "special_category_viewed", "Special category data viewed"
     SPECIAL_CATEGORY_EXPORTED = "special_category_exported", "Special category data exported"
+    SPECIAL_CATEGORY_RECORDED = "special_category_recorded", "Special category data recorded"
+    PROGRAMME_CREATED = "programme_created", "Programme created"
+    PROGRAMME_CHANGED = "programme_changed", "Programme settings changed"
+    PARTICIPANTS_IMPORTED = "participants_imported", "Participants imported"
+    MATCHES_PUBLISHED = "matches_published", "Matches published"
+    RELATIONSHIP_STARTED = "relationship_started", "Mentoring relationship started"
+    RELATIONSHIP_ENDED = "relationship_ended", "Mentoring relationship ended"
+    CONCERN_RAISED = "concern_raised", "Concern raised"
 
 
 class AuditEvent(models.Model):

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from allied import live
+from allied.web.errors import Refused
 from allied.workshops.models import (
     PHASE_ORDER,
     Ballot,
@@ -31,7 +32,7 @@ from allied.workshops.models import (
 from allied.workshops.results import ballot_ideas, problems_with
 
 
-class WorkshopError(Exception):
+class WorkshopError(Refused):
     """Something the person tried cannot be done now; nothing was changed."""
 
 

@@ -1,0 +1,71 @@
+"""The only way to read or write a participant's ethnicity and gender.
+
+Every read for a person (a coordinator opening an intake, the engine reading a cohort) is
+written to the audit log with who read whose record; the values themselves never go into the
+log. Participants see their own answers on their own intake and nobody else's, ever.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.utils import timezone
+
+from allied.audit.log import record
+from allied.audit.models import Kind
+from allied.programmes.models import Participant, SpecialCategory
+
+
+def own_answers(participant: Participant) -> SpecialCategory:
+    """The person's own answers, for their own intake form (not logged: it is their data)."""
+    found = SpecialCategory.objects.filter(participant=participant).first()
+    return found or SpecialCategory(participant=participant)
+
+
+def save_own_answers(participant: Participant, *, request=None, **answers) -> SpecialCategory:
+    """Stores the person's answers and the consents they gave, with the time of consent."""
+    entry, _ = SpecialCategory.objects.get_or_create(participant=participant)
+    changed_consent = any(
+        getattr(entry, key) != answers[key]
+        for key in ("monitoring_consent", "matching_consent")
+        if key in answers
+    )
+    for key, value in answers.items():
+        setattr(entry, key, value)
+    if changed_consent or entry.consent_recorded_at is None:
+        entry.consent_recorded_at = timezone.now()
+    entry.save()
+    record(
+        Kind.SPECIAL_CATEGORY_RECORDED,
+        request=request,
+        organisation=participant.cohort.programme.organisation,
+        subject=f"participant {participant.pk}",
+        matching_consent=entry.matching_consent,
+        monitoring_consent=entry.monitoring_consent,
+    )
+    return entry
+
+
+def read_for(
+    participants: Iterable[Participant], *, request=None, actor=None, purpose: str
+) -> dict[int, SpecialCategory]:
+    """Returns participant id → answers for these participants, and logs the read.
+
+    `purpose` says why ("intake review", "matching"); one audit record covers the batch and
+    names the participant ids read."""
+    participants = list(participants)
+    ids = [p.pk for p in participants]
+    if not ids:
+        return {}
+    rows = {s.participant_id: s for s in SpecialCategory.objects.filter(participant_id__in=ids)}
+    first = participants[0]
+    record(
+        Kind.SPECIAL_CATEGORY_VIEWED,
+        request=request,
+        actor=actor,
+        organisation=first.cohort.programme.organisation,
+        subject=purpose[:200],
+        participants=ids[:500],
+        count=len(ids),
+    )
+    return rows

@@ -1,0 +1,3 @@
+"""The programmes JSON API."""
+
+urlpatterns: list = []

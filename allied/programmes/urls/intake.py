@@ -1,0 +1,3 @@
+"""intake pages."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""relationship pages."""
+
+urlpatterns: list = []

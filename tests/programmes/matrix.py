@@ -1,0 +1,24 @@
+"""The programmes' rows of the access matrix, one module per area.
+
+PAGES: {url name: (method, roles that may use it, kwargs builder)}; roles are "admin",
+"coordinator", "mentor", "mentee" as `allied.programmes.access` names them, and the builder
+gets (world, "own" or "other"). Without a role in that side's programme a person gets a 404;
+with the wrong one, a 403.
+PLACES: {url name: (method, kwargs builder)} for pages about one person's own place (their
+intake): the owner (Mia on the own side, Omar on the other) may use it; everyone else gets 404.
+API: like PAGES, for JSON endpoints (anonymous gets 401).
+"""
+
+from tests.programmes import (
+    matrix_api,
+    matrix_intake,
+    matrix_matching,
+    matrix_relationship,
+    matrix_setup,
+)
+
+AREAS = (matrix_setup, matrix_intake, matrix_matching, matrix_relationship, matrix_api)
+
+PROGRAMME_PAGES = {k: v for area in AREAS for k, v in area.PAGES.items()}
+PROGRAMME_PLACES = {k: v for area in AREAS for k, v in area.PLACES.items()}
+PROGRAMME_API = {k: v for area in AREAS for k, v in area.API.items()}
