@@ -12,7 +12,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from allied.accounts.models import Role
 from tests.conftest import sign_in
-from tests.programmes.matrix import PROGRAMME_API, PROGRAMME_PAGES, PROGRAMME_PLACES
+from tests.programmes.matrix import (
+    EXTRA,
+    PROGRAMME_API,
+    PROGRAMME_API_PLACES,
+    PROGRAMME_PAGES,
+    PROGRAMME_PLACES,
+)
 from tests.programmes.world import programme_role
 
 pytestmark = pytest.mark.django_db
@@ -278,6 +284,14 @@ API_PERSONAL_URLS = {
     ),
 }
 
+for _table, _rows in (
+    (PERSONAL_URLS, EXTRA["PERSONAL_URLS"]),
+    (ORGANISATION_URLS, EXTRA["ORGANISATION_URLS"]),
+    (API_PERSONAL_URLS, EXTRA["API_PERSONAL_URLS"]),
+    (API_ORGANISATION_URLS, EXTRA["API_ORGANISATION_URLS"]),
+):
+    _table.update(_rows)
+
 API_TABLES = (API_ORGANISATION_URLS, API_WORKSHOP_URLS, API_PERSONAL_URLS)
 
 
@@ -294,7 +308,13 @@ def all_url_names(resolver=None, namespace="") -> set[str]:
 
 def test_every_url_is_in_the_matrix():
     missing = all_url_names() - set(ORGANISATION_URLS) - set(PERSONAL_URLS) - set(WORKSHOP_URLS)
-    for table in (*API_TABLES, PROGRAMME_PAGES, PROGRAMME_PLACES, PROGRAMME_API):
+    for table in (
+        *API_TABLES,
+        PROGRAMME_PAGES,
+        PROGRAMME_PLACES,
+        PROGRAMME_API,
+        PROGRAMME_API_PLACES,
+    ):
         missing -= set(table)
     assert missing == set(), f"Decide who may use these URLs and add them to the matrix: {missing}"
 
@@ -471,3 +491,21 @@ def test_api_programme_urls(client, world, persona, name, side):
         assert response.status_code == 401, name
     else:
         assert_api_answer(response, programme_role(persona, side), allowed, (persona, name, side))
+
+
+@pytest.mark.parametrize("persona", [*PERSONAS, "omar"])
+@pytest.mark.parametrize("name", sorted(PROGRAMME_API_PLACES))
+@pytest.mark.parametrize("side", ["own", "other"])
+def test_api_programme_place_urls(client, world, persona, name, side):
+    """Only the place's owner may use it: anonymous gets 401, anyone else 404, always JSON."""
+    method, kwargs = PROGRAMME_API_PLACES[name]
+    response = request_as(client, world, persona, method, reverse(name, kwargs=kwargs(world, side)))
+    assert response["Content-Type"] == "application/json"
+    owner = {"own": "mia", "other": "omar"}[side]
+    if persona == "anonymous":
+        assert response.status_code == 401
+    elif persona == owner:
+        assert response.status_code not in (401, 403, 404)
+        assert response.status_code < 500
+    else:
+        assert response.status_code == 404

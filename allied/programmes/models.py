@@ -63,6 +63,9 @@ class Programme(models.Model):
     created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # The form's one-time key: a second submission of the same form changes nothing.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
     class Meta:
         ordering = ["name"]
 
@@ -109,6 +112,9 @@ class Cohort(models.Model):
     ends_on = models.DateField()
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.INTAKE)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # The form's one-time key: a second submission of the same form changes nothing.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-starts_on", "name"]

@@ -1,0 +1,378 @@
+"""Setting up a programme: creating it, its settings and intake questions, cohorts, the people
+in them, and bulk imports from the matching engine's spreadsheet.
+
+Each change runs in a transaction and writes the audit log where the study needs a record
+(programme created or changed, participants imported). Refusals raise `ProgrammeError`, so
+pages show the message and the API answers 409; nothing is changed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from allied.accounts import actions as account_actions
+from allied.accounts.models import Membership, Organisation, Role, User
+from allied.audit.log import record
+from allied.audit.models import AuditEvent, Kind
+from allied.programmes import sensitive
+from allied.programmes.errors import ProgrammeError
+from allied.programmes.models import (
+    Cohort,
+    IntakeQuestion,
+    Participant,
+    Programme,
+    Side,
+)
+from allied.programmes.submissions import already_made
+
+# The programme fields a coordinator sets on the create and edit forms.
+PROGRAMME_FIELDS = (
+    "name",
+    "description",
+    "relationship_months",
+    "meeting_every_weeks",
+    "matching_mode",
+    "shortlist_size",
+    "require_allyship_training",
+)
+
+ROLE_FOR_SIDE = {Side.MENTOR: Role.MENTOR, Side.MENTEE: Role.MENTEE}
+
+
+# Programmes ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_create(
+    *, organisation: Organisation, by: User, data: dict, request=None, submission=None
+) -> Programme:
+    """Returns the new programme; the person who created it becomes its first coordinator.
+    A second submission of the same form (`submission`) returns the first one's programme."""
+    earlier = already_made(Programme, submission)
+    if earlier is not None:
+        return earlier
+    programme = Programme.objects.create(
+        submission=submission,
+        organisation=organisation,
+        created_by=by,
+        **{key: data[key] for key in PROGRAMME_FIELDS if key in data},
+    )
+    programme.coordinators.add(by)
+    record(
+        Kind.PROGRAMME_CREATED,
+        request=request,
+        actor=by,
+        organisation=organisation,
+        subject=programme.name,
+        programme=programme.pk,
+    )
+    return programme
+
+
+@transaction.atomic
+def programme_update(
+    *,
+    programme: Programme,
+    by: User,
+    data: dict,
+    matching_settings: dict | None = None,
+    coordinators: list[User] | None = None,
+    request=None,
+) -> list[str]:
+    """Returns the names of the settings that changed (empty when nothing did), after saving
+    them. `coordinators`, when given, replaces the programme's coordinators."""
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    changed = []
+    for key in PROGRAMME_FIELDS:
+        if key in data and getattr(programme, key) != data[key]:
+            setattr(programme, key, data[key])
+            changed.append(key)
+    if matching_settings is not None and matching_settings != programme.matching_settings:
+        programme.matching_settings = matching_settings
+        changed.append("matching_settings")
+    if changed:
+        programme.save()
+    if coordinators is not None:
+        before = set(programme.coordinators.values_list("pk", flat=True))
+        after = {user.pk for user in coordinators}
+        if before != after:
+            programme.coordinators.set(coordinators)
+            changed.append("coordinators")
+    if changed:
+        record(
+            Kind.PROGRAMME_CHANGED,
+            request=request,
+            actor=by,
+            organisation=programme.organisation,
+            subject=programme.name,
+            programme=programme.pk,
+            changed=changed,
+        )
+    return changed
+
+
+# Intake questions ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def question_add(*, programme: Programme, data: dict) -> IntakeQuestion:
+    """Returns the new question, placed after the programme's others."""
+    last = (
+        IntakeQuestion.objects.select_for_update()
+        .filter(programme=programme)
+        .order_by("-order")
+        .values_list("order", flat=True)
+        .first()
+    )
+    return IntakeQuestion.objects.create(programme=programme, order=(last or 0) + 1, **data)
+
+
+@transaction.atomic
+def question_update(*, question: IntakeQuestion, data: dict) -> IntakeQuestion:
+    for key, value in data.items():
+        setattr(question, key, value)
+    question.save()
+    return question
+
+
+@transaction.atomic
+def question_delete(*, question: IntakeQuestion) -> None:
+    """Deletes the question. Answers people already gave stay in their intake, so nothing
+    anyone wrote is lost; the coordinator's view of an intake labels them as removed."""
+    question.delete()
+
+
+# Cohorts ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def cohort_create(*, programme: Programme, data: dict, submission=None) -> Cohort:
+    """Returns the new cohort, or the one an earlier submission of the same form made."""
+    earlier = already_made(Cohort, submission)
+    if earlier is not None:
+        return earlier
+    if data["ends_on"] <= data["starts_on"]:
+        raise ProgrammeError("The cohort must end after it starts.")
+    return Cohort.objects.create(programme=programme, submission=submission, **data)
+
+
+@transaction.atomic
+def cohort_move(*, cohort: Cohort, status: str) -> bool:
+    """Returns whether the status changed."""
+    cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
+    if cohort.status == status:
+        return False
+    cohort.status = status
+    cohort.save(update_fields=["status"])
+    return True
+
+
+def _place(cohort: Cohort, user: User, side: str) -> Participant:
+    """Returns the new place; a place the person already holds on that side is refused."""
+    try:
+        with transaction.atomic():
+            return Participant.objects.create(cohort=cohort, user=user, side=side)
+    except IntegrityError:
+        raise ProgrammeError(
+            f"{user.full_name or user.email} is already a {side} in {cohort.name}."
+        ) from None
+
+
+@transaction.atomic
+def people_add(*, cohort: Cohort, choices: list[tuple[User, str]]) -> list[Participant]:
+    """Returns the new places for (person, side) pairs. Everyone is added or nobody is."""
+    return [_place(cohort, user, side) for user, side in choices]
+
+
+@dataclass
+class Invited:
+    """What inviting someone by email did: added them to the cohort (they have an account
+    with the role) or sent an invitation to the organisation (they need one first)."""
+
+    place: Participant | None = None
+    invitation_sent: bool = False
+
+
+def person_invite(*, cohort: Cohort, email: str, side: str, by: User, request=None) -> Invited:
+    """Adds the person to the cohort if they already hold the side's role in the
+    organisation; otherwise sends the organisation's invitation for that role, after which
+    the coordinator adds them from the list of members."""
+    organisation = cohort.programme.organisation
+    role = ROLE_FOR_SIDE[side]
+    email = email.strip().lower()
+    user = User.objects.filter(email__iexact=email).first()
+    if (
+        user is not None
+        and Membership.objects.filter(user=user, organisation=organisation, role=role).exists()
+    ):
+        with transaction.atomic():
+            return Invited(place=_place(cohort, user, side))
+    account_actions.invitation_send(
+        organisation=organisation, email=email, role=role, by=by, request=request
+    )
+    return Invited(invitation_sent=True)
+
+
+@transaction.atomic
+def mark_trained(*, place: Participant, trained: bool) -> None:
+    """Records the coordinator's confirmation that a mentor completed allyship training (until
+    the training itself arrives with the circles and allyship work)."""
+    if not place.is_mentor:
+        raise ProgrammeError("Only mentors take allyship training.")
+    Participant.objects.filter(pk=place.pk).update(
+        allyship_trained=trained, updated_at=timezone.now()
+    )
+
+
+# Bulk import -----------------------------------------------------------------------------
+
+
+@dataclass
+class ImportRow:
+    """One validated spreadsheet row, ready to store: plain values only, so it can wait in
+    the session between the preview and the confirmation."""
+
+    number: int
+    email: str
+    name: str
+    side: str
+    fields: dict
+    special: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {
+            "number": self.number,
+            "email": self.email,
+            "name": self.name,
+            "side": self.side,
+            "fields": self.fields,
+            "special": self.special,
+        }
+
+
+def _already_imported(cohort: Cohort, key: str) -> bool:
+    return AuditEvent.objects.filter(
+        kind=Kind.PARTICIPANTS_IMPORTED,
+        organisation=cohort.programme.organisation,
+        detail__cohort=cohort.pk,
+        detail__upload=key,
+    ).exists()
+
+
+def _set_password_link(user: User) -> str:
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.SITE_URL + reverse(
+        "accounts:password_reset_confirm", kwargs={"uidb64": uid, "token": token}
+    )
+
+
+def _welcome(user: User, cohort: Cohort, side: str, by: User, new_account: bool) -> None:
+    programme = cohort.programme
+    if new_account:
+        opening = (
+            f"{by.full_name} has added you to {programme.name} ({programme.organisation.name}) "
+            f"on Allied as a {side}, with the answers you gave them.\n\n"
+            "Use this link to set a password for your new account. It works once:\n\n"
+            f"{_set_password_link(user)}\n\n"
+            "Then sign in to check your answers and see your next steps."
+        )
+    else:
+        opening = (
+            f"{by.full_name} has added you to {programme.name} ({programme.organisation.name}) "
+            f"on Allied as a {side}, with the answers you gave them.\n\n"
+            f"Sign in at {settings.SITE_URL}{reverse('accounts:sign_in')} to check them "
+            "and see your next steps."
+        )
+    send_mail(
+        subject=f"You have been added to {programme.name} on Allied",
+        message=opening + "\n\nIf you were not expecting this, reply to your coordinator.",
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+@transaction.atomic
+def participants_import(
+    *, cohort: Cohort, rows: list[dict], key: str, by: User, request=None
+) -> dict:
+    """Returns counts of what was imported: accounts made, places made.
+
+    `rows` were validated whole at the preview; `key` names that upload. The cohort row is
+    locked and the audit log consulted, so a second confirmation of the same upload (a double
+    click, a resent form, a second tab) imports nothing. A place made since the preview
+    refuses the whole import."""
+    cohort = (
+        Cohort.objects.select_for_update()
+        .select_related("programme__organisation")
+        .get(pk=cohort.pk)
+    )
+    if _already_imported(cohort, key):
+        raise ProgrammeError("This file has already been imported. Nothing was imported again.")
+    organisation = cohort.programme.organisation
+    made_accounts = 0
+    places = []
+    welcomes = []
+    for raw in rows:
+        row = ImportRow(**raw)
+        user = User.objects.filter(email__iexact=row.email).first()
+        new_account = user is None
+        if new_account:
+            user = User.objects.create_user(row.email, None, full_name=row.name)
+            made_accounts += 1
+        role = ROLE_FOR_SIDE[row.side]
+        _, granted = Membership.objects.get_or_create(
+            user=user, organisation=organisation, role=role
+        )
+        if granted:
+            record(
+                Kind.ROLE_GRANTED,
+                request=request,
+                actor=by,
+                organisation=organisation,
+                subject=str(user),
+                role=role,
+                person_id=user.pk,
+            )
+        place = _place(cohort, user, row.side)
+        for name, value in row.fields.items():
+            setattr(place, name, value)
+        place.status = Participant.Status.READY
+        place.intake_completed_at = timezone.now()
+        place.save()
+        if row.special:
+            sensitive.save_own_answers(place, request=request, **row.special)
+        places.append(place)
+        welcomes.append((user, row.side, new_account))
+    result = {
+        "accounts": made_accounts,
+        "places": len(places),
+        "mentors": sum(1 for p in places if p.side == Side.MENTOR),
+        "mentees": sum(1 for p in places if p.side == Side.MENTEE),
+    }
+    record(
+        Kind.PARTICIPANTS_IMPORTED,
+        request=request,
+        actor=by,
+        organisation=organisation,
+        subject=str(cohort)[:200],
+        cohort=cohort.pk,
+        upload=key,
+        **result,
+    )
+
+    def send() -> None:
+        for user, side, new_account in welcomes:
+            _welcome(user, cohort, side, by, new_account)
+
+    transaction.on_commit(send)
+    return result
