@@ -74,7 +74,8 @@ def _common(participant: Participant, special, email_to_id: dict[str, str]) -> d
         "region": participant.region,
         "ethnic_group": special.ethnic_group if special else "",
         "ethnicity_consent": bool(special and special.matching_consent),
-        "gender": special.gender if special else "",
+        # One consent covers both: without it, gender is unknown to the engine too.
+        "gender": special.gender if special and special.matching_consent else "",
         "languages": frozenset(x.strip().lower() for x in participant.languages if x.strip()),
         "interests": frozenset(x.strip().lower() for x in participant.interests if x.strip()),
         "career_goals": frozenset(participant.career_goals),
