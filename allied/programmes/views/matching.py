@@ -1,0 +1,423 @@
+"""Matching pages: the coordinator's draft run and shortlists, the mentee's suggestions, and
+the mentor's answer to a request. Each view checks access, validates with a form, and calls
+one action in `allied.programmes.actions.matching`; a refusal becomes a message."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from allied.core.matching import vocabulary as v
+from allied.core.matching.explain import points
+from allied.core.matching.vocabulary import label
+from allied.programmes import access
+from allied.programmes.actions import matching as actions
+from allied.programmes.errors import ProgrammeError
+from allied.programmes.forms.matching import (
+    AssignForm,
+    ChooseForm,
+    LockForm,
+    RespondForm,
+    RunStateForm,
+)
+from allied.programmes.models import (
+    Cohort,
+    MatchingMode,
+    MatchRun,
+    Participant,
+    Relationship,
+    ShortlistOffer,
+    Side,
+)
+
+
+def cohort_for(request, pk: int) -> Cohort:
+    """The cohort, if the person coordinates or administers its programme (404/403 else)."""
+    cohort = get_object_or_404(Cohort.objects.select_related("programme__organisation"), pk=pk)
+    access.programme_for(request, cohort.programme_id, access.COORDINATOR, access.ADMIN)
+    return cohort
+
+
+def first_error(form) -> str:
+    for errors in [form.non_field_errors(), *(f.errors for f in form)]:
+        if errors:
+            return errors[0]
+    return "Check the form and try again."
+
+
+def mentor_label(mentor: Participant, free: int) -> str:
+    what = ", ".join(x for x in (mentor.get_profession_display(), mentor.get_band_display()) if x)
+    places = "no free place" if free <= 0 else f"{free} free place{'s' if free != 1 else ''}"
+    return f"{mentor.user.full_name}{f' ({what})' if what else ''}: {places}"
+
+
+def _matching_context(request, cohort: Cohort) -> dict:
+    run = actions.draft_run(cohort)
+    version = actions.run_version(run)
+    mentors = actions.engine.ready_people(cohort, Side.MENTOR)
+    used: dict[int, int] = {}
+    for mentor_id in (
+        Relationship.objects.current()
+        .filter(mentor__in=mentors)
+        .values_list("mentor_id", flat=True)
+    ):
+        used[mentor_id] = used.get(mentor_id, 0) + 1
+    proposals = []
+    unmatched = []
+    if run is not None:
+        proposals = list(run.proposals.select_related("mentee__user", "mentor__user"))
+        for p in proposals:
+            used[p.mentor_id] = used.get(p.mentor_id, 0) + 1
+        people = {
+            p.pk: p
+            for p in Participant.objects.filter(
+                pk__in=[e.get("participant") for e in run.unmatched]
+            ).select_related("user")
+        }
+        unmatched = [
+            {"mentee": people[e["participant"]], "reason": e.get("reason", "")}
+            for e in run.unmatched
+            if e.get("participant") in people
+        ]
+    state = {"run": run.pk if run else "", "version": version}
+
+    def swap_form(mentee, current=None):
+        choices = [
+            (m, mentor_label(m, m.capacity - used.get(m.pk, 0)))
+            for m in mentors
+            if current is None or m.pk != current
+        ]
+        return AssignForm(
+            initial={**state, "mentee": mentee.pk},
+            mentors=choices,
+            mentee_name=mentee.user.full_name,
+            auto_id=f"swap-{mentee.pk}-%s",
+        )
+
+    for p in proposals:
+        p.points = points(p.score)
+        p.swap_form = swap_form(p.mentee, p.mentor_id)
+    for entry in unmatched:
+        entry["swap_form"] = swap_form(entry["mentee"])
+    everyone = cohort.participants.select_related("user")
+    context = {
+        "cohort": cohort,
+        "programme": cohort.programme,
+        "run": run,
+        "state": state,
+        "proposals": proposals,
+        "unmatched": unmatched,
+        "mentors": [(m, m.capacity - used.get(m.pk, 0)) for m in mentors],
+        "not_ready": everyone.exclude(status=Participant.Status.READY)
+        .exclude(status=Participant.Status.WITHDRAWN)
+        .count(),
+        "published": cohort.match_runs.filter(status=MatchRun.Status.PUBLISHED).first(),
+        "shortlist_mode": cohort.programme.matching_mode == MatchingMode.SHORTLIST,
+    }
+    if context["shortlist_mode"]:
+        context["requests"] = (
+            Relationship.objects.filter(cohort=cohort, source=Relationship.Source.SHORTLIST)
+            .select_related("mentee__user", "mentor__user")
+            .order_by("mentee__user__full_name", "-created_at")
+        )
+        context["offered"] = (
+            ShortlistOffer.objects.filter(mentee__cohort=cohort, withdrawn_at__isnull=True)
+            .values("mentee")
+            .distinct()
+            .count()
+        )
+    return context
+
+
+@login_required
+@require_GET
+def matching(request, pk: int):
+    cohort = cohort_for(request, pk)
+    return render(request, "programmes/matching/cohort.html", _matching_context(request, cohort))
+
+
+def _back(pk: int):
+    return redirect("programmes:matching", pk)
+
+
+@login_required
+@require_POST
+def matching_run(request, pk: int):
+    cohort = cohort_for(request, pk)
+    try:
+        run = actions.matching_run(cohort=cohort, by=request.user, request=request)
+    except ProgrammeError as error:
+        messages.error(request, str(error))
+        return _back(pk)
+    pairs, left = run.proposals.count(), len(run.unmatched)
+    messages.success(
+        request,
+        f"Matching has run: {pairs} pair{'s' if pairs != 1 else ''} proposed, "
+        f"{left} mentee{'s' if left != 1 else ''} unmatched. Nothing is published yet.",
+    )
+    return _back(pk)
+
+
+@login_required
+@require_POST
+def matching_lock(request, pk: int, proposal_id: int):
+    cohort = cohort_for(request, pk)
+    form = LockForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return _back(pk)
+    try:
+        proposal = actions.proposal_lock(
+            cohort=cohort,
+            run_id=form.cleaned_data["run"],
+            version=form.cleaned_data["version"],
+            proposal_id=proposal_id,
+            locked=form.cleaned_data["locked"],
+        )
+    except ProgrammeError as error:
+        messages.error(request, str(error))
+        return _back(pk)
+    name = proposal.mentee.user.full_name
+    messages.success(
+        request,
+        f"The pair for {name} is locked: re-running keeps it."
+        if proposal.locked
+        else f"The pair for {name} is unlocked: re-running may change it.",
+    )
+    return _back(pk)
+
+
+@login_required
+@require_POST
+def matching_remove(request, pk: int, proposal_id: int):
+    cohort = cohort_for(request, pk)
+    form = RunStateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return _back(pk)
+    try:
+        mentee = actions.proposal_remove(
+            cohort=cohort,
+            run_id=form.cleaned_data["run"],
+            version=form.cleaned_data["version"],
+            proposal_id=proposal_id,
+        )
+    except ProgrammeError as error:
+        messages.error(request, str(error))
+        return _back(pk)
+    messages.success(request, f"{mentee.user.full_name} is now unmatched.")
+    return _back(pk)
+
+
+@login_required
+@require_POST
+def matching_assign(request, pk: int):
+    cohort = cohort_for(request, pk)
+    mentors = actions.engine.ready_people(cohort, Side.MENTOR)
+    form = AssignForm(request.POST, mentors=[(m, m.user.full_name) for m in mentors])
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return _back(pk)
+    try:
+        proposal = actions.proposal_assign(
+            cohort=cohort,
+            run_id=form.cleaned_data["run"],
+            version=form.cleaned_data["version"],
+            mentee_id=form.cleaned_data["mentee"],
+            mentor_id=form.cleaned_data["mentor"],
+            request=request,
+        )
+    except ProgrammeError as error:
+        messages.error(request, str(error))
+        return _back(pk)
+    messages.success(
+        request,
+        f"{proposal.mentee.user.full_name} is now paired with {proposal.mentor.user.full_name}"
+        " (locked).",
+    )
+    return _back(pk)
+
+
+@login_required
+@require_POST
+def matching_publish(request, pk: int):
+    cohort = cohort_for(request, pk)
+    form = RunStateForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, first_error(form))
+        return _back(pk)
+    try:
+        made = actions.matching_publish(
+            cohort=cohort,
+            run_id=form.cleaned_data["run"],
+            version=form.cleaned_data["version"],
+            by=request.user,
+            request=request,
+        )
+    except ProgrammeError as error:
+        messages.error(request, str(error))
+        return _back(pk)
+    messages.success(
+        request,
+        f"Published: {len(made)} mentoring relationship{'s' if len(made) != 1 else ''} "
+        "started. Everyone matched has been emailed.",
+    )
+    return _back(pk)
+
+
+@login_required
+@require_POST
+def shortlists_generate(request, pk: int):
+    cohort = cohort_for(request, pk)
+    try:
+        told = actions.shortlists_generate(cohort=cohort, by=request.user, request=request)
+    except ProgrammeError as error:
+        messages.error(request, str(error))
+        return _back(pk)
+    messages.success(
+        request,
+        f"Suggestions are ready for {told} mentee{'s' if told != 1 else ''}; each has been "
+        "emailed.",
+    )
+    return _back(pk)
+
+
+# The mentee's suggestions ------------------------------------------------------------------
+
+
+def mentee_place(request, pk: int) -> Participant:
+    place = access.place_for(request, pk)
+    if place.side != Side.MENTEE:
+        raise Http404
+    return place
+
+
+def _shortlist_context(place: Participant, failed: tuple[int, ChooseForm] | None = None) -> dict:
+    """What the mentee sees: their suggestions with a form each, the state of their request,
+    and, after a decline, a kind word. Never the decline reason."""
+    offers = list(
+        ShortlistOffer.objects.filter(mentee=place)
+        .select_related("mentor__user")
+        .order_by("withdrawn_at", "rank")
+    )
+    for offer in offers:
+        offer.topics = [label(v.SUPPORT_TOPICS, t) for t in offer.mentor.offers]
+        offer.form = (
+            failed[1]
+            if failed and failed[0] == offer.pk
+            else ChooseForm(auto_id=f"offer-{offer.pk}-%s")
+        )
+    latest = (
+        Relationship.objects.filter(mentee=place)
+        .select_related("mentor__user")
+        .order_by("-created_at")
+        .first()
+    )
+    current = actions.current_request(place)
+    return {
+        "place": place,
+        "programme": place.cohort.programme,
+        "offers": [o for o in offers if o.withdrawn_at is None],
+        "withdrawn": [o for o in offers if o.withdrawn_at is not None],
+        "current": current,
+        "relationship_url": actions.relationship_link(current).removeprefix(settings.SITE_URL)
+        if current
+        else "",
+        "declined_by": latest.mentor.user.full_name
+        if latest and latest.status == Relationship.Status.DECLINED
+        else "",
+        "form": failed[1] if failed else None,
+        "generated": ShortlistOffer.objects.filter(mentee__cohort_id=place.cohort_id).exists(),
+    }
+
+
+@login_required
+@require_GET
+def shortlist(request, pk: int):
+    place = mentee_place(request, pk)
+    return render(request, "programmes/matching/shortlist.html", _shortlist_context(place))
+
+
+@login_required
+@require_POST
+def shortlist_choose(request, pk: int, offer_id: int):
+    place = mentee_place(request, pk)
+    offer = get_object_or_404(
+        ShortlistOffer.objects.select_related("mentor__user"), pk=offer_id, mentee=place
+    )
+    form = ChooseForm(request.POST, auto_id=f"offer-{offer.pk}-%s")
+    if not form.is_valid():
+        context = _shortlist_context(place, failed=(offer.pk, form))
+        return render(request, "programmes/matching/shortlist.html", context)
+    try:
+        actions.shortlist_choose(place=place, offer_id=offer.pk, note=form.cleaned_data["note"])
+    except ProgrammeError as error:
+        messages.error(request, str(error))
+        return redirect("programmes:shortlist", pk)
+    messages.success(
+        request,
+        f"Your request has gone to {offer.mentor.user.full_name}. We will email you when they "
+        "answer.",
+    )
+    return redirect("programmes:shortlist", pk)
+
+
+# The mentor's answer -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def respond(request, pk: int):
+    relationship = access.relationship_for(request, pk, access.MENTOR)
+    talked = relationship.status == Relationship.Status.CONVERSATION
+    form = RespondForm(request.POST or None, talked=talked)
+    if request.method == "POST" and form.is_valid():
+        try:
+            done = actions.relationship_respond(
+                relationship=relationship,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                by=request.user,
+                request=request,
+            )
+        except ProgrammeError as error:
+            messages.error(request, str(error))
+            return redirect("programmes:respond", pk)
+        name = done.mentee.user.full_name
+        messages.success(
+            request,
+            {
+                Relationship.Status.ACTIVE: f"You are now {name}'s mentor. We have told them.",
+                Relationship.Status.DECLINED: f"You have declined. We have told {name} kindly; "
+                "your reason stays private.",
+                Relationship.Status.CONVERSATION: f"We have told {name} you would like a "
+                "conversation first. Come back here to accept or decline.",
+            }[done.status],
+        )
+        return redirect("programmes:requests")
+    return render(
+        request,
+        "programmes/matching/respond.html",
+        {
+            "relationship": relationship,
+            "programme": relationship.cohort.programme,
+            "form": form,
+            "waiting": relationship.status
+            in (Relationship.Status.REQUESTED, Relationship.Status.CONVERSATION),
+        },
+    )
+
+
+@login_required
+@require_GET
+def requests(request):
+    """The signed-in mentor's requests waiting for an answer, across every programme."""
+    return render(
+        request,
+        "programmes/matching/requests.html",
+        {"pending": actions.pending_requests(request.user)},
+    )

@@ -1,0 +1,74 @@
+"""The matching pages in a real browser: each passes axe-core with no serious or critical
+violations, for the coordinator, the mentee and the mentor."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from django.test import Client
+
+from allied.programmes.actions import matching as actions
+from allied.programmes.models import Relationship
+from tests.browser import conftest as browser_fixtures
+from tests.browser.conftest import axe_violations
+from tests.conftest import sign_in
+from tests.programmes.world_matching import small_cohort
+
+# The browser suite's fixtures, shared with this module outside tests/browser/.
+browser = browser_fixtures.browser
+new_page = browser_fixtures.new_page
+
+SCREENSHOTS = os.environ.get("ALLIED_SCREENSHOTS")  # a folder, to look at the pages
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def as_person(new_page, live_server, user):
+    client = Client()
+    sign_in(client, user)
+    page = new_page()
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    return page
+
+
+def test_the_matching_pages_pass_axe(world, make_person, live_server, new_page):
+    small = small_cohort(world, make_person, mode="shortlist", capacity=1)
+    cohort = small["cohort"]
+    actions.shortlists_generate(cohort=cohort, by=world["carol"])
+    actions.matching_run(cohort=cohort, by=world["carol"])
+
+    carol = as_person(new_page, live_server, world["carol"])
+    carol.goto(f"{live_server.url}/cohorts/{cohort.pk}/matching/")
+    assert carol.get_by_role("heading", level=1).inner_text().startswith("Matching")
+    assert axe_violations(carol) == []
+    carol.get_by_role("button", name="Re-run for the rest").click()
+    assert "Matching has run" in carol.content()
+    assert axe_violations(carol) == []
+    if SCREENSHOTS:
+        carol.screenshot(path=f"{SCREENSHOTS}/matching.png", full_page=True)
+
+    place = next(p for p in small["mentees"] if p.offers_made.exists())
+    mentee = as_person(new_page, live_server, place.user)
+    mentee.goto(f"{live_server.url}/places/{place.pk}/shortlist/")
+    assert axe_violations(mentee) == []
+    if SCREENSHOTS:
+        mentee.screenshot(path=f"{SCREENSHOTS}/shortlist.png", full_page=True)
+    mentee.get_by_role("textbox").first.fill("Hello")
+    mentee.get_by_role("button", name="Choose").first.click()
+    assert "Your request has gone to" in mentee.content()
+    assert axe_violations(mentee) == []
+
+    relationship = Relationship.objects.get(mentee=place)
+    mentor = as_person(new_page, live_server, relationship.mentor.user)
+    mentor.goto(f"{live_server.url}/mentoring/requests/")
+    assert axe_violations(mentor) == []
+    mentor.get_by_role("link", name=f"Answer {place.user.full_name}").click()
+    assert axe_violations(mentor) == []
+    mentor.get_by_role("button", name="Send your answer").click()
+    assert mentor.title().startswith("Error: ")
+    assert axe_violations(mentor) == []
+    mentor.get_by_label("Accept: I will be their mentor").check()
+    mentor.get_by_role("button", name="Send your answer").click()
+    assert "You are now" in mentor.content()
