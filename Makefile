@@ -30,7 +30,10 @@ run: install assets
 	$(BIN)/python manage.py migrate --no-input -v0
 	$(BIN)/python manage.py demo
 	@echo "Allied is starting on http://127.0.0.1:8000 (press Ctrl+C to stop)."
-	$(BIN)/allied serve --host 127.0.0.1 --port 8000
+	@echo "Reminder emails are checked every 5 minutes and printed here (docs/scheduled-work.md)."
+	@$(BIN)/allied tick --every 300 & tick=$$!; \
+	  trap 'kill $$tick 2>/dev/null; wait $$tick 2>/dev/null' EXIT; \
+	  $(BIN)/allied serve --host 127.0.0.1 --port 8000
 
 lint: install
 	$(BIN)/ruff check .

@@ -7,13 +7,14 @@ import sys
 
 from allied.commands import site
 
-# Spreadsheet command modules register themselves here; each must import only allied.core
-# and the standard library at module level.
+# Command modules register themselves here; each must import only allied.core and the
+# standard library at module level (`tick` sets up Django only when it runs).
 COMMAND_MODULES = [
     "allied.commands.ngt",
     "allied.commands.match",
     "allied.commands.circles",
     "allied.commands.workshop",
+    "allied.commands.tick",
 ]
 
 

@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_tasks",
+    "django_tasks_db",
     "csp",
     "allied.web",
     "allied.accounts",
@@ -210,6 +211,9 @@ else:
 LIVE_DB_CHECK_SECONDS = env_int("LIVE_DB_CHECK_SECONDS", 2, minimum=1)
 LIVE_POLL_SECONDS = env_int("LIVE_POLL_SECONDS", 2, minimum=1)
 
+# Background work (reminders): run at once in the request or `allied tick` by default; in
+# production set TASKS_BACKEND=django_tasks_db.DatabaseBackend and run `manage.py db_worker`
+# (docs/scheduled-work.md).
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")

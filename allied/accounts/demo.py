@@ -115,4 +115,7 @@ def load_demo() -> Organisation:
     from allied.workshops.demo import load_demo_workshop
 
     load_demo_workshop(organisation, f"facilitator@{DOMAIN}")
+    from allied.programmes.demo import load_demo_programme
+
+    load_demo_programme(organisation)
     return organisation

@@ -50,6 +50,7 @@ class Kind(models.TextChoices):
     RELATIONSHIP_STARTED = "relationship_started", "Mentoring relationship started"
     RELATIONSHIP_ENDED = "relationship_ended", "Mentoring relationship ended"
     CONCERN_RAISED = "concern_raised", "Concern raised"
+    REMINDER_SENT = "reminder_sent", "Reminder sent"
 
 
 class AuditEvent(models.Model):

@@ -38,3 +38,9 @@ class Command(BaseCommand):
                 line += f"\n  {'':<24} current code: .venv/bin/allied demo totp {email}"
             out.write(line)
         out.write("")
+        from allied.programmes.demo import AUTUMN, PROGRAMME, SPRING
+
+        out.write(f"Mentoring programme: {PROGRAMME}")
+        out.write(f"  {SPRING}: the demo mentor and mentee are meeting (sign in as either).")
+        out.write(f"  {AUTUMN}: intake is open; the coordinator can run matching on it.")
+        out.write("")
