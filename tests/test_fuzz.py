@@ -15,6 +15,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import sign_in
+from tests.programmes.matrix import (
+    PROGRAMME_API,
+    PROGRAMME_API_PLACES,
+    PROGRAMME_PAGES,
+    PROGRAMME_PLACES,
+)
 from tests.test_access_matrix import (
     API_ORGANISATION_URLS,
     API_PERSONAL_URLS,
@@ -31,6 +37,10 @@ FIELD_NAMES = [
     "new_password1", "new_password2", "role", "roles", "kind", "since", "until", "page", "next",
     "title", "purpose", "briefing", "date", "questions", "scheme", "k", "silent_minutes", "text",
     "consent_statement", "real_name", "consent", "exactly_k", "pool", "scale_min", "scale_max",
+    "name", "description", "starts_on", "ends_on", "status", "side", "capacity", "profession",
+    "band", "preferences", "ethnic_group", "gender", "matching_consent", "monitoring_consent",
+    "note", "reason", "decision", "starts_at", "duration_minutes", "mode", "version",
+    "submission", "satisfaction", "trust", "stage", "happened_on", "mentor", "mentee",
 ]  # fmt: skip
 
 junk_text = st.one_of(
@@ -145,6 +155,48 @@ def test_no_junk_sent_to_the_api_gives_a_server_error(client, world, persona, na
     if persona != "anonymous":
         sign_in(client, world[persona])
     throw_at_api(client, api_url_for(name, world))
+
+
+# Who reaches the form behind each programme check: the person in the allowed role.
+PERSONA_FOR_ROLE = {
+    "coordinator": "carol",
+    "admin": "alice",
+    "mentor": "max_mentor",
+    "mentee": "mia",
+}
+
+
+def _allowed_persona(allowed) -> str:
+    for role in ("coordinator", "mentor", "mentee", "admin"):
+        if role in allowed:
+            return PERSONA_FOR_ROLE[role]
+    return "alice"
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMME_PAGES))
+def test_no_junk_sent_to_a_programme_page_gives_a_server_error(client, world, name):
+    _, allowed, kwargs = PROGRAMME_PAGES[name]
+    sign_in(client, world[_allowed_persona(allowed)])
+    throw_junk(client, reverse(name, kwargs=kwargs(world, "own")))
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMME_PLACES))
+def test_no_junk_sent_to_ones_own_place_gives_a_server_error(client, world, name):
+    sign_in(client, world["mia"])
+    throw_junk(client, reverse(name, kwargs=PROGRAMME_PLACES[name][1](world, "own")))
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMME_API))
+def test_no_junk_sent_to_the_programme_api_gives_a_server_error(client, world, name):
+    _, allowed, kwargs = PROGRAMME_API[name]
+    sign_in(client, world[_allowed_persona(allowed)])
+    throw_at_api(client, reverse(name, kwargs=kwargs(world, "own")))
+
+
+@pytest.mark.parametrize("name", sorted(PROGRAMME_API_PLACES))
+def test_no_junk_sent_to_ones_own_place_by_the_api_gives_a_server_error(client, world, name):
+    sign_in(client, world["mia"])
+    throw_at_api(client, reverse(name, kwargs=PROGRAMME_API_PLACES[name][1](world, "own")))
 
 
 @pytest.fixture

@@ -32,6 +32,8 @@ def navigation(request) -> dict:
         links.append(("People", reverse("accounts:people", args=[organisation.slug])))
     if roles & {Role.ORG_ADMIN, Role.FACILITATOR} or user.workshop_roles.exists():
         links.append(("Workshops", reverse("workshops:list")))
+    if roles & {Role.ORG_ADMIN, Role.COORDINATOR, Role.MENTOR, Role.MENTEE}:
+        links.append(("Mentoring", reverse("programmes:list")))
     if Role.ORG_ADMIN in roles:
         links.append(("Audit log", reverse("audit:log", args=[organisation.slug])))
     links.append(("Your account", reverse("accounts:account")))

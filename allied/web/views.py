@@ -44,7 +44,17 @@ def dashboard(request):
         if panel["manages_people"]:
             panel["people_count"] = organisation.memberships.values("user").distinct().count()
             panel["open_invitations"] = organisation.invitations.open().count()
-    return render(request, "web/dashboard.html", {"panels": list(panels.values())})
+    from allied.programmes.steps import coordinator_steps, participant_steps
+
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "panels": list(panels.values()),
+            "places": participant_steps(request.user),
+            "coordinated": coordinator_steps(request.user),
+        },
+    )
 
 
 def about(request):

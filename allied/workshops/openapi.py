@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 
+from allied.programmes.api import paths as programme_paths
 from allied.workshops.handlers import CONSOLE_ACTIONS, PARTICIPANT_ACTIONS
 from allied.workshops.models import PHASE_ORDER, Scheme
 
@@ -547,15 +548,16 @@ def schema(server: str = "/") -> dict:
         {
             "openapi": "3.1.0",
             "info": {
-                "title": "Allied workshops API",
+                "title": "Allied API",
                 "version": "1",
-                "description": "Every action of a live Nominal Group Technique workshop. "
+                "description": "Every action of a live Nominal Group Technique workshop and of "
+                "a mentoring programme. "
                 "Authenticate like the pages (a session, whose unsafe requests need the CSRF "
                 "token in X-CSRFToken) or with a token (exempt from CSRF). Errors are "
                 '{"error": "..."} with the status saying why.',
             },
             "servers": [{"url": server.rstrip("/") or "/"}],
-            "paths": _paths(),
+            "paths": {**_paths(), **programme_paths()},
             "components": {
                 "schemas": SCHEMAS,
                 "securitySchemes": {
