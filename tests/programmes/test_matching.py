@@ -50,6 +50,12 @@ def test_running_matching_proposes_pairs_and_says_why_the_rest_are_unmatched(cli
         assert f"{proposal.mentee.user.full_name} with {proposal.mentor.user.full_name}" in html
         assert proposal.explanation[0] in html
     assert "all their places went to others" in html
+    # People are named as the coordinator knows them, without the database's ids.
+    for proposal in draft.proposals.select_related("mentee__user", "mentor__user"):
+        for place in (proposal.mentee, proposal.mentor):
+            assert f"{place.user.full_name} ({place.pk})" not in " ".join(proposal.explanation)
+            assert place.user.full_name in " ".join(proposal.explanation)
+    assert f"({draft.unmatched[0]['participant']})" not in draft.unmatched[0]["reason"]
     # The engine read ethnicity and gender: that read is in the audit log.
     assert AuditEvent.objects.filter(kind=Kind.SPECIAL_CATEGORY_VIEWED, subject="matching")
 

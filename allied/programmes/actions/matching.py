@@ -172,7 +172,9 @@ def matching_run(*, cohort: Cohort, by, request=None) -> MatchRun:
     locked_by_mentee = {str(p.mentee_id): p for p in kept}
     for match in result.matches:
         mentee, mentor = mentee_by_id[match.mentee_id], mentor_by_id[match.mentor_id]
-        lines = list(coordinator_lines(score_pair(mentee, mentor, config), mentee, mentor))
+        lines = engine.plain(
+            coordinator_lines(score_pair(mentee, mentor, config), mentee, mentor), mentee, mentor
+        )
         proposal = locked_by_mentee.get(match.mentee_id)
         if proposal is None:
             Proposal.objects.create(
@@ -188,7 +190,11 @@ def matching_run(*, cohort: Cohort, by, request=None) -> MatchRun:
     run.unmatched = [
         {
             "participant": int(u.mentee_id),
-            "reason": unmatched_coordinator_line(u, mentee_by_id[u.mentee_id], mentor_by_id),
+            "reason": engine.plain(
+                [unmatched_coordinator_line(u, mentee_by_id[u.mentee_id], mentor_by_id)],
+                mentee_by_id[u.mentee_id],
+                *mentor_by_id.values(),
+            )[0],
             **(
                 {"removed_mentors": sorted(int(x) for x in removed[u.mentee_id])}
                 if u.mentee_id in removed
@@ -286,7 +292,9 @@ def proposal_assign(
         [mentee], [mentor], request=request, purpose="matching"
     )
     pair = score_pair(engine_mentee, engine_mentor, config)
-    lines = list(coordinator_lines(pair, engine_mentee, engine_mentor))
+    lines = engine.plain(
+        coordinator_lines(pair, engine_mentee, engine_mentor), engine_mentee, engine_mentor
+    )
     if proposal is None:
         proposal = Proposal(run=run, mentee=mentee)
     proposal.mentor = mentor
@@ -438,7 +446,11 @@ def shortlists_generate(*, cohort: Cohort, by, request=None) -> int:
         mentee = mentee_by_id[mentee_id]
         for rank, match in enumerate(matches, start=1):
             mentor = mentor_by_id[match.mentor_id]
-            lines = participant_lines(score_pair(mentee, mentor, config), mentee, mentor, "mentee")
+            lines = engine.plain(
+                participant_lines(score_pair(mentee, mentor, config), mentee, mentor, "mentee"),
+                mentee,
+                mentor,
+            )
             ShortlistOffer.objects.create(
                 mentee_id=int(mentee_id),
                 mentor_id=int(match.mentor_id),
