@@ -565,6 +565,13 @@ class SponsorshipAction(models.Model):
         return f"{self.get_kind_display()} on {self.happened_on}"
 
 
+class AllyshipAnswer(models.TextChoices):
+    YES = "yes", "Yes"
+    PARTLY = "partly", "Partly"
+    NO = "no", "No"
+    NOT_APPLICABLE = "not_applicable", "It did not come up"
+
+
 class Review(models.Model):
     """A mid-point or end review by one of the pair. Ratings are 1 (not at all) to 5 (very)."""
 
@@ -586,6 +593,15 @@ class Review(models.Model):
     psychological_safety = models.PositiveSmallIntegerField()
     expectations_met = models.CharField(max_length=6, choices=Expectations.choices)
     allyship = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The mentee's feedback on allyship (blank for mentors): never shown to the mentor, and
+    # given to coordinators only as suppressed counts.
+    felt_believed = models.CharField(max_length=16, choices=AllyshipAnswer.choices, blank=True)
+    race_discussed_safely = models.CharField(
+        max_length=16, choices=AllyshipAnswer.choices, blank=True
+    )
+    challenged_barriers = models.CharField(
+        max_length=16, choices=AllyshipAnswer.choices, blank=True
+    )
     career_change = models.TextField(blank=True)
     comments = models.TextField(blank=True)
     submitted_at = models.DateTimeField(default=timezone.now)
