@@ -11,14 +11,24 @@ API_PLACES: like PLACES, for JSON endpoints about one's own place (anonymous get
 """
 
 from tests.programmes import (
+    matrix_allyship,
     matrix_api,
+    matrix_circles,
     matrix_intake,
     matrix_matching,
     matrix_relationship,
     matrix_setup,
 )
 
-AREAS = (matrix_setup, matrix_intake, matrix_matching, matrix_relationship, matrix_api)
+AREAS = (
+    matrix_setup,
+    matrix_intake,
+    matrix_matching,
+    matrix_relationship,
+    matrix_api,
+    matrix_circles,
+    matrix_allyship,
+)
 
 PROGRAMME_PAGES = {k: v for area in AREAS for k, v in area.PAGES.items()}
 PROGRAMME_PLACES = {k: v for area in AREAS for k, v in area.PLACES.items()}

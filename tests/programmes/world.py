@@ -154,14 +154,24 @@ def build(world: dict, make_person) -> dict:
     added["omar"] = omar
     added["orla"] = orla
     from tests.programmes import (
+        world_allyship,
         world_api,
+        world_circles,
         world_intake,
         world_matching,
         world_relationship,
         world_setup,
     )
 
-    for area in (world_setup, world_intake, world_matching, world_relationship, world_api):
+    for area in (
+        world_setup,
+        world_intake,
+        world_matching,
+        world_relationship,
+        world_api,
+        world_circles,
+        world_allyship,
+    ):
         added.update(area.add({**world, **added}, make_person))
     return added
 
