@@ -258,7 +258,7 @@ def meeting_due_reminders(now: datetime) -> int:
     def claim(item: tuple[int, str]) -> list[Email | None]:
         pk, due_on = item
         relationship = (
-            Relationship.objects.select_for_update()
+            Relationship.objects.select_for_update(of=("self",))
             .select_related(
                 "mentee__user", "mentor__user", "cohort__programme__organisation", "agreement"
             )
@@ -311,7 +311,7 @@ def review_reminders(now: datetime) -> int:
     def claim(item: tuple[int, dict]) -> list[Email | None]:
         pk, key = item
         relationship = (
-            Relationship.objects.select_for_update()
+            Relationship.objects.select_for_update(of=("self",))
             .select_related("mentee__user", "mentor__user", "cohort__programme__organisation")
             .filter(pk=pk, status=Relationship.Status.ACTIVE)
             .first()

@@ -126,7 +126,7 @@ def sections(place: Participant) -> list[dict]:
 
 def _locked(place: Participant) -> Participant:
     locked = (
-        Participant.objects.select_for_update()
+        Participant.objects.select_for_update(of=("self",))
         .select_related("cohort__programme__organisation", "user")
         .get(pk=place.pk)
     )
@@ -161,7 +161,7 @@ def submit(place: Participant, *, request=None) -> bool:
     was already submitted; refuses while a section is not completed."""
     with transaction.atomic():
         locked = (
-            Participant.objects.select_for_update()
+            Participant.objects.select_for_update(of=("self",))
             .select_related("cohort__programme__organisation", "user")
             .get(pk=place.pk)
         )

@@ -540,7 +540,7 @@ def relationship_respond(
     a conversation first (then accept or decline). Locks the relationship so two answers
     given at once cannot both apply."""
     relationship = (
-        Relationship.objects.select_for_update()
+        Relationship.objects.select_for_update(of=("self",))
         .select_related("mentee__user", "mentor__user", "cohort__programme__organisation")
         .get(pk=relationship.pk)
     )

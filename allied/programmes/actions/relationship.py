@@ -438,7 +438,7 @@ def meeting_schedule(
 
 def _locked(meeting: Meeting) -> Meeting:
     return (
-        Meeting.objects.select_for_update()
+        Meeting.objects.select_for_update(of=("self",))
         .select_related("relationship__mentee__user", "relationship__mentor__user")
         .get(pk=meeting.pk)
     )

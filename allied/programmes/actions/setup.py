@@ -312,7 +312,7 @@ def participants_import(
     click, a resent form, a second tab) imports nothing. A place made since the preview
     refuses the whole import."""
     cohort = (
-        Cohort.objects.select_for_update()
+        Cohort.objects.select_for_update(of=("self",))
         .select_related("programme__organisation")
         .get(pk=cohort.pk)
     )
