@@ -89,6 +89,8 @@ class IntakeQuestion(models.Model):
     audience = models.CharField(max_length=6, choices=Audience.choices, default=Audience.BOTH)
     required = models.BooleanField(default=False)
     order = models.PositiveSmallIntegerField(default=0)
+    # The form's one-time key: a second submission of the same form changes nothing.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["order", "pk"]
