@@ -31,14 +31,26 @@ def _admin_of(user):
     return Membership.objects.filter(user=user, role=Role.ORG_ADMIN).values("organisation")
 
 
+def _coordinator_of(user):
+    return Membership.objects.filter(user=user, role=Role.COORDINATOR).values("organisation")
+
+
 def programmes_for(user):
-    """Returns the programmes the person may open."""
+    """Returns the programmes the person may open. A programme's coordinator counts only
+    while they still hold the coordinator role in its organisation: removing the role ends
+    their access at once, without anyone having to edit each programme."""
     if not user.is_authenticated:
         return Programme.objects.none()
     return Programme.objects.filter(
-        Q(coordinators=user)
+        Q(coordinators=user, organisation__in=_coordinator_of(user))
         | Q(organisation__in=_admin_of(user))
-        | Q(cohorts__participants__user=user)
+        | Q(
+            cohorts__participants__user=user,
+            cohorts__participants__status__in=[
+                Participant.Status.INTAKE,
+                Participant.Status.READY,
+            ],
+        )
     ).distinct()
 
 
@@ -47,11 +59,14 @@ def roles_in(user, programme: Programme) -> set[str]:
     held: set[str] = set()
     if not user.is_authenticated:
         return held
-    if Membership.objects.filter(
-        user=user, organisation_id=programme.organisation_id, role=Role.ORG_ADMIN
-    ).exists():
+    roles = set(
+        Membership.objects.filter(user=user, organisation_id=programme.organisation_id).values_list(
+            "role", flat=True
+        )
+    )
+    if Role.ORG_ADMIN in roles:
         held.add(ADMIN)
-    if programme.coordinators.filter(pk=user.pk).exists():
+    if Role.COORDINATOR in roles and programme.coordinators.filter(pk=user.pk).exists():
         held.add(COORDINATOR)
     held.update(
         Participant.objects.filter(user=user, cohort__programme=programme)
@@ -83,9 +98,11 @@ def runs(request) -> bool:
 
 def place_for(request, pk: int) -> Participant:
     """Returns the person's own place (their intake). Someone else's place is a 404, even to a
-    coordinator: coordinators read intakes through the cohort pages."""
+    coordinator: coordinators read intakes through the cohort pages. A withdrawn place is a
+    404 too: its owner has left the programme."""
     place = (
         Participant.objects.filter(pk=pk, user=request.user)
+        .exclude(status=Participant.Status.WITHDRAWN)
         .select_related("cohort__programme__organisation")
         .first()
     )
@@ -110,6 +127,9 @@ def relationship_for(request, pk: int, *sides: str) -> Relationship:
     if relationship is None or not request.user.is_authenticated:
         raise Http404
     side = relationship.side_of(request.user)
+    mine = relationship.mentee if side == MENTEE else relationship.mentor
+    if side is not None and mine.status == Participant.Status.WITHDRAWN:
+        side = None  # someone who has left the programme no longer opens its records
     if side is None:
         held = roles_in(request.user, relationship.cohort.programme)
         if held.intersection(RUNS):
