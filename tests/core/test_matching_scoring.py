@@ -86,3 +86,39 @@ def test_need_to_offer_fit_weights_what_i_need_above_what_can_help():
     mentee = _mentee(needs=Needs(need=frozenset({"sponsorship"}), help=frozenset({"networking"})))
     pair = score_pair(mentee, _mentor(offers=frozenset({"sponsorship"})), CONFIG)
     assert pair.needs_fit.fit == 2 / 3
+
+
+def test_explanations_can_leave_out_ethnic_group_and_gender_values():
+    from allied.core.matching import coordinator_lines
+    from allied.core.matching import vocabulary as v
+
+    mentee = Mentee(
+        id="a",
+        name="Ada",
+        ethnic_group="black_caribbean",
+        ethnicity_consent=True,
+        gender="woman",
+        preferences=(
+            Preference("ethnic_group", "same"),
+            Preference("gender", "same", "nice_to_have"),
+            Preference("profession", "same"),
+        ),
+        profession="dietitian",
+    )
+    mentor = Mentor(
+        id="b",
+        name="Bea",
+        ethnic_group="black_caribbean",
+        ethnicity_consent=True,
+        gender="woman",
+        profession="dietitian",
+    )
+    pair = score_pair(mentee, mentor, ProgrammeConfig())
+    full = " ".join(coordinator_lines(pair, mentee, mentor))
+    redacted = " ".join(coordinator_lines(pair, mentee, mentor, sensitive_values=False))
+    caribbean = v.label(v.ETHNIC_GROUPS, "black_caribbean")
+    assert caribbean in full and "Woman" in full
+    assert caribbean not in redacted and "Woman" not in redacted
+    # Whether each preference was met is still said, and other values still shown.
+    assert redacted.count(": met") == 3
+    assert "Dietitian" in redacted

@@ -56,6 +56,16 @@ def test_running_matching_proposes_pairs_and_says_why_the_rest_are_unmatched(cli
             assert f"{place.user.full_name} ({place.pk})" not in " ".join(proposal.explanation)
             assert place.user.full_name in " ".join(proposal.explanation)
     assert f"({draft.unmatched[0]['participant']})" not in draft.unmatched[0]["reason"]
+    # The stored explanations say whether ethnicity and gender preferences were met, but
+    # never copy anyone's ethnic group or gender: those are read only on the audited path.
+    from allied.core.matching import vocabulary as v
+
+    stored = " ".join(" ".join(p.explanation) for p in draft.proposals.all()) + " ".join(
+        u["reason"] for u in draft.unmatched
+    )
+    assert "ethnic group" in stored
+    for label in [label for _, label in v.ETHNIC_GROUPS + v.GENDERS]:
+        assert label not in stored, label
     # The engine read ethnicity and gender: that read is in the audit log.
     assert AuditEvent.objects.filter(kind=Kind.SPECIAL_CATEGORY_VIEWED, subject="matching")
 

@@ -63,8 +63,15 @@ def _unknown_text(outcome: PreferenceOutcome, holder: Person, other: Person) -> 
     return f"{who(whose)} did not give their {_attribute(outcome.preference.attribute)}"
 
 
-def coordinator_lines(pair: PairScore, mentee: Mentee, mentor: Mentor) -> tuple[str, ...]:
-    """Return the complete explanation of a pair, one sentence a line."""
+def coordinator_lines(
+    pair: PairScore, mentee: Mentee, mentor: Mentor, *, sensitive_values: bool = True
+) -> tuple[str, ...]:
+    """Return the complete explanation of a pair, one sentence a line.
+
+    With `sensitive_values` false, lines about ethnic group and gender say whether the
+    preference was met but not either person's value, so that the text can be stored and
+    shown without copying special category data (the web app reads those values only through
+    its audited path)."""
     lines = [
         f"Score {points(pair.score)}: {points(pair.mentee_score)} for {who(mentee)} (mentee) "
         f"and {points(pair.mentor_score)} for {who(mentor)} (mentor)."
@@ -83,6 +90,8 @@ def coordinator_lines(pair: PairScore, mentee: Mentee, mentor: Mentor) -> tuple[
             f" ({who(holder)}: {_value_labels(p.attribute, holder.matching_values(p.attribute))}; "
             f"{who(other)}: {_value_labels(p.attribute, other.matching_values(p.attribute))})"
         )
+        if p.attribute in v.SENSITIVE_ATTRIBUTES and not sensitive_values:
+            values = ""
         if outcome.outcome == "met":
             earned = f", +{points(round(outcome.points * 1000))}" if outcome.points else ""
             lines.append(f"{wanted}: met{earned}{values}.")

@@ -173,7 +173,11 @@ def matching_run(*, cohort: Cohort, by, request=None) -> MatchRun:
     for match in result.matches:
         mentee, mentor = mentee_by_id[match.mentee_id], mentor_by_id[match.mentor_id]
         lines = engine.plain(
-            coordinator_lines(score_pair(mentee, mentor, config), mentee, mentor), mentee, mentor
+            coordinator_lines(
+                score_pair(mentee, mentor, config), mentee, mentor, sensitive_values=False
+            ),
+            mentee,
+            mentor,
         )
         proposal = locked_by_mentee.get(match.mentee_id)
         if proposal is None:
@@ -293,7 +297,9 @@ def proposal_assign(
     )
     pair = score_pair(engine_mentee, engine_mentor, config)
     lines = engine.plain(
-        coordinator_lines(pair, engine_mentee, engine_mentor), engine_mentee, engine_mentor
+        coordinator_lines(pair, engine_mentee, engine_mentor, sensitive_values=False),
+        engine_mentee,
+        engine_mentor,
     )
     if proposal is None:
         proposal = Proposal(run=run, mentee=mentee)
