@@ -48,10 +48,16 @@ def tick_once(out=None, err=None, *, quiet_when_idle: bool = False) -> int:
     """Enqueues the scheduled tasks and reports on them; returns an exit status."""
     out = out or sys.stdout
     err = err or sys.stderr
+    from importlib import import_module
+
+    from django.conf import settings
     from django_tasks.base import TaskResultStatus
 
     from allied.programmes.tasks import send_due_reminders
 
+    # Expired sessions go first: one can hold a spreadsheet import's rows awaiting
+    # confirmation, equality answers included, and nothing else removes them.
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
     result = send_due_reminders.enqueue()
     if result.status == TaskResultStatus.FAILED:
         print("Sending reminders failed:", file=err)

@@ -75,3 +75,18 @@ def test_the_loop_stops_cleanly_on_sigterm(pair, capsys):  # noqa: F811
 def test_tick_is_registered_with_the_allied_command():
     args = build_parser().parse_args(["tick", "--every", "300"])
     assert isinstance(args, argparse.Namespace) and args.every == 300
+
+
+def test_tick_removes_expired_sessions_and_keeps_live_ones(db):
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.models import Session
+
+    live, expired = SessionStore(), SessionStore()
+    for session in (live, expired):
+        session["pending_import"] = ["a row"]
+        session.save()
+    Session.objects.filter(session_key=expired.session_key).update(
+        expire_date=timezone.now() - timedelta(minutes=1)
+    )
+    assert tick.tick_once(quiet_when_idle=True) == 0
+    assert list(Session.objects.values_list("session_key", flat=True)) == [live.session_key]
