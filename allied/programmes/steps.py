@@ -2,8 +2,8 @@
 
 A mentor or mentee should never have to hunt for what to do next: finish the intake, choose a
 mentor, answer a request, agree expectations, arrange or record a meeting, confirm sponsorship,
-complete a review. A coordinator sees what needs them: intakes ready to match, requests waiting,
-concerns, relationships at risk.
+complete a review. A coordinator (or an organisation admin) sees what needs them: mentees ready to match,
+requests waiting, concerns, relationships at risk.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -163,9 +163,50 @@ def participant_steps(user) -> list[tuple[Participant, list[Step]]]:
     return out
 
 
+def _at_risk_count(cohort: Cohort) -> int:
+    """Counts the cohort's active relationships at risk by the rules of the coordinator's
+    list (`actions.relationship.summary_of`), in one query rather than five per pair."""
+    from allied.programmes.actions.relationship import AT_RISK_UNSIGNED_AFTER
+
+    now = timezone.now()
+    interval = timedelta(weeks=cohort.programme.meeting_every_weeks or 4)
+    rows = (
+        cohort.relationships.filter(status=Relationship.Status.ACTIVE)
+        .annotate(last_held=Max("meetings__starts_at", filter=Q(meetings__status="held")))
+        .values(
+            "started_at",
+            "created_at",
+            "last_held",
+            "agreement__version",
+            "agreement__mentee_signed_version",
+            "agreement__mentor_signed_version",
+        )
+    )
+    count = 0
+    for row in rows:
+        start = row["started_at"] or row["created_at"]
+        version = row["agreement__version"]
+        signed = version is not None and (
+            row["agreement__mentee_signed_version"]
+            == version
+            == row["agreement__mentor_signed_version"]
+        )
+        stale = now - (row["last_held"] or start) > 2 * interval
+        unsigned = not signed and now - start > AT_RISK_UNSIGNED_AFTER
+        count += stale or unsigned
+    return count
+
+
 def coordinator_steps(user) -> list[tuple[Programme, list[Step]]]:
-    """Returns each programme the person coordinates with what needs their attention."""
-    programmes = Programme.objects.filter(coordinators=user).prefetch_related("cohorts")
+    """Returns each programme the person runs (as its coordinator, or as an admin of its
+    organisation) with what needs their attention."""
+    from allied.programmes.access import RUNS, programmes_for, roles_in
+
+    programmes = [
+        p
+        for p in programmes_for(user).prefetch_related("cohorts").order_by("name")
+        if roles_in(user, p) & set(RUNS)
+    ]
     out = []
     for programme in programmes:
         steps: list[Step] = []
@@ -206,11 +247,32 @@ def coordinator_steps(user) -> list[tuple[Programme, list[Step]]]:
                         action=False,
                     )
                 )
-            if cohort.relationships.filter(status=Relationship.Status.ACTIVE).exists():
+            waiting = cohort.relationships.filter(
+                status__in=(Relationship.Status.REQUESTED, Relationship.Status.CONVERSATION),
+                created_at__lt=timezone.now() - timedelta(days=7),
+            ).count()
+            if waiting:
                 steps.append(
                     Step(
-                        f"{cohort.name}: check how the mentoring relationships are going",
+                        f"{cohort.name}: {waiting} mentee request{'s' if waiting > 1 else ''} "
+                        "waiting more than a week for the mentor's answer",
+                        reverse("programmes:matching", args=[cohort.pk]),
+                    )
+                )
+            active = cohort.relationships.filter(status=Relationship.Status.ACTIVE).exists()
+            if active:
+                at_risk = _at_risk_count(cohort)
+                text = (
+                    f"{cohort.name}: {at_risk} mentoring relationship"
+                    f"{'s' if at_risk > 1 else ''} may be at risk"
+                    if at_risk
+                    else f"{cohort.name}: check how the mentoring relationships are going"
+                )
+                steps.append(
+                    Step(
+                        text,
                         reverse("programmes:cohort_relationships", args=[cohort.pk]),
+                        action=True,
                     )
                 )
         out.append((programme, steps))
