@@ -489,7 +489,9 @@ def test_a_closed_cohort_shows_the_answers_but_takes_no_changes(client, world):
     page = client.get(step_url(mia, "check")).content.decode()
     assert "Intake for this cohort has closed" in page
     assert "Occupational therapist" in page
-    assert "Change" not in page
+    # Only the equality step can still be changed (consent can be withdrawn at any time).
+    assert step_url(mia, "about") not in page
+    assert step_url(mia, "equality") in page
     response = client.post(step_url(mia, "about"), {**ABOUT, "band": "band_8a"}, follow=True)
     assert "Intake for this cohort has closed" in response.content.decode()
     mia.refresh_from_db()

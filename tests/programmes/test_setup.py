@@ -12,6 +12,7 @@ from django.urls import reverse
 from allied.accounts.models import Invitation, Role
 from allied.audit.models import AuditEvent, Kind
 from allied.core.matching.model import Weights
+from allied.programmes.actions.setup import settings_fingerprint
 from allied.programmes.models import Cohort, IntakeQuestion, Participant, Programme
 from tests.conftest import sign_in
 
@@ -39,6 +40,7 @@ def settings_form(programme, **changes) -> dict:
         "rule_exclude_same_team": "on",
         "rule_compatible_meeting_mode": "on",
         "coordinators": [str(u.pk) for u in programme.coordinators.all()],
+        "fingerprint": settings_fingerprint(programme),
     }
     for name, value in vars(Weights()).items():
         data[f"weight_{name}"] = f"{value:g}"
@@ -284,6 +286,7 @@ def test_a_cohort_that_does_not_end_after_it_starts_is_refused(
 
 def test_the_cohort_is_moved_on(client, world):
     cohort = world["cohort_own"]
+    cohort.relationships.update(status="ended")  # a cohort finishes once its pairs have
     sign_in(client, world["carol"])
     client.post(reverse("programmes:cohort_status", args=[cohort.pk]), {"status": "finished"})
     cohort.refresh_from_db()

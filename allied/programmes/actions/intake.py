@@ -4,9 +4,15 @@ Save-as-you-go: each step is saved on its own, in one transaction, and a section
 "in progress" until the answers matching needs are there. Submitting marks the place ready
 for matching; it needs every section completed and changes nothing the second time.
 
-Answers can be changed only while the cohort is taking intakes. Once the coordinator moves
-the cohort on to matching, the answers are what matching (and, later, the pair's agreement)
-was built on, so the person reads them but asks their coordinator for a change.
+Answers can be changed while the cohort is taking intakes, and by anyone whose own intake is
+not yet submitted whatever the cohort's stage (someone added late completes it and is matched
+in a later run). Once a person has submitted and the coordinator has moved the cohort on, the
+answers are what matching (and, later, the pair's agreement) was built on, so the person reads
+them but asks their coordinator for a change.
+
+The one exception is the equality step (ethnicity, gender and the two consents): its owner may
+change it, and withdraw consent, at any time (UK GDPR art. 7(3)). Matching reads the consents
+when it runs, so a withdrawal takes effect from the next matching run.
 """
 
 from __future__ import annotations
@@ -39,6 +45,13 @@ CLOSED = (
     "Intake for this cohort has closed, so your answers can no longer be changed here. "
     "If something important has changed, tell your programme coordinator."
 )
+EQUALITY_ALWAYS = (
+    "You can change your ethnicity and gender answers, or withdraw your consent to their use, "
+    "at any time, even after you have submitted your intake and after matching has begun. A "
+    "withdrawal takes effect from the next matching run; it does not undo a match already made."
+)
+# Steps whose owner may change them whatever the state of the intake.
+ALWAYS_OPEN = ("equality",)
 
 
 def steps_for(place: Participant, *, with_extra: bool | None = None) -> list[str]:
@@ -63,10 +76,18 @@ def next_step(place: Participant, step: str) -> str:
 
 
 def is_open(place: Participant) -> bool:
-    """Whether the person may still change their answers."""
-    return (
-        place.cohort.status == Cohort.Status.INTAKE and place.status != Participant.Status.WITHDRAWN
-    )
+    """Whether the person may still change their answers: while the cohort takes intakes, or,
+    whatever its stage, until they have submitted their own (so people added late are not
+    stuck). Never once they have withdrawn."""
+    if place.status == Participant.Status.WITHDRAWN:
+        return False
+    return place.cohort.status == Cohort.Status.INTAKE or place.status == Participant.Status.INTAKE
+
+
+def step_open(place: Participant, step: str) -> bool:
+    """Whether the person may change this step now: the equality step always (consent can be
+    withdrawn at any time), the others while `is_open`."""
+    return step in ALWAYS_OPEN or is_open(place)
 
 
 def _reached(place: Participant, step: str, steps: list[str]) -> bool:
@@ -124,13 +145,13 @@ def sections(place: Participant) -> list[dict]:
     return out
 
 
-def _locked(place: Participant) -> Participant:
+def _locked(place: Participant, step: str) -> Participant:
     locked = (
         Participant.objects.select_for_update(of=("self",))
         .select_related("cohort__programme__organisation", "user")
         .get(pk=place.pk)
     )
-    if not is_open(locked):
+    if not step_open(locked, step):
         raise ProgrammeError(CLOSED)
     return locked
 
@@ -145,13 +166,14 @@ def save_step(place: Participant, step: str, changes: dict, *, request=None) -> 
     """Stores one step's cleaned answers and records how far the person has got. Ethnicity
     and gender go only through `sensitive.save_own_answers` (which audits the consents)."""
     with transaction.atomic():
-        locked = _locked(place)
+        locked = _locked(place, step)
         if step == "equality":
             sensitive.save_own_answers(locked, request=request, **changes)
             changes = {}
         for name, value in changes.items():
             setattr(locked, name, value)
-        _advance(locked, step)
+        if is_open(locked):
+            _advance(locked, step)
         locked.save(update_fields=[*changes, "intake_step", "updated_at"])
     return locked
 

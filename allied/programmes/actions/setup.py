@@ -8,6 +8,8 @@ pages show the message and the API answers 409; nothing is changed.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -30,6 +32,7 @@ from allied.programmes.models import (
     IntakeQuestion,
     Participant,
     Programme,
+    Relationship,
     Side,
 )
 from allied.programmes.submissions import already_made
@@ -47,6 +50,46 @@ PROGRAMME_FIELDS = (
 
 ROLE_FOR_SIDE = {Side.MENTOR: Role.MENTOR, Side.MENTEE: Role.MENTEE}
 
+OTHER_ORGANISATION = (
+    "This address already has an Allied account in another organisation. Invite them from the "
+    "cohort page instead; nothing from this file has been imported."
+)
+STALE_SETTINGS = (
+    "Someone else changed these settings since you opened this page. Nothing was saved; here "
+    "are the current settings."
+)
+
+
+def _earlier(model, key, **scope):
+    """Returns (the row an earlier submission with `key` made within `scope`, the key to store).
+
+    A key is one-time only within its scope: a key that another organisation's programme (or
+    another programme's cohort) already holds must neither return that row, which is not the
+    caller's to see, nor collide with it, so the submission is treated as a fresh one without
+    a key."""
+    earlier = already_made(model, key)
+    if earlier is None:
+        return None, key
+    if all(getattr(earlier, name) == value for name, value in scope.items()):
+        return earlier, key
+    return None, None
+
+
+def _create_once(model, key, scope: dict, **values):
+    """Creates the row, or returns the one a simultaneous submission with the same key made
+    (the unique key decides the race)."""
+    earlier, key = _earlier(model, key, **scope)
+    if earlier is not None:
+        return earlier, False
+    try:
+        with transaction.atomic():
+            return model.objects.create(submission=key, **scope, **values), True
+    except IntegrityError:
+        earlier, _ = _earlier(model, key, **scope)
+        if earlier is None:
+            raise
+        return earlier, False
+
 
 # Programmes ------------------------------------------------------------------------------
 
@@ -57,15 +100,15 @@ def programme_create(
 ) -> Programme:
     """Returns the new programme; the person who created it becomes its first coordinator.
     A second submission of the same form (`submission`) returns the first one's programme."""
-    earlier = already_made(Programme, submission)
-    if earlier is not None:
-        return earlier
-    programme = Programme.objects.create(
-        submission=submission,
-        organisation=organisation,
+    programme, made = _create_once(
+        Programme,
+        submission,
+        {"organisation_id": organisation.pk},
         created_by=by,
         **{key: data[key] for key in PROGRAMME_FIELDS if key in data},
     )
+    if not made:
+        return programme
     programme.coordinators.add(by)
     record(
         Kind.PROGRAMME_CREATED,
@@ -78,6 +121,19 @@ def programme_create(
     return programme
 
 
+def settings_fingerprint(programme: Programme) -> str:
+    """Returns a digest of the settings the edit form shows (the programme's fields, its
+    matching settings and its coordinators), so a form can say which settings it was built
+    from and a stale one can be told apart from a current one."""
+    stored = {
+        "fields": {key: getattr(programme, key) for key in PROGRAMME_FIELDS},
+        "matching_settings": programme.matching_settings or {},
+        "coordinators": sorted(programme.coordinators.values_list("pk", flat=True)),
+    }
+    text = json.dumps(stored, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
 @transaction.atomic
 def programme_update(
     *,
@@ -86,11 +142,18 @@ def programme_update(
     data: dict,
     matching_settings: dict | None = None,
     coordinators: list[User] | None = None,
+    fingerprint: str | None = None,
     request=None,
 ) -> list[str]:
     """Returns the names of the settings that changed (empty when nothing did), after saving
-    them. `coordinators`, when given, replaces the programme's coordinators."""
+    them. `coordinators`, when given, replaces the programme's coordinators.
+
+    `fingerprint`, when given, is `settings_fingerprint` of the settings the form was built
+    from: if the stored settings have changed since (another coordinator saved first), saving
+    this form would silently undo their changes, so it is refused and nothing is saved."""
     programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    if fingerprint is not None and fingerprint != settings_fingerprint(programme):
+        raise ProgrammeError(STALE_SETTINGS)
     changed = []
     for key in PROGRAMME_FIELDS:
         if key in data and getattr(programme, key) != data[key]:
@@ -124,8 +187,12 @@ def programme_update(
 
 
 @transaction.atomic
-def question_add(*, programme: Programme, data: dict) -> IntakeQuestion:
-    """Returns the new question, placed after the programme's others."""
+def question_add(*, programme: Programme, data: dict, submission=None) -> IntakeQuestion:
+    """Returns the new question, placed after the programme's others, or the one an earlier
+    submission of the same form (`submission`) added."""
+    earlier, _ = _earlier(IntakeQuestion, submission, programme_id=programme.pk)
+    if earlier is not None:
+        return earlier
     last = (
         IntakeQuestion.objects.select_for_update()
         .filter(programme=programme)
@@ -133,7 +200,14 @@ def question_add(*, programme: Programme, data: dict) -> IntakeQuestion:
         .values_list("order", flat=True)
         .first()
     )
-    return IntakeQuestion.objects.create(programme=programme, order=(last or 0) + 1, **data)
+    question, _ = _create_once(
+        IntakeQuestion,
+        submission,
+        {"programme_id": programme.pk},
+        order=(last or 0) + 1,
+        **data,
+    )
+    return question
 
 
 @transaction.atomic
@@ -156,21 +230,63 @@ def question_delete(*, question: IntakeQuestion) -> None:
 
 @transaction.atomic
 def cohort_create(*, programme: Programme, data: dict, submission=None) -> Cohort:
-    """Returns the new cohort, or the one an earlier submission of the same form made."""
-    earlier = already_made(Cohort, submission)
+    """Returns the new cohort, or the one an earlier submission of the same form made (only
+    a cohort of this programme: see `_earlier`)."""
+    earlier, _ = _earlier(Cohort, submission, programme_id=programme.pk)
     if earlier is not None:
         return earlier
     if data["ends_on"] <= data["starts_on"]:
         raise ProgrammeError("The cohort must end after it starts.")
-    return Cohort.objects.create(programme=programme, submission=submission, **data)
+    cohort, _ = _create_once(Cohort, submission, {"programme_id": programme.pk}, **data)
+    return cohort
+
+
+# A cohort goes forward one stage at a time; it goes back only from matching to intake (to
+# take late intakes), and only while nobody has been paired.
+MOVES = {
+    Cohort.Status.INTAKE: {Cohort.Status.MATCHING},
+    Cohort.Status.MATCHING: {Cohort.Status.RUNNING, Cohort.Status.INTAKE},
+    Cohort.Status.RUNNING: {Cohort.Status.FINISHED},
+    Cohort.Status.FINISHED: set(),
+}
+
+
+def _label(status: str) -> str:
+    return Cohort.Status(status).label.lower()
 
 
 @transaction.atomic
 def cohort_move(*, cohort: Cohort, status: str) -> bool:
-    """Returns whether the status changed."""
+    """Returns whether the status changed. Refuses a move out of order (a finished cohort
+    cannot reopen; matching cannot be skipped), going back to intake once anyone has been
+    paired (their pairing was built on the closed intake), and finishing while relationships
+    still hold places."""
     cohort = Cohort.objects.select_for_update().get(pk=cohort.pk)
     if cohort.status == status:
         return False
+    if status not in MOVES.get(cohort.status, set()):
+        allowed = sorted(MOVES.get(cohort.status, set()), key=list(Cohort.Status).index)
+        then = (
+            " It can move only to: " + " or ".join(_label(s) for s in allowed) + "."
+            if allowed
+            else " A finished cohort stays finished."
+        )
+        raise ProgrammeError(
+            f"The cohort cannot move from {_label(cohort.status)} to {_label(status)}.{then} "
+            "Nothing was changed."
+        )
+    current = Relationship.objects.current().filter(cohort=cohort).count()
+    if status == Cohort.Status.INTAKE and current:
+        raise ProgrammeError(
+            f"The cohort cannot go back to intake: {current} "
+            f"{'pair has' if current == 1 else 'pairs have'} already been matched or "
+            "requested. Nothing was changed."
+        )
+    if status == Cohort.Status.FINISHED and current:
+        raise ProgrammeError(
+            f"End or complete the {current} active "
+            f"{'relationship' if current == 1 else 'relationships'} first. Nothing was changed."
+        )
     cohort.status = status
     cohort.save(update_fields=["status"])
     return True
@@ -325,6 +441,14 @@ def participants_import(
     for raw in rows:
         row = ImportRow(**raw)
         user = User.objects.filter(email__iexact=row.email).first()
+        if (
+            user is not None
+            and not Membership.objects.filter(user=user, organisation=organisation).exists()
+        ):
+            # Checked at the preview too; checked again here because the account may have
+            # been made since. Adding someone else's account to this organisation, with a
+            # role and answers they never gave here, is never the import's to do.
+            raise ProgrammeError(f"Row {row.number}: {OTHER_ORGANISATION}")
         new_account = user is None
         if new_account:
             user = User.objects.create_user(row.email, None, full_name=row.name)

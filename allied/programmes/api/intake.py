@@ -143,7 +143,7 @@ def intake_step(request, pk: int, step: str):
     place = _place(request, pk)
     if step not in actions.steps_for(place) or form_class(step, place) is None:
         raise Http404
-    if not actions.is_open(place):
+    if not actions.step_open(place, step):
         raise ProgrammeError(actions.CLOSED)
     blank = bind(step, place)
     values = _flatten(request.data.values)
@@ -186,7 +186,9 @@ def _errors(*codes: int) -> dict:
         403: "The CSRF check failed for a session.",
         404: "Not found, or not your own place.",
         405: "Wrong method.",
-        409: "Refused now (intake closed, or a section is not completed). Nothing was changed.",
+        409: "Refused now (intake closed, or a section is not completed). Nothing was "
+        "changed. The equality step is never closed to its owner: consent can be withdrawn "
+        "at any time, taking effect from the next matching run.",
     }
     return {str(c): {"description": meanings[c], "content": _ERR} for c in codes}
 

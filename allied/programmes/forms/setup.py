@@ -23,7 +23,7 @@ from allied.core.matching.rows import (
     mentees_from_rows,
     mentors_from_rows,
 )
-from allied.programmes.actions.setup import ImportRow
+from allied.programmes.actions.setup import OTHER_ORGANISATION, ImportRow
 from allied.programmes.models import Cohort, IntakeQuestion, MatchingMode, Side
 
 
@@ -140,6 +140,9 @@ class ProgrammeSettingsForm(ProgrammeForm):
         ),
         error_messages={"invalid_choice": "Choose coordinators from the list"},
     )
+    # `actions.setup.settings_fingerprint` of the settings this form was built from, so that
+    # saving a form opened before someone else's change cannot silently undo it.
+    fingerprint = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     def __init__(self, *args, coordinator_choices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -466,13 +469,22 @@ def _fields(person, side: str, line_manager_email: str) -> dict:
     return out
 
 
-def read_people(table, *, cohort, existing_emails: set[str], taken: set[tuple[str, str]]):
+def read_people(
+    table,
+    *,
+    cohort,
+    existing_emails: set[str],
+    taken: set[tuple[str, str]],
+    elsewhere: set[str] = frozenset(),
+):
     """Returns (rows, problems, notes) for an uploaded table: every row validated by the
     engine's own readers, plus what an account needs (a real email, a name for a new
     account, a side) and what a place needs (not already in this cohort on that side).
 
-    `existing_emails` are lower-cased emails with accounts; `taken` holds (email, side)
-    pairs already in the cohort. `notes` are things the import will not keep."""
+    `existing_emails` are lower-cased emails of accounts already in this organisation;
+    `elsewhere` those of accounts that hold no role in it, which an import may not take over
+    (the coordinator invites them instead); `taken` holds (email, side) pairs already in the
+    cohort. `notes` are things the import will not keep."""
     problems: list[str] = []
     notes: list[str] = []
     ids: dict[str, str] = {}
@@ -502,7 +514,9 @@ def read_people(table, *, cohort, existing_emails: set[str], taken: set[tuple[st
             seen[(email, side)] = number
             if (email, side) in taken:
                 problems.append(f"row {number}, email: {email} is already a {side} in this cohort")
-        if email and email not in existing_emails and not row.get("name", "").strip():
+        if email in elsewhere:
+            problems.append(f"row {number}, email: {OTHER_ORGANISATION}")
+        elif email and email not in existing_emails and not row.get("name", "").strip():
             problems.append(f"row {number}, name: a new account needs the person's name")
         if not row.get("id", "").strip():
             row = {**row, "id": email or f"row-{number}"}

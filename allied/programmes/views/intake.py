@@ -45,6 +45,7 @@ def _context(place: Participant, **extra) -> dict:
         "other_side": "mentee" if place.is_mentor else "mentor",
         "open": actions.is_open(place),
         "closed_message": actions.CLOSED,
+        "equality_message": actions.EQUALITY_ALWAYS,
         **extra,
     }
 
@@ -73,7 +74,7 @@ def intake_step(request, pk: int, step: str):
         return _check(request, place)
     if step not in actions.steps_for(place):
         raise Http404
-    if not actions.is_open(place):
+    if not actions.step_open(place, step):
         if request.method == "POST":
             messages.error(request, actions.CLOSED)
         return redirect("programmes:intake_step", place.pk, "check")
@@ -83,6 +84,14 @@ def intake_step(request, pk: int, step: str):
             actions.save_step(place, step, form.changes(), request=request)
         except ProgrammeError as error:
             messages.error(request, str(error))
+            return redirect("programmes:intake", place.pk)
+        if not actions.is_open(place):
+            # Only the equality step is open now: there is no next step to go to.
+            messages.success(
+                request,
+                "Your ethnicity and gender answers have been saved. A change to your consent "
+                "takes effect from the next matching run.",
+            )
             return redirect("programmes:intake", place.pk)
         if request.POST.get("later"):
             messages.success(

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 import uuid
 
 from django.contrib import messages
@@ -190,20 +191,24 @@ def _coordinator_choices(programme: Programme):
 def programme_edit(request, pk: int):
     programme = access.programme_for(request, pk, *RUNS)
     choices = _coordinator_choices(programme)
-    form = ProgrammeSettingsForm(
-        request.POST or None,
-        coordinator_choices=choices,
-        initial=ProgrammeSettingsForm.initial_for(programme, programme.coordinators.all()),
-    )
+    initial = ProgrammeSettingsForm.initial_for(programme, programme.coordinators.all())
+    initial["fingerprint"] = actions.settings_fingerprint(programme)
+    form = ProgrammeSettingsForm(request.POST or None, coordinator_choices=choices, initial=initial)
     if request.method == "POST" and form.is_valid():
-        changed = actions.programme_update(
-            programme=programme,
-            by=request.user,
-            data=form.programme_data(),
-            matching_settings=form.cleaned_data["matching_settings"],
-            coordinators=list(form.cleaned_data["coordinators"]),
-            request=request,
-        )
+        try:
+            changed = actions.programme_update(
+                programme=programme,
+                by=request.user,
+                data=form.programme_data(),
+                matching_settings=form.cleaned_data["matching_settings"],
+                coordinators=list(form.cleaned_data["coordinators"]),
+                fingerprint=form.cleaned_data["fingerprint"],
+                request=request,
+            )
+        except ProgrammeError as error:
+            # A stale form: show the settings as they are now, with the reason.
+            messages.error(request, str(error))
+            return redirect("programmes:edit", programme.pk)
         if changed:
             messages.success(request, "The programme's settings have been saved.")
         else:
@@ -220,13 +225,18 @@ def questions(request, pk: int):
     programme = access.programme_for(request, pk, *RUNS)
     form = QuestionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        actions.question_add(programme=programme, data=form.cleaned_data)
+        actions.question_add(
+            programme=programme, data=form.cleaned_data, submission=key_from(request.POST)
+        )
         messages.success(request, "The question has been added to the intake.")
         return redirect("programmes:questions", programme.pk)
     return render(
         request,
         "programmes/setup/questions.html",
-        {"programme": programme, "questions": programme.intake_questions.all(), "form": form},
+        with_submission(
+            {"programme": programme, "questions": programme.intake_questions.all(), "form": form},
+            request.POST,
+        ),
     )
 
 
@@ -356,9 +366,16 @@ def cohort_status(request, pk: int):
     form = CohortStatusForm(request.POST)
     if not form.is_valid():
         return _cohort_page(request, cohort, status_form=form)
-    if actions.cohort_move(cohort=cohort, status=form.cleaned_data["status"]):
+    try:
+        moved = actions.cohort_move(cohort=cohort, status=form.cleaned_data["status"])
+    except ProgrammeError as error:
+        messages.error(request, str(error))
+        return redirect("programmes:cohort", cohort.pk)
+    if moved:
         label = Cohort.Status(form.cleaned_data["status"]).label.lower()
         messages.success(request, f"The cohort is now at: {label}.")
+    else:
+        messages.info(request, "The cohort was already at that stage. Nothing was changed.")
     return redirect("programmes:cohort", cohort.pk)
 
 
@@ -564,9 +581,26 @@ def person(request, pk: int, participant_id: int):
 # Bulk import -----------------------------------------------------------------------------
 
 SESSION_KEY = "programmes_import_{}"
+# A preview waits in the session for at most this long. Its rows can hold people's ethnicity
+# and gender, which should not outlive the coordinator's decision: previews older than this
+# (and any the coordinator cancels) are dropped, and confirming one is refused.
+PREVIEW_SECONDS = 30 * 60
+
+
+def _drop_stale(request) -> None:
+    """Drops every pending import preview in the session older than `PREVIEW_SECONDS`."""
+    now = time.time()
+    # A session has keys() but cannot be iterated itself.
+    names = [k for k in request.session.keys() if k.startswith("programmes_import_")]  # noqa: SIM118
+    for name in names:
+        found = request.session.get(name)
+        made = found.get("made_at") if isinstance(found, dict) else None
+        if not isinstance(made, int | float) or now - made > PREVIEW_SECONDS:
+            del request.session[name]
 
 
 def _pending(request, cohort: Cohort) -> dict | None:
+    _drop_stale(request)
     found = request.session.get(SESSION_KEY.format(cohort.pk))
     return found if isinstance(found, dict) and found.get("rows") else None
 
@@ -585,14 +619,17 @@ def _import_page(request, cohort: Cohort, **context):
     )
 
 
-def _preview(rows: list[dict], existing: set[str]) -> list[dict]:
+def _preview(rows: list[dict], members: set[str]) -> list[dict]:
+    """Returns the rows to show. `new` says only whether the person is already in this
+    organisation or will be invited; whether an address has an account anywhere else is not
+    this organisation's to learn (such rows are refused at the preview)."""
     return [
         {
             "number": row["number"],
             "name": row["name"],
             "email": row["email"],
             "side": row["side"],
-            "new": row["email"] not in existing,
+            "new": row["email"] not in members,
             "equality": bool(row["special"]),
         }
         for row in rows
@@ -602,21 +639,35 @@ def _preview(rows: list[dict], existing: set[str]) -> list[dict]:
 @login_required
 def cohort_import(request, pk: int):
     cohort = cohort_for(request, pk)
+    _drop_stale(request)
     if request.method != "POST":
         return _import_page(request, cohort)
+    if request.POST.get("cancel"):
+        request.session.pop(SESSION_KEY.format(cohort.pk), None)
+        messages.info(request, "The import was cancelled. Nothing was imported.")
+        return redirect("programmes:cohort", cohort.pk)
     form = ImportForm(request.POST, request.FILES)
     if not form.is_valid():
         return _import_page(request, cohort, form=form)
     table = form.cleaned_data["file"]
     emails = {row.get("email", "").strip().lower() for _, row in table} - {""}
-    existing = set(User.objects.filter(email__in=emails).values_list("email", flat=True))
-    existing = {email.lower() for email in existing}
+    accounts = {
+        email.lower(): pk
+        for email, pk in User.objects.filter(email__in=emails).values_list("email", "pk")
+    }
+    inside = set(
+        Membership.objects.filter(
+            organisation=cohort.programme.organisation, user_id__in=accounts.values()
+        ).values_list("user_id", flat=True)
+    )
+    existing = {email for email, pk in accounts.items() if pk in inside}
+    elsewhere = set(accounts) - existing
     taken = {
         (email.lower(), side)
         for email, side in cohort.participants.values_list("user__email", "side")
     }
     people, problems, notes = read_people(
-        table, cohort=cohort, existing_emails=existing, taken=taken
+        table, cohort=cohort, existing_emails=existing, taken=taken, elsewhere=elsewhere
     )
     if problems:
         request.session.pop(SESSION_KEY.format(cohort.pk), None)
@@ -628,6 +679,7 @@ def cohort_import(request, pk: int):
         "rows": rows,
         "notes": notes,
         "existing": sorted(existing),
+        "made_at": time.time(),
     }
     needs_consent = any(row["special"] for row in rows)
     return _import_page(
@@ -648,8 +700,8 @@ def cohort_import_confirm(request, pk: int):
     if pending is None or pending.get("key") != sent:
         messages.error(
             request,
-            "This preview is no longer current: it has been imported already, or a newer "
-            "file was uploaded. Nothing was imported; check the cohort, and upload the file "
+            "This preview is no longer current: it has been imported already, cancelled, a "
+            "newer file was uploaded, or it was left for more than 30 minutes. Nothing was imported; check the cohort, and upload the file "
             "again if people are missing.",
         )
         return redirect("programmes:cohort", cohort.pk)
