@@ -293,7 +293,14 @@ def test_a_new_agreement_is_prefilled_from_the_intake_and_the_programme(client, 
     mentee.save()
     sign_in(client, world["mia"])
     page = text_of(client.get(reverse("programmes:agreement_edit", args=[relationship.pk])))
+    # Reading the draft makes no row: the first signature (or save) does.
+    assert not Agreement.objects.filter(relationship=relationship).exists()
+    client.post(
+        reverse("programmes:agreement_sign", args=[relationship.pk]),
+        {"version": 1, "scope_understood": "on"},
+    )
     agreement = Agreement.objects.get(relationship=relationship)
+    assert agreement.mentee_signed_version == 1
     assert agreement.what_i_need.startswith("Confidence at interview")
     assert agreement.race_raised_by == "mentor"
     assert agreement.meeting_every_weeks == world["programme_own"].meeting_every_weeks
@@ -580,6 +587,10 @@ REVIEW = {
 
 def test_each_of_the_pair_reviews_each_stage_once(client, world):
     relationship = world["relationship_own"]
+    # Both reviews are due, so both are open.
+    Agreement.objects.filter(relationship=relationship).update(
+        mid_review_on=timezone.localdate(), end_review_on=timezone.localdate() + timedelta(days=7)
+    )
     sign_in(client, world["mia"])
     # The world already holds Mia's mid-point review: a resubmission changes nothing.
     response = client.post(

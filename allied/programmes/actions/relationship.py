@@ -36,6 +36,7 @@ from allied.programmes.models import (
     PrivateNote,
     Relationship,
     Review,
+    ShortlistOffer,
     SponsorshipAction,
 )
 from allied.programmes.submissions import already_made
@@ -66,14 +67,36 @@ SCOPE_CANNOT = (
 )
 
 STAGES = {"mid": "mid-point review", "end": "end review"}
+# How long before its date each review opens: early enough to plan, late enough to mean it.
+REVIEW_OPENS_BEFORE = {"mid": timedelta(days=14), "end": timedelta(days=28)}
 AT_RISK_UNSIGNED_AFTER = timedelta(weeks=4)
+ENDED = "This mentoring relationship has ended; its record can be read but not changed."
+NOT_STARTED = (
+    "This mentoring relationship has not started: it is still a request, so this cannot be "
+    "done yet."
+)
 
 
 def _require_active(relationship: Relationship) -> None:
-    if relationship.status != Relationship.Status.ACTIVE:
-        raise ProgrammeError(
-            "This mentoring relationship is not active, so this cannot be changed now."
-        )
+    """Refuses a change unless the relationship is active, reading its status under a lock
+    so that a change racing an ending waits for it and then sees it. Callers run inside a
+    transaction and call this before locking anything else (the ending locks the
+    relationship first too, so the two never wait on each other in opposite orders)."""
+    status = (
+        Relationship.objects.select_for_update()
+        .filter(pk=relationship.pk)
+        .values_list("status", flat=True)
+        .first()
+    )
+    if status == Relationship.Status.ACTIVE:
+        return
+    if status == Relationship.Status.ENDED:
+        raise ProgrammeError(ENDED)
+    if status in (Relationship.Status.REQUESTED, Relationship.Status.CONVERSATION):
+        raise ProgrammeError(NOT_STARTED)
+    raise ProgrammeError(
+        "This mentoring relationship is not active, so this cannot be changed now."
+    )
 
 
 def _bump(relationship: Relationship) -> None:
@@ -156,17 +179,37 @@ def agreement_defaults(relationship: Relationship) -> dict:
 
 
 def agreement_of(relationship: Relationship) -> Agreement:
-    """Returns the relationship's agreement, making the first draft when there is none."""
+    """Returns the relationship's agreement or, when there is none yet, the first draft,
+    unsaved: reading never writes, and the row is made by the first save or signature."""
     existing = Agreement.objects.filter(relationship=relationship).first()
     if existing is not None:
         return existing
-    try:
-        with transaction.atomic():
-            return Agreement.objects.create(
-                relationship=relationship, **agreement_defaults(relationship)
-            )
-    except IntegrityError:
-        return Agreement.objects.get(relationship=relationship)
+    return Agreement(relationship=relationship, **agreement_defaults(relationship))
+
+
+def agreement_readable(relationship: Relationship) -> Agreement | None:
+    """Returns the agreement the pair may read: the draft or the agreement while the
+    mentoring is active, the agreement they had once it has ended; None otherwise. A
+    request is not mentoring yet: its agreement would show the mentor the mentee's intake
+    before they have accepted her."""
+    if relationship.status == Relationship.Status.ACTIVE:
+        return agreement_of(relationship)
+    if relationship.status == Relationship.Status.ENDED:
+        return Agreement.objects.filter(relationship=relationship).first()
+    return None
+
+
+def _agreement_row(relationship: Relationship) -> Agreement:
+    """Returns the agreement row, locked, making it from the first draft when there is none."""
+    if not Agreement.objects.filter(relationship=relationship).exists():
+        try:
+            with transaction.atomic():
+                Agreement.objects.create(
+                    relationship=relationship, **agreement_defaults(relationship)
+                )
+        except IntegrityError:
+            pass
+    return Agreement.objects.select_for_update().get(relationship=relationship)
 
 
 def agreement_state(agreement: Agreement | None, side: str, other_name: str) -> tuple[str, str]:
@@ -250,11 +293,37 @@ def summary_of(relationship: Relationship, now: datetime | None = None) -> Summa
     )
 
 
+def review_due_on(relationship: Relationship, stage: str) -> date:
+    """Returns the date the stage's review is for: the agreement's date when the pair set
+    one, otherwise the middle or the intended end of the programme's length from the start."""
+    agreement = Agreement.objects.filter(relationship=relationship).first()
+    agreed = getattr(agreement, f"{stage}_review_on", None) if agreement else None
+    if agreed:
+        return agreed
+    months = relationship.cohort.programme.relationship_months or 12
+    days = round(months * 30.44 / (2 if stage == Review.Stage.MID else 1))
+    return timezone.localtime(start_of(relationship)).date() + timedelta(days=days)
+
+
+def review_opens_on(relationship: Relationship, stage: str) -> date:
+    """Returns the first day the stage's review can be sent: 14 days before the mid-point
+    review's date, 28 before the end review's. An end review sent on day one would let the
+    pair call the mentoring "completed" at once."""
+    return review_due_on(relationship, stage) - REVIEW_OPENS_BEFORE[stage]
+
+
+def review_is_open(relationship: Relationship, stage: str, today: date | None = None) -> bool:
+    """Whether the stage's review can be sent now. Once the mentoring has ended, both are
+    open: the ending email asks the pair for their end review."""
+    if relationship.status == Relationship.Status.ENDED:
+        return True
+    return review_opens_on(relationship, stage) <= (today or timezone.localdate())
+
+
 def may_complete(relationship: Relationship, today: date | None = None) -> bool:
     """Whether the pair may call the ending "completed": the end review is due or done."""
     today = today or timezone.localdate()
-    agreement = Agreement.objects.filter(relationship=relationship).first()
-    if agreement and agreement.end_review_on and agreement.end_review_on <= today:
+    if review_due_on(relationship, Review.Stage.END) <= today:
         return True
     return relationship.reviews.filter(stage=Review.Stage.END).exists()
 
@@ -291,8 +360,7 @@ def agreement_update(
     version and clears both signatures; an edit made on an older version is refused, so
     nobody overwrites what the other wrote without seeing it."""
     _require_active(relationship)
-    agreement_of(relationship)
-    agreement = Agreement.objects.select_for_update().get(relationship=relationship)
+    agreement = _agreement_row(relationship)
     if seen_version != agreement.version:
         raise ProgrammeError(
             "The agreement was changed while you were editing it. Read the current version, "
@@ -319,8 +387,7 @@ def agreement_sign(*, relationship: Relationship, by, side: str, version: int) -
     the agreement says now. Signing also confirms they read what mentoring can and cannot
     offer; once both have signed, `scope_understood` records that both did."""
     _require_active(relationship)
-    agreement_of(relationship)
-    agreement = Agreement.objects.select_for_update().get(relationship=relationship)
+    agreement = _agreement_row(relationship)
     if version != agreement.version:
         raise ProgrammeError(
             "The agreement has changed since you opened it. Read the current version, then sign."
@@ -437,6 +504,9 @@ def meeting_schedule(
 
 
 def _locked(meeting: Meeting) -> Meeting:
+    """Returns the meeting locked, once its relationship is known to be active (locked
+    first, in the same order as the ending)."""
+    _require_active(meeting.relationship)
     return (
         Meeting.objects.select_for_update(of=("self",))
         .select_related("relationship__mentee__user", "relationship__mentor__user")
@@ -453,11 +523,14 @@ def meeting_reschedule(
     duration_minutes: int,
     mode: str,
     location: str,
+    seen_sequence: int | None = None,
 ) -> Meeting:
     """Changes a scheduled meeting, raising its SEQUENCE so calendars replace the old event,
-    and emails both people the new invitation."""
+    and emails both people the new invitation. `seen_sequence` is the SEQUENCE the person's
+    form was made from: if their partner changed the meeting since, the change is refused
+    rather than silently undoing the partner's."""
     meeting = _locked(meeting)
-    _require_active(meeting.relationship)
+    _check_sequence(meeting, seen_sequence)
     if meeting.status != Meeting.Status.SCHEDULED:
         raise ProgrammeError("Only a meeting that is still planned can be changed.")
     new = (starts_at, duration_minutes, mode, location)
@@ -470,6 +543,14 @@ def meeting_reschedule(
     _bump(meeting.relationship)
     _send_invitation(meeting, "Meeting changed")
     return meeting
+
+
+def _check_sequence(meeting: Meeting, seen_sequence: int | None) -> None:
+    if seen_sequence is not None and seen_sequence != meeting.sequence:
+        raise ProgrammeError(
+            "Your mentoring partner changed this meeting while you were looking at it. "
+            "Nothing was changed: read the meeting as it is now, then try again."
+        )
 
 
 @transaction.atomic
@@ -491,12 +572,14 @@ def meeting_held(*, meeting: Meeting, by, now: datetime | None = None) -> bool:
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting, by) -> bool:
+def meeting_cancel(*, meeting: Meeting, by, seen_sequence: int | None = None) -> bool:
     """Cancels a planned meeting and emails both people the cancellation. Returns False when
-    it was already cancelled."""
+    it was already cancelled. A stale `seen_sequence` (the meeting changed since the person
+    read it) is refused."""
     meeting = _locked(meeting)
     if meeting.status == Meeting.Status.CANCELLED:
         return False
+    _check_sequence(meeting, seen_sequence)
     if meeting.status == Meeting.Status.HELD:
         raise ProgrammeError("This meeting has been recorded as held, so it cannot be cancelled.")
     meeting.status = Meeting.Status.CANCELLED
@@ -531,6 +614,7 @@ def shared_notes_save(*, meeting: Meeting, by, text: str, base: str | None) -> b
 @transaction.atomic
 def private_note_save(*, meeting: Meeting, by, text: str) -> PrivateNote | None:
     """Saves the person's own reflective note on the meeting (an empty text deletes it)."""
+    _require_active(meeting.relationship)
     if not text.strip():
         PrivateNote.objects.filter(meeting=meeting, author=by).delete()
         return None
@@ -618,23 +702,56 @@ def goal_update_add(*, goal: Goal, by, text: str, key=None):
     return update, made
 
 
+def goal_fingerprint(goal: Goal) -> str:
+    """A short digest of what a goal says now: a change sent with an older one is refused."""
+    target = goal.target_date.isoformat() if goal.target_date else ""
+    text = "\x1f".join((goal.status, goal.title, goal.description, target))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 @transaction.atomic
-def goal_status_set(*, goal: Goal, by, status: str) -> Goal:
+def goal_change(
+    *,
+    goal: Goal,
+    by,
+    status: str | None = None,
+    words: dict | None = None,
+    seen: str | None = None,
+) -> tuple[Goal, bool]:
+    """Changes a goal's status and/or its words (`title`, `description`, `target_date`), all
+    or nothing. `seen` is the fingerprint the person read: when their partner changed the goal
+    since, nothing changes. Returns (goal, changed)."""
     _require_active(goal.relationship)
-    if status not in Goal.Status.values:
+    if status is not None and status not in Goal.Status.values:
         raise ProgrammeError("Choose a status for the goal.")
-    Goal.objects.filter(pk=goal.pk).update(status=status)
-    goal.status = status
+    locked = Goal.objects.select_for_update().get(pk=goal.pk)
+    if seen is not None and seen != goal_fingerprint(locked):
+        raise ProgrammeError(
+            "Your mentoring partner changed this goal while you were looking at it. Nothing "
+            "was changed: read the goal as it is now, then try again."
+        )
+    new = dict(words or {})
+    if status is not None:
+        new["status"] = status
+    changed = [name for name, value in new.items() if getattr(locked, name) != value]
+    if not changed:
+        return locked, False
+    for name in changed:
+        setattr(locked, name, new[name])
+    locked.save(update_fields=changed)
     _bump(goal.relationship)
+    return locked, True
+
+
+def goal_status_set(*, goal: Goal, by, status: str) -> Goal:
+    changed, _ = goal_change(goal=goal, by=by, status=status)
+    goal.status = changed.status
     return goal
 
 
-@transaction.atomic
 def goal_edit(*, goal: Goal, by, title, description, target_date) -> Goal:
-    _require_active(goal.relationship)
-    Goal.objects.filter(pk=goal.pk).update(
-        title=title, description=description, target_date=target_date
-    )
+    words = {"title": title, "description": description, "target_date": target_date}
+    goal_change(goal=goal, by=by, words=words)
     goal.title, goal.description, goal.target_date = title, description, target_date
     return goal
 
@@ -666,6 +783,7 @@ def sponsorship_record(
 def sponsorship_confirm(*, action: SponsorshipAction, by, comment: str = "") -> bool:
     """The mentee confirms the mentor's record. Returns False when it was already confirmed
     (the first confirmation and its comment stand)."""
+    _require_active(action.relationship)
     action = SponsorshipAction.objects.select_for_update().get(pk=action.pk)
     if action.confirmed_at is not None:
         return False
@@ -688,6 +806,12 @@ def review_submit(*, relationship: Relationship, by, side: str, stage: str, data
         raise ProgrammeError("Only the mentor and the mentee write reviews.")
     if Review.objects.filter(relationship=relationship, stage=stage, side=side).exists():
         raise ProgrammeError(f"You have already sent your {STAGES[stage]}. Nothing was changed.")
+    if not review_is_open(relationship, stage):
+        opens = review_opens_on(relationship, stage)
+        raise ProgrammeError(
+            f"Your {STAGES[stage]} opens on {opens:%-d %B %Y}, "
+            f"{REVIEW_OPENS_BEFORE[stage].days} days before it is due. Nothing was sent."
+        )
     try:
         with transaction.atomic():
             review = Review.objects.create(
@@ -721,7 +845,12 @@ def relationship_end(*, relationship: Relationship, by, ending: str, request=Non
     run includes them: a no-fault ending carries no blame. Planned meetings are cancelled;
     the other person and the coordinators are told kindly."""
     locked = Relationship.objects.select_for_update().get(pk=relationship.pk)
-    if locked.status not in Relationship.HOLDS_PLACE:
+    if locked.status in (Relationship.Status.REQUESTED, Relationship.Status.CONVERSATION):
+        raise ProgrammeError(
+            "This is still a request, not a mentoring relationship, so it cannot be ended. "
+            "The mentor answers it on the request's page."
+        )
+    if locked.status != Relationship.Status.ACTIVE:
         raise ProgrammeError("This mentoring relationship has already ended.")
     if ending not in Relationship.Ending.values:
         ending = Relationship.Ending.NO_FAULT
@@ -730,6 +859,11 @@ def relationship_end(*, relationship: Relationship, by, ending: str, request=Non
     locked.ended_at, locked.ended_by, locked.ending = now, by, ending
     locked.version += 1
     locked.save(update_fields=["status", "ended_at", "ended_by", "ending", "version"])
+    # The mentor she has just left is no longer one of her suggestions: she could otherwise
+    # request them again at once. Withdrawn offers are not suggested again either.
+    ShortlistOffer.objects.filter(
+        mentee_id=locked.mentee_id, mentor_id=locked.mentor_id, withdrawn_at__isnull=True
+    ).update(withdrawn_at=now)
     planned = list(
         Meeting.objects.select_for_update().filter(
             relationship=locked, status=Meeting.Status.SCHEDULED, starts_at__gte=now
