@@ -118,4 +118,7 @@ def load_demo() -> Organisation:
     from allied.programmes.demo import load_demo_programme
 
     load_demo_programme(organisation)
+    from allied.allyship.demo import load_demo_allyship
+
+    load_demo_allyship()
     return organisation

@@ -34,6 +34,8 @@ def navigation(request) -> dict:
         links.append(("Workshops", reverse("workshops:list")))
     if roles & {Role.ORG_ADMIN, Role.COORDINATOR, Role.MENTOR, Role.MENTEE}:
         links.append(("Mentoring", reverse("programmes:list")))
+    if Role.MENTOR in roles:
+        links.append(("Allyship", reverse("allyship:home")))
     if Role.ORG_ADMIN in roles:
         links.append(("Audit log", reverse("audit:log", args=[organisation.slug])))
     links.append(("Your account", reverse("accounts:account")))

@@ -44,6 +44,7 @@ def dashboard(request):
         if panel["manages_people"]:
             panel["people_count"] = organisation.memberships.values("user").distinct().count()
             panel["open_invitations"] = organisation.invitations.open().count()
+    from allied.allyship.steps import steps_for as allyship_steps
     from allied.programmes.steps import coordinator_steps, participant_steps
 
     return render(
@@ -53,6 +54,7 @@ def dashboard(request):
             "panels": list(panels.values()),
             "places": participant_steps(request.user),
             "coordinated": coordinator_steps(request.user),
+            "allyship_steps": allyship_steps(request.user),
         },
     )
 

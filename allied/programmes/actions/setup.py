@@ -296,11 +296,19 @@ def _place(cohort: Cohort, user: User, side: str) -> Participant:
     """Returns the new place; a place the person already holds on that side is refused."""
     try:
         with transaction.atomic():
-            return Participant.objects.create(cohort=cohort, user=user, side=side)
+            place = Participant.objects.create(cohort=cohort, user=user, side=side)
     except IntegrityError:
         raise ProgrammeError(
             f"{user.full_name or user.email} is already a {side} in {cohort.name}."
         ) from None
+    if side == Side.MENTOR:
+        # A mentor who finished the programme's required training in an earlier cohort
+        # arrives trained.
+        from allied.allyship.actions import training_sync
+
+        training_sync(user=user, programme=cohort.programme)
+        place.refresh_from_db(fields=["allyship_trained"])
+    return place
 
 
 @transaction.atomic

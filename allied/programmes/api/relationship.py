@@ -11,8 +11,10 @@ from __future__ import annotations
 from django.forms.models import model_to_dict
 from django.http import Http404, JsonResponse
 
+from allied.allyship import actions as allyship_actions
 from allied.programmes import access
 from allied.programmes.actions import relationship as actions
+from allied.programmes.errors import ProgrammeError
 from allied.programmes.forms import relationship as forms
 from allied.programmes.models import (
     Goal,
@@ -130,6 +132,7 @@ def meeting_dict(meeting: Meeting, *, user=None) -> dict:
 def goal_dict(goal: Goal) -> dict:
     return {
         "id": goal.pk,
+        "fingerprint": actions.goal_fingerprint(goal),
         "title": goal.title,
         "description": goal.description,
         "target_date": _iso(goal.target_date),
@@ -232,8 +235,20 @@ def agreement(request, pk: int):
             return JsonResponse(
                 agreement_dict(getattr(relationship, "agreement", None), full=False)
             )
-        return JsonResponse(agreement_dict(actions.agreement_of(relationship), full=True))
+        readable = actions.agreement_readable(relationship)
+        if readable is None:
+            raise ProgrammeError(
+                "This is still a request, not a mentoring relationship: the agreement opens "
+                "once the mentor has accepted it."
+            )
+        return JsonResponse(agreement_dict(readable, full=True))
     relationship = _relationship(request, pk, *PAIR)
+    if relationship.status != Relationship.Status.ACTIVE:
+        raise ProgrammeError(
+            actions.ENDED
+            if relationship.status == Relationship.Status.ENDED
+            else "This mentoring relationship is not active, so its agreement cannot be changed."
+        )
     current = actions.agreement_of(relationship)
     merged = {
         key: ("" if value is None else value.isoformat() if hasattr(value, "isoformat") else value)
@@ -292,6 +307,18 @@ def meetings(request, pk: int):
     )
 
 
+def _seen_sequence(request) -> int | None:
+    raw = request.data.values.get("sequence")
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | str):
+        raise BadInput("'sequence' must be the meeting's sequence number you read.")
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadInput("'sequence' must be the meeting's sequence number you read.") from None
+
+
 @api_view("POST")
 def meeting_held(request, pk: int):
     meeting = _meeting(request, pk, *PAIR)
@@ -303,7 +330,9 @@ def meeting_held(request, pk: int):
 @api_view("POST")
 def meeting_cancel(request, pk: int):
     meeting = _meeting(request, pk, *PAIR)
-    changed = actions.meeting_cancel(meeting=meeting, by=request.user)
+    changed = actions.meeting_cancel(
+        meeting=meeting, by=request.user, seen_sequence=_seen_sequence(request)
+    )
     meeting.refresh_from_db()
     return JsonResponse({"changed": changed, **meeting_dict(meeting, user=request.user)})
 
@@ -325,11 +354,13 @@ def meeting_notes(request, pk: int):
 
 @api_view("GET", "PUT")
 def private_note(request, pk: int):
-    """Your own private note on the meeting: nobody else can read it."""
+    """Your own private note on the meeting: nobody else can read it. PUT `text`; an empty
+    string deletes the note, and a missing or null `text` is refused rather than taken as
+    a deletion."""
     meeting = _meeting(request, pk, *PAIR)
     if request.method == "PUT":
-        if "text" not in request.data:
-            raise BadInput("Send 'text'.")
+        if request.data.values.get("text") is None:
+            raise BadInput("Send 'text': your note, or \"\" to delete it.")
         data = _valid(forms.PrivateNoteForm(request.data))
         actions.private_note_save(meeting=meeting, by=request.user, text=data["text"])
     own = actions.private_note_of(meeting, request.user)
@@ -346,15 +377,23 @@ def goal_create(request, pk: int):
     return JsonResponse({"created": made, **goal_dict(goal)}, status=201 if made else 200)
 
 
+GOAL_WORDS = ("title", "description", "target_date")
+
+
 @api_view("GET", "PUT")
 def goal(request, pk: int):
     """GET the goal; PUT `status` (open, achieved, set_aside) and/or `title`,
-    `description`, `target_date`."""
+    `description`, `target_date`, with `fingerprint` (the one you read) to be told when your
+    partner changed the goal in between. Everything is checked before anything changes."""
     goal = _goal(request, pk)
     if request.method == "PUT":
+        status = None
         if "status" in request.data:
-            actions.goal_status_set(goal=goal, by=request.user, status=request.data.get("status"))
-        if {"title", "description", "target_date"} & set(request.data.values):
+            status = request.data.get("status")
+            if status not in Goal.Status.values:
+                raise BadInput(f"status: Choose one of {', '.join(Goal.Status.values)}.")
+        words = None
+        if set(GOAL_WORDS) & set(request.data.values):
             merged = {
                 "title": goal.title,
                 "description": goal.description,
@@ -365,8 +404,9 @@ def goal(request, pk: int):
                     if k in ("title", "description", "target_date")
                 },
             }
-            data = _valid(forms.GoalForm(Payload(merged)))
-            actions.goal_edit(goal=goal, by=request.user, **data)
+            words = _valid(forms.GoalForm(Payload(merged)))
+        seen = request.data.get("fingerprint") or None
+        actions.goal_change(goal=goal, by=request.user, status=status, words=words, seen=seen)
         goal.refresh_from_db()
     return JsonResponse(goal_dict(goal))
 
@@ -442,14 +482,24 @@ def review_submit(request, pk: int, stage: str):
     review = actions.review_submit(
         relationship=relationship, by=request.user, side=side, stage=stage, data=data
     )
+    # The mentee's answers on allyship, kept from the mentor (see allied.allyship).
+    allyship_actions.feedback_record(review=review, data=data)
     return JsonResponse(review_dict(review, full=True), status=201)
 
 
 @api_view("POST")
 def end(request, pk: int):
     """Ends the relationship: no reason is needed. `ending` is "no_fault" (the default) or
-    "completed" (once the end review is due or done)."""
+    "completed" (once the end review is due or done). Only active mentoring can be ended: a
+    request is answered by the mentor (`respond`)."""
     relationship = _relationship(request, pk, *PAIR)
+    if relationship.status != Relationship.Status.ACTIVE:
+        raise ProgrammeError(
+            "This mentoring relationship has already ended."
+            if relationship.status == Relationship.Status.ENDED
+            else "This is still a request, not a mentoring relationship, so it cannot be "
+            "ended. The mentor answers it with the respond endpoint."
+        )
     data = _valid(forms.EndForm(request.data, may_complete=actions.may_complete(relationship)))
     ended = actions.relationship_end(
         relationship=relationship, by=request.user, ending=data["ending"], request=request
@@ -622,7 +672,13 @@ PATHS = {
         "post": _op("meetingHeld", "Record that the meeting happened.", "The meeting.")
     },
     "/api/meetings/{pk}/cancel/": {
-        "post": _op("meetingCancel", "Cancel a planned meeting.", "The meeting.")
+        "post": _op(
+            "meetingCancel",
+            "Cancel a planned meeting. Send `sequence` (the one you read) to be refused (409) "
+            "when your partner changed the meeting in between.",
+            "The meeting.",
+            body={**_body({"sequence": {"type": "integer", "minimum": 0}}), "required": False},
+        )
     },
     "/api/meetings/{pk}/notes/": {
         "put": _op(
@@ -641,9 +697,13 @@ PATHS = {
         ),
         "put": _op(
             "privateNotePut",
-            "Save your own private note.",
+            'Save your own private note. To delete it, send an empty string (`"text": ""`); '
+            "a missing or null `text` is refused (400) and changes nothing.",
             "Your note.",
-            body=_body({"text": TEXT}, ["text"]),
+            body=_body(
+                {"text": {"type": "string", "description": 'Your note; "" deletes it.'}},
+                ["text"],
+            ),
         ),
     },
     "/api/relationships/{pk}/goals/": {
@@ -664,7 +724,8 @@ PATHS = {
         ),
         "put": _op(
             "goalPut",
-            "Change a goal's status or words.",
+            "Change a goal's status or words, all or nothing. Send `fingerprint` (the one you "
+            "read) to be refused (409) when your partner changed the goal in between.",
             "The goal.",
             body=_body(
                 {
@@ -672,6 +733,7 @@ PATHS = {
                     "title": TEXT,
                     "description": TEXT,
                     "target_date": DATE,
+                    "fingerprint": TEXT,
                 }
             ),
         ),
@@ -751,7 +813,8 @@ PATHS = {
     "/api/relationships/{pk}/end/": {
         "post": _op(
             "relationshipEnd",
-            "End the relationship; no reason is needed.",
+            "End active mentoring; no reason is needed. A request (not yet accepted) is "
+            "refused (409): the mentor answers it with the respond endpoint.",
             "The ended relationship.",
             body=_body({"ending": {"type": "string", "enum": ["no_fault", "completed"]}}),
         )

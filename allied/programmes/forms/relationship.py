@@ -4,7 +4,7 @@ its input is checked."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -12,6 +12,7 @@ from django.utils import timezone
 from allied.core.matching import vocabulary as v
 from allied.programmes.models import (
     Agreement,
+    AllyshipAnswer,
     Concern,
     Goal,
     RaisedBy,
@@ -166,11 +167,35 @@ class MeetingForm(forms.Form):
         required=False,
         help_text="For example, a room, or a Teams or Zoom link.",
     )
+    # The meeting's SEQUENCE when the form was made: a change made from a form older than the
+    # partner's reschedule is refused (see `actions.meeting_reschedule`).
+    sequence = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("day") and data.get("time") and not self._exists(self._naive()):
+            self.add_error(
+                "time",
+                "That time does not exist on that day because the clocks go forward. "
+                "Choose another time.",
+            )
+        return data
+
+    def _naive(self) -> datetime:
+        return datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"])
+
+    @staticmethod
+    def _exists(naive: datetime) -> bool:
+        """Whether the local time happens at all: in the hour the clocks go forward it does
+        not, and a silent shift would put the meeting at a time nobody chose."""
+        zone = timezone.get_current_timezone()
+        aware = naive.replace(tzinfo=zone)
+        return aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) == naive
 
     def starts_at(self) -> datetime:
-        """Returns the start as an aware time in the site's time zone."""
-        naive = datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"])
-        return timezone.make_aware(naive, timezone.get_current_timezone())
+        """Returns the start as an aware time in the site's time zone. A time that happens
+        twice (the hour the clocks go back) is the first of the two."""
+        return timezone.make_aware(self._naive().replace(fold=0), timezone.get_current_timezone())
 
     @classmethod
     def initial_from(cls, meeting) -> dict:
@@ -181,6 +206,7 @@ class MeetingForm(forms.Form):
             "duration_minutes": meeting.duration_minutes,
             "mode": meeting.mode,
             "location": meeting.location,
+            "sequence": meeting.sequence,
         }
 
 
@@ -270,6 +296,11 @@ def _rating(label: str) -> forms.TypedChoiceField:
     )
 
 
+# The mentee's answers on allyship: the mentor never sees them; coordinators see only
+# suppressed totals (`allied.allyship.reports.feedback`).
+ALLYSHIP_FEEDBACK = ("felt_believed", "race_discussed_safely", "challenged_barriers")
+
+
 class ReviewForm(forms.Form):
     satisfaction = _rating("How satisfied are you with your mentoring?")
     trust = _rating("How much do you trust your mentoring partner?")
@@ -280,6 +311,27 @@ class ReviewForm(forms.Form):
         widget=forms.RadioSelect,
     )
     allyship = _rating("How much did you feel your mentor acted as an ally?")
+    felt_believed = forms.ChoiceField(
+        label="Did you feel believed?",
+        choices=AllyshipAnswer.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="When you talked about your experiences, including of racism. Optional.",
+    )
+    race_discussed_safely = forms.ChoiceField(
+        label="Could race be discussed safely?",
+        choices=AllyshipAnswer.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="Optional.",
+    )
+    challenged_barriers = forms.ChoiceField(
+        label="Did your mentor challenge barriers on your behalf?",
+        choices=AllyshipAnswer.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text="For example, questioning a decision or speaking up for you. Optional.",
+    )
     career_change = forms.CharField(
         label="What has changed for you in career terms?",
         required=False,
@@ -297,7 +349,9 @@ class ReviewForm(forms.Form):
     def __init__(self, *args, side: str, **kwargs):
         super().__init__(*args, **kwargs)
         if side != "mentee":
-            del self.fields["allyship"]
+            # The mentee's feedback on allyship is about the mentor: never asked of them.
+            for name in ("allyship", *ALLYSHIP_FEEDBACK):
+                del self.fields[name]
             self.fields["trust"].label = "How much do you trust your mentee?"
             self.fields[
                 "career_change"

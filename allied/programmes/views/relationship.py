@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from allied.allyship import actions as allyship_actions
 from allied.core.matching import vocabulary as v
 from allied.programmes import access
 from allied.programmes.actions import relationship as actions
@@ -96,6 +98,29 @@ def _refused(request, error: ProgrammeError, to: str, *args):
     return redirect(to, *args)
 
 
+def _not_mentoring_yet(request, relationship: Relationship):
+    """Answers a page that belongs to active mentoring when the relationship is not active:
+    the mentor of a request is sent to answer it, anyone else back to the relationship."""
+    if relationship.status == Relationship.Status.ENDED:
+        messages.info(request, actions.ENDED)
+    elif relationship.status in (Relationship.Status.REQUESTED, Relationship.Status.CONVERSATION):
+        if request.relationship_side == "mentor":
+            messages.info(
+                request,
+                "This is still a request, not a mentoring relationship. Accept it here to "
+                "start the mentoring, or decline it.",
+            )
+            return redirect("programmes:respond", relationship.pk)
+        messages.info(
+            request,
+            "This is still a request: the agreement and the ending open once your mentor "
+            "has accepted it.",
+        )
+    else:
+        messages.info(request, "This mentoring relationship did not start.")
+    return redirect("programmes:relationship", relationship.pk)
+
+
 # The relationship page --------------------------------------------------------------------
 
 
@@ -129,7 +154,7 @@ def relationship_page(request, pk: int):
     )
     reviews = []
     for stage, label in Review.Stage.choices:
-        due = getattr(agreement, f"{stage}_review_on", None) if agreement else None
+        due = actions.review_due_on(relationship, stage)
         reviews.append(
             {
                 "stage": stage,
@@ -137,7 +162,9 @@ def relationship_page(request, pk: int):
                 "due": due,
                 "mine": stage in mine,
                 "theirs": stage in theirs,
-                "is_due": bool(due and due <= timezone.localdate()),
+                "is_due": due <= timezone.localdate(),
+                "is_open": actions.review_is_open(relationship, stage),
+                "opens": actions.review_opens_on(relationship, stage),
             }
         )
     context.update(
@@ -178,7 +205,9 @@ def agreement_page(request, pk: int):
             "programmes/relationship/agreement_coordinator.html",
             {"relationship": relationship, "agreement": agreement},
         )
-    agreement = actions.agreement_of(relationship)
+    agreement = actions.agreement_readable(relationship)
+    if agreement is None:
+        return _not_mentoring_yet(request, relationship)
     partner = _partner(relationship, side)
     status, next_step = actions.agreement_state(agreement, side, partner.user.full_name)
     mine = agreement.mentee_signed_version if side == "mentee" else agreement.mentor_signed_version
@@ -205,6 +234,8 @@ def agreement_page(request, pk: int):
 @login_required
 def agreement_edit(request, pk: int):
     relationship = access.relationship_for(request, pk, *PAIR)
+    if relationship.status != Relationship.Status.ACTIVE:
+        return _not_mentoring_yet(request, relationship)
     agreement = actions.agreement_of(relationship)
     form = forms.AgreementForm(
         _posted(request), instance=agreement, initial={"version": agreement.version}
@@ -342,6 +373,7 @@ def meeting_edit(request, pk: int):
                 duration_minutes=form.cleaned_data["duration_minutes"],
                 mode=form.cleaned_data["mode"],
                 location=form.cleaned_data["location"],
+                seen_sequence=form.cleaned_data["sequence"],
             )
         except ProgrammeError as error:
             form.add_error(None, str(error))
@@ -426,9 +458,15 @@ def meeting_private_note(request, pk: int):
     meeting = _meeting(request, pk, *PAIR)
     form = forms.PrivateNoteForm(request.POST)
     if form.is_valid():
-        actions.private_note_save(meeting=meeting, by=request.user, text=form.cleaned_data["text"])
-        messages.success(request, "Your private note has been saved. Only you can read it.")
-        return redirect("programmes:meeting", meeting.pk)
+        try:
+            actions.private_note_save(
+                meeting=meeting, by=request.user, text=form.cleaned_data["text"]
+            )
+        except ProgrammeError as error:
+            form.add_error("text", str(error))
+        else:
+            messages.success(request, "Your private note has been saved. Only you can read it.")
+            return redirect("programmes:meeting", meeting.pk)
     return _meeting_page(request, meeting, private_form=form)
 
 
@@ -593,9 +631,14 @@ def sponsorship_confirm(request, pk: int):
     form = forms.SponsorshipConfirmForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Your comment is too long: keep it under 5,000 characters.")
-    elif actions.sponsorship_confirm(
-        action=action, by=request.user, comment=form.cleaned_data["comment"]
-    ):
+        return redirect("programmes:relationship", relationship.pk)
+    try:
+        confirmed = actions.sponsorship_confirm(
+            action=action, by=request.user, comment=form.cleaned_data["comment"]
+        )
+    except ProgrammeError as error:
+        return _refused(request, error, "programmes:relationship", relationship.pk)
+    if confirmed:
         messages.success(request, "Thank you: you have confirmed this sponsorship action.")
     else:
         messages.info(request, "You had already confirmed this.")
@@ -620,13 +663,16 @@ def review_page(request, pk: int, stage: str):
         return redirect("programmes:review", relationship.pk, stage)
     if request.method == "POST" and form.is_valid():
         try:
-            actions.review_submit(
-                relationship=relationship,
-                by=request.user,
-                side=side,
-                stage=stage,
-                data=form.cleaned_data,
-            )
+            with transaction.atomic():
+                review = actions.review_submit(
+                    relationship=relationship,
+                    by=request.user,
+                    side=side,
+                    stage=stage,
+                    data=form.cleaned_data,
+                )
+                # The mentee's answers on allyship, kept from the mentor (see allied.allyship).
+                allyship_actions.feedback_record(review=review, data=form.cleaned_data)
         except ProgrammeError as error:
             form.add_error(None, str(error))
         else:
@@ -658,9 +704,11 @@ def end_page(request, pk: int):
         may_complete=may_complete,
         initial={"ending": "completed" if may_complete else "no_fault"},
     )
-    if relationship.status not in Relationship.HOLDS_PLACE:
+    if relationship.status == Relationship.Status.ENDED:
         messages.info(request, "This mentoring relationship has already ended.")
         return redirect("programmes:relationship", relationship.pk)
+    if relationship.status != Relationship.Status.ACTIVE:
+        return _not_mentoring_yet(request, relationship)
     if request.method == "POST" and form.is_valid():
         try:
             actions.relationship_end(
