@@ -298,7 +298,10 @@ def test_a_cohort_runs_from_intake_to_end_review_in_the_browser(live_server, new
     mentee.click("button", "Confirm this happened", "sponsorship confirmed")
     assert SponsorshipAction.objects.get().confirmed_at is not None
 
-    # The mentee submits the end review.
+    # Months pass: the end review opens 28 days before its date.
+    relationship.agreement.__class__.objects.filter(pk=relationship.agreement.pk).update(
+        end_review_on=today + timedelta(days=7)
+    )
     mentee.go(f"/relationships/{relationship.pk}/reviews/end/", "end review")
     mentee.fill(
         {
