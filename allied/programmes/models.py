@@ -339,6 +339,7 @@ class Relationship(models.Model):
         CONVERSATION = "conversation", "Mentor would like a conversation first"
         ACTIVE = "active", "Active"
         DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn by the mentee"
         ENDED = "ended", "Ended"
 
     class Source(models.TextChoices):

@@ -43,6 +43,7 @@ PAGES: dict = {
 PLACES: dict = {
     "programmes:shortlist": ("get", place),
     "programmes:shortlist_choose": ("post", offer),
+    "programmes:shortlist_withdraw": ("post", place),
 }
 API: dict = {
     "programmes:api_matching": ("get", RUNS, cohort),
@@ -63,4 +64,5 @@ PERSONAL_URLS: dict = {
 API_PLACES: dict = {
     "programmes:api_shortlist": ("get", place),
     "programmes:api_shortlist_choose": ("post", offer),
+    "programmes:api_shortlist_withdraw": ("post", place),
 }

@@ -283,3 +283,28 @@ def test_the_shortlist_api_chooses_and_the_mentor_answers(world, client, small):
         **mentee,
     )
     assert refused.status_code == 403
+
+
+def test_a_mentee_withdraws_a_waiting_request_and_chooses_again(
+    client, small, django_capture_on_commit_callbacks
+):
+    relationship = requested(client, small)
+    place, mentor = relationship.mentee, relationship.mentor
+    assert "Withdraw my request" in shortlist_page(client, place)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("programmes:shortlist_withdraw", args=[place.pk]), follow=True
+        )
+    assert "has been withdrawn" in response.content.decode()
+    relationship.refresh_from_db()
+    assert relationship.status == Relationship.Status.WITHDRAWN
+    assert mail.outbox[-1].to == [mentor.user.email]
+    # The mentor has nothing left to answer, and the mentee may choose again.
+    assert "already been answered" in respond(client, relationship, "accept").content.decode()
+    other = next(o for o in offers_of(place) if o.mentor_id != mentor.pk)
+    choose(client, place, other)
+    assert Relationship.objects.current().get(mentee=place).mentor_id == other.mentor_id
+    # Withdrawing twice: the second finds nothing waiting, and says so.
+    actions.request_withdraw(place=place, by=place.user)
+    with pytest.raises(ProgrammeError, match="nothing to withdraw"):
+        actions.request_withdraw(place=place, by=place.user)

@@ -607,6 +607,39 @@ def relationship_respond(
     return relationship
 
 
+@transaction.atomic
+def request_withdraw(*, place: Participant, by) -> Relationship:
+    """The mentee takes back a request the mentor has not accepted, so they can choose again
+    (a mentor who never answers must not hold them forever). The mentor is told kindly; the
+    suggestion stays on the mentee's list."""
+    relationship = (
+        Relationship.objects.select_for_update(of=("self",))
+        .select_related("mentee__user", "mentor__user", "cohort__programme")
+        .filter(
+            mentee=place,
+            status__in=(Relationship.Status.REQUESTED, Relationship.Status.CONVERSATION),
+        )
+        .first()
+    )
+    if relationship is None:
+        raise ProgrammeError(
+            "You have no request waiting for an answer, so there is nothing to withdraw."
+        )
+    relationship.status = Relationship.Status.WITHDRAWN
+    relationship.ended_at = timezone.now()
+    relationship.ended_by = by
+    relationship.version += 1
+    relationship.save(update_fields=["status", "ended_at", "ended_by", "version"])
+    mentor, mentee = relationship.mentor.user, relationship.mentee.user
+    _email_later(
+        mentor.email,
+        f"A request has been withdrawn: {relationship.cohort.programme.name}",
+        f"Hello {mentor.full_name},\n\n{mentee.full_name} has withdrawn their request for you "
+        "to be their mentor, so there is nothing for you to answer. Thank you for your time.\n",
+    )
+    return relationship
+
+
 def pending_requests(user):
     """The signed-in mentor's requests awaiting their answer, oldest first."""
     return (

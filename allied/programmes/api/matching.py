@@ -203,6 +203,16 @@ def choose(request, pk: int, offer_id: int):
 
 
 @api_view("POST")
+def withdraw(request, pk: int):
+    _user(request)
+    place = mentee_place(request, pk)
+    relationship = actions.request_withdraw(place=place, by=request.user)
+    return JsonResponse(
+        {"ok": True, "relationship": relationship.pk, "status": relationship.status}
+    )
+
+
+@api_view("POST")
 def respond(request, pk: int):
     _user(request)
     relationship = access.relationship_for(request, pk, access.MENTOR)
@@ -480,6 +490,31 @@ PATHS = {
             409,
             body=_body({"note": {"type": "string", "maxLength": 1000}}, []),
             params=("pk", "offer_id"),
+        )
+    },
+    "/api/programmes/places/{pk}/shortlist/withdraw/": {
+        "post": _op(
+            "shortlistWithdraw",
+            "The mentee takes back a request the mentor has not accepted, to choose again. "
+            "Nothing waiting to withdraw is refused (409).",
+            {
+                "200": _json(
+                    {
+                        "type": "object",
+                        "properties": {
+                            "ok": {"type": "boolean"},
+                            "relationship": {"type": "integer"},
+                            "status": {"type": "string"},
+                        },
+                    },
+                    "The withdrawn request.",
+                )
+            },
+            401,
+            404,
+            405,
+            409,
+            params=("pk",),
         )
     },
     "/api/programmes/relationships/{pk}/respond/": {

@@ -28,6 +28,11 @@ urlpatterns = [
         views.shortlist_choose,
         name="shortlist_choose",
     ),
+    path(
+        "places/<int:pk>/shortlist/withdraw/",
+        views.shortlist_withdraw,
+        name="shortlist_withdraw",
+    ),
     path("relationships/<int:pk>/respond/", views.respond, name="respond"),
     path("mentoring/requests/", views.requests, name="requests"),
     # The JSON API.
@@ -49,6 +54,11 @@ urlpatterns = [
         name="api_shortlists_generate",
     ),
     path("api/programmes/places/<int:pk>/shortlist/", api.shortlist, name="api_shortlist"),
+    path(
+        "api/programmes/places/<int:pk>/shortlist/withdraw/",
+        api.withdraw,
+        name="api_shortlist_withdraw",
+    ),
     path(
         "api/programmes/places/<int:pk>/shortlist/<int:offer_id>/choose/",
         api.choose,

@@ -370,6 +370,24 @@ def shortlist_choose(request, pk: int, offer_id: int):
 
 
 @login_required
+@require_POST
+def shortlist_withdraw(request, pk: int):
+    """The mentee takes back their waiting request, to choose again."""
+    place = mentee_place(request, pk)
+    try:
+        relationship = actions.request_withdraw(place=place, by=request.user)
+    except ProgrammeError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            f"Your request to {relationship.mentor.user.full_name} has been withdrawn. "
+            "You can choose a mentor again.",
+        )
+    return redirect("programmes:shortlist", place.pk)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def respond(request, pk: int):
     relationship = access.relationship_for(request, pk, access.MENTOR)
