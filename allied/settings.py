@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "allied.audit",
     "allied.workshops",
     "allied.programmes",
+    "allied.circles",
     "allied.allyship",
 ]
 

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("allied.audit.urls")),
     path("", include("allied.workshops.urls")),
     path("", include("allied.programmes.urls")),
+    path("", include("allied.circles.urls")),
     path("", include("allied.allyship.urls")),
 ]
 

@@ -121,4 +121,7 @@ def load_demo() -> Organisation:
     from allied.allyship.demo import load_demo_allyship
 
     load_demo_allyship()
+    from allied.circles.demo import load_demo_circles
+
+    load_demo_circles()
     return organisation

@@ -45,6 +45,7 @@ def dashboard(request):
             panel["people_count"] = organisation.memberships.values("user").distinct().count()
             panel["open_invitations"] = organisation.invitations.open().count()
     from allied.allyship.steps import steps_for as allyship_steps
+    from allied.circles.steps import steps_for as circle_steps
     from allied.programmes.steps import coordinator_steps, participant_steps
 
     return render(
@@ -55,6 +56,7 @@ def dashboard(request):
             "places": participant_steps(request.user),
             "coordinated": coordinator_steps(request.user),
             "allyship_steps": allyship_steps(request.user),
+            "circle_steps": circle_steps(request.user),
         },
     )
 

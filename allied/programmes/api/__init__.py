@@ -11,6 +11,7 @@ AREAS = (
     "allied.programmes.api.matching",
     "allied.programmes.api.relationship",
     "allied.allyship.api",
+    "allied.circles.api",
 )
 
 
