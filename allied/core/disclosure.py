@@ -2,12 +2,14 @@
 
 Counts of 1 to 7 are shown as "*"; other counts are rounded to the nearest 5; percentages are
 worked out from the rounded figures; a mean or median over fewer than 8 people is not shown.
+Figures published together also go through secondary suppression (`disclose_breakdown`,
+`disclose_cells`), so that no small group can be recovered by subtracting one from another.
 """
 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 
 SUPPRESSED = "*"
 SMALLEST_SHOWN = 8
@@ -55,3 +57,151 @@ def disclose_quantiles(values: Sequence[float]) -> tuple[float, float, float] | 
         return None
     lower, median, upper = statistics.quantiles(values, n=4, method="inclusive")
     return lower, median, upper
+
+
+# Secondary suppression (docs/decisions/0008-disclosure-control.md).
+#
+# The primary rules above protect one figure at a time. A page or an export publishes many, and
+# figures can be subtracted: a total of 55 beside groups of 12 and 40 gives the hidden third
+# group away (55 - 12 - 40 = 3). The two functions below decide which further figures to hide.
+#
+# The test is the same in both. Group the people behind the published figures into "atoms":
+# people who are in exactly the same published figures. Every figure anyone can work out by
+# adding and subtracting published figures is a sum over whole atoms (a sum and difference of
+# published counts is the same for everyone in an atom), so when every atom holds 0 or at least
+# 8 people, no combination of published counts pins down a group of 1 to 7. Each atom must
+# also hold more people than there are hidden figures overlapping it, because every "*" is
+# known to be at least 1: eight hidden groups of one inside a total of exactly 8 would
+# otherwise each be known to be 1. Rounding only adds uncertainty on top of this.
+
+
+def breakdown_suppression(counts: Mapping[str, int]) -> tuple[frozenset[str], bool]:
+    """Return (the groups to hide, whether to hide the total) for one breakdown.
+
+    `counts` are the people in each group of one dimension; the groups do not overlap and the
+    total, published with them, is their sum. Groups of 1 to 7 are hidden; then, while the
+    hidden groups together hold fewer than 8 people (or no more people than there are hidden
+    groups), the smallest shown non-empty group is hidden too, so the total less the shown
+    groups never reveals a small group. If that runs out of groups the total is hidden.
+    """
+    for group, count in counts.items():
+        if count < 0:
+            raise ValueError(f"a count cannot be negative: {group}={count}")
+    total = sum(counts.values())
+    hidden = {group for group, count in counts.items() if 1 <= count < SMALLEST_SHOWN}
+    if 1 <= total < SMALLEST_SHOWN:
+        return frozenset(hidden), True
+    spare = sorted((count, group) for group, count in counts.items() if count >= SMALLEST_SHOWN)
+    while hidden and not _safe_remainder(sum(counts[g] for g in hidden), len(hidden)):
+        if not spare:
+            return frozenset(hidden), True
+        hidden.add(spare.pop(0)[1])
+    return frozenset(hidden), False
+
+
+def disclose_breakdown(counts: Mapping[str, int], total_key: str = "total") -> dict[str, str]:
+    """Return each group's count as it may be shown, and the total under `total_key`.
+
+    Shown counts are rounded as `disclose_count` rounds them; hidden ones are "*" (see
+    `breakdown_suppression`). A percentage of a group is only shown beside a shown group.
+    """
+    if total_key in counts:
+        raise ValueError(f"{total_key!r} is the total's key and cannot be a group")
+    hidden, total_hidden = breakdown_suppression(counts)
+    shown = {
+        group: SUPPRESSED if group in hidden else disclose_count(count)
+        for group, count in counts.items()
+    }
+    shown[total_key] = SUPPRESSED if total_hidden else disclose_count(sum(counts.values()))
+    return shown
+
+
+def suppressed_cells(cells: Mapping[str, Collection[Hashable]]) -> frozenset[str]:
+    """Return the keys of the cells to hide among cells published together.
+
+    `cells` maps each figure on a page or in an export (every group of every breakdown, every
+    filtered view, the totals) to the people it counts. Cells of 1 to 7 people are hidden; then,
+    while some atom of the shown cells is unsafe (1 to 7 people, or no more people than hidden
+    cells overlapping it), one more cell is hidden: the smallest shown cell whose hiding makes
+    that atom safe (merges it into a large enough neighbour, or leaves its people in no shown
+    cell), or failing that the one that merges it into the largest neighbour. The smallest
+    unsafe atom is mended first; ties go by key, so the result depends only on the contents.
+
+    For two nested cells this means their difference is 0 or at least 8 people, so a filter
+    cannot be subtracted from the unfiltered view to reveal a small group; for a breakdown it
+    agrees with `breakdown_suppression`.
+    """
+    members = {key: frozenset(people) for key, people in cells.items()}
+    hidden = {key for key, people in members.items() if 1 <= len(people) < SMALLEST_SHOWN}
+    while True:
+        atoms = _atoms(members, hidden)
+        unsafe = sorted(
+            (size, sorted(signature))
+            for signature, (size, overlapping) in atoms.items()
+            if not _safe_remainder(size, len(overlapping))
+        )
+        if not unsafe:
+            return frozenset(hidden)
+        _, signature = unsafe[0]
+        hidden.add(_cell_to_hide(frozenset(signature), atoms, members, hidden))
+
+
+def disclose_cells(cells: Mapping[str, Collection[Hashable]]) -> dict[str, str]:
+    """Return each cell's count as it may be shown: "*" when hidden (see `suppressed_cells`),
+    otherwise its number of people rounded to the nearest 5."""
+    hidden = suppressed_cells(cells)
+    return {
+        key: SUPPRESSED if key in hidden else disclose_count(len(set(people)))
+        for key, people in cells.items()
+    }
+
+
+def _safe_remainder(people: int, hidden_figures: int) -> bool:
+    """True when a set of `people` that overlaps `hidden_figures` hidden figures may be worked
+    out: it is empty, or it has at least 8 people and more people than hidden figures."""
+    return people == 0 or (people >= SMALLEST_SHOWN and people > hidden_figures)
+
+
+def _atoms(
+    members: Mapping[str, frozenset[Hashable]], hidden: set[str]
+) -> dict[frozenset[str], tuple[int, frozenset[str]]]:
+    """Map each set of shown cells that some people are in (exactly) to (how many people,
+    which hidden cells those people overlap)."""
+    shown_in: dict[Hashable, set[str]] = {}
+    hidden_in: dict[Hashable, set[str]] = {}
+    for key, people in members.items():
+        into = hidden_in if key in hidden else shown_in
+        for person in people:
+            into.setdefault(person, set()).add(key)
+    atoms: dict[frozenset[str], tuple[int, frozenset[str]]] = {}
+    for person, keys in shown_in.items():
+        signature = frozenset(keys)
+        size, overlapping = atoms.get(signature, (0, frozenset()))
+        atoms[signature] = (size + 1, overlapping | hidden_in.get(person, set()))
+    return atoms
+
+
+def _cell_to_hide(
+    signature: frozenset[str],
+    atoms: Mapping[frozenset[str], tuple[int, frozenset[str]]],
+    members: Mapping[str, frozenset[Hashable]],
+    hidden: set[str],
+) -> str:
+    """Return the shown cell to hide next to mend the unsafe atom `signature`."""
+    size, overlapping = atoms[signature]
+    choices = []
+    for key in sorted(set(members) - hidden):
+        inside = key in signature
+        neighbour = signature - {key} if inside else signature | {key}
+        other_size, other_overlapping = atoms.get(neighbour, (0, frozenset()))
+        merged = size + other_size
+        if inside and not neighbour:
+            mends = True  # its people are left in no shown cell
+        else:
+            touching = overlapping | other_overlapping
+            if inside or other_size:
+                touching = touching | {key}
+            mends = _safe_remainder(merged, len(touching))
+        rank = (0, 0, 0) if mends else (1, -merged, 0 if inside else 1)
+        choices.append((*rank, len(members[key]), key))
+    return min(choices)[-1]
