@@ -38,7 +38,7 @@ from allied.core.matching import vocabulary as v
 from allied.programmes import ics
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import Cohort, Meeting, Participant, Relationship
-from allied.programmes.submissions import already_made
+from allied.programmes.submissions import create_once
 
 DIVERSE = ("profession", "band", "work_setting", "region")
 ALIKE = ("availability", "meeting_mode")
@@ -677,28 +677,19 @@ def session_schedule(
 ) -> tuple[CircleSession, bool]:
     """Arranges a circle session and emails everyone in the circle the invitation. A resent
     form (the same `key`) returns the first session and sends nothing."""
-    earlier = already_made(CircleSession, key)
-    if earlier is not None:
-        if earlier.circle_id != circle.pk:
-            raise ProgrammeError("This form was already used for another circle.")
-        return earlier, False
-    _require_published(circle)
-    try:
-        with transaction.atomic():
-            session = CircleSession.objects.create(
-                circle=circle,
-                starts_at=starts_at,
-                duration_minutes=duration_minutes,
-                mode=mode,
-                location=location,
-                created_by=by,
-                submission=key,
-            )
-    except IntegrityError:
-        earlier = already_made(CircleSession, key)
-        if earlier is None or earlier.circle_id != circle.pk:
-            raise ProgrammeError("This form was already used.") from None
-        return earlier, False
+    session, made = create_once(
+        CircleSession,
+        key,
+        {"circle_id": circle.pk},
+        before=lambda: _require_published(circle),
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        mode=mode,
+        location=location,
+        created_by=by,
+    )
+    if not made:
+        return session, False
     _send_invitation(session, "Circle session arranged")
     return session, True
 
@@ -840,11 +831,6 @@ def check_in(
     shared: bool,
     key=None,
 ) -> tuple[CheckIn, bool]:
-    earlier = already_made(CheckIn, key)
-    if earlier is not None:
-        if earlier.participant_id != participant.pk:
-            raise ProgrammeError("This form was already used.")
-        return earlier, False
     if not 1 <= mood <= 5:
         raise ProgrammeError("Choose how you are from 1 to 5.")
     session = (
@@ -852,25 +838,16 @@ def check_in(
         .exclude(status=CircleSession.Status.CANCELLED)
         .last()
     )
-    try:
-        with transaction.atomic():
-            return (
-                CheckIn.objects.create(
-                    circle=circle,
-                    session=session,
-                    participant=participant,
-                    mood=mood,
-                    text=text,
-                    shared=shared,
-                    submission=key,
-                ),
-                True,
-            )
-    except IntegrityError:
-        earlier = already_made(CheckIn, key)
-        if earlier is None or earlier.participant_id != participant.pk:
-            raise ProgrammeError("This form was already used.") from None
-        return earlier, False
+    return create_once(
+        CheckIn,
+        key,
+        {"participant_id": participant.pk},
+        circle=circle,
+        session=session,
+        mood=mood,
+        text=text,
+        shared=shared,
+    )
 
 
 def place_in(circle: Circle, user) -> Participant | None:

@@ -39,7 +39,7 @@ from allied.programmes.models import (
     ShortlistOffer,
     SponsorshipAction,
 )
-from allied.programmes.submissions import already_made
+from allied.programmes.submissions import create_once
 
 DEFAULT_CONFIDENTIALITY = (
     "What we talk about stays between the two of us. Neither of us will share it with managers, "
@@ -476,28 +476,19 @@ def meeting_schedule(
 ) -> tuple[Meeting, bool]:
     """Schedules a meeting and emails both people the invitation. Returns (meeting, made);
     a resent form (the same `key`) returns the first meeting and sends nothing."""
-    earlier = already_made(Meeting, key)
-    if earlier is not None:
-        if earlier.relationship_id != relationship.pk:
-            raise ProgrammeError("This form was already used for another meeting.")
-        return earlier, False
-    _require_active(relationship)
-    try:
-        with transaction.atomic():
-            meeting = Meeting.objects.create(
-                relationship=relationship,
-                starts_at=starts_at,
-                duration_minutes=duration_minutes,
-                mode=mode,
-                location=location,
-                created_by=by,
-                submission=key,
-            )
-    except IntegrityError:
-        earlier = already_made(Meeting, key)
-        if earlier is None or earlier.relationship_id != relationship.pk:
-            raise ProgrammeError("This form was already used.") from None
-        return earlier, False
+    meeting, made = create_once(
+        Meeting,
+        key,
+        {"relationship_id": relationship.pk},
+        before=lambda: _require_active(relationship),
+        starts_at=starts_at,
+        duration_minutes=duration_minutes,
+        mode=mode,
+        location=location,
+        created_by=by,
+    )
+    if not made:
+        return meeting, False
     _bump(relationship)
     _send_invitation(meeting, "Meeting arranged")
     return meeting, True
@@ -632,33 +623,10 @@ def private_note_of(meeting: Meeting, user) -> PrivateNote | None:
 # Goals ------------------------------------------------------------------------------------
 
 
-def _made(model, key, **owner):
-    earlier = already_made(model, key)
-    if earlier is not None and any(getattr(earlier, k) != val for k, val in owner.items()):
-        raise ProgrammeError("This form was already used for something else.")
-    return earlier
-
-
-def _create(model, key, owner: dict, **fields):
-    """Creates the row, or returns the one an earlier submission with `key` made.
-    Returns (row, made)."""
-    earlier = _made(model, key, **owner)
-    if earlier is not None:
-        return earlier, False
-    try:
-        with transaction.atomic():
-            return model.objects.create(submission=key, **owner, **fields), True
-    except IntegrityError:
-        earlier = _made(model, key, **owner)
-        if earlier is None:
-            raise ProgrammeError("This form was already used.") from None
-        return earlier, False
-
-
 @transaction.atomic
 def goal_create(*, relationship: Relationship, by, title, description, target_date, key=None):
     _require_active(relationship)
-    goal, made = _create(
+    goal, made = create_once(
         Goal,
         key,
         {"relationship_id": relationship.pk},
@@ -675,7 +643,7 @@ def goal_create(*, relationship: Relationship, by, title, description, target_da
 @transaction.atomic
 def goal_action_add(*, goal: Goal, by, text: str, due_on, key=None):
     _require_active(goal.relationship)
-    action, made = _create(GoalAction, key, {"goal_id": goal.pk}, text=text, due_on=due_on)
+    action, made = create_once(GoalAction, key, {"goal_id": goal.pk}, text=text, due_on=due_on)
     if made:
         _bump(goal.relationship)
     return action, made
@@ -696,7 +664,7 @@ def goal_action_done(*, action: GoalAction, by, done: bool = True) -> GoalAction
 @transaction.atomic
 def goal_update_add(*, goal: Goal, by, text: str, key=None):
     _require_active(goal.relationship)
-    update, made = _create(GoalUpdate, key, {"goal_id": goal.pk}, author=by, text=text)
+    update, made = create_once(GoalUpdate, key, {"goal_id": goal.pk}, author=by, text=text)
     if made:
         _bump(goal.relationship)
     return update, made
@@ -765,7 +733,7 @@ def sponsorship_record(
 ):
     """The mentor records something they did as a sponsor; the mentee then confirms it."""
     _require_active(relationship)
-    action, made = _create(
+    action, made = create_once(
         SponsorshipAction,
         key,
         {"relationship_id": relationship.pk},
@@ -946,7 +914,7 @@ def concern_raise(
     """Records a concern for the programme's coordinators and tells them one is waiting,
     without its content: email is not the place for it. Returns (concern, made)."""
     programme = relationship.cohort.programme
-    concern, made = _create(
+    concern, made = create_once(
         Concern,
         key,
         {"programme_id": programme.pk, "relationship_id": relationship.pk},
