@@ -15,6 +15,7 @@ from allied.allyship.models import Completion, Reflection, TrainingModule
 from allied.core import allyship as model
 from allied.programmes import access
 from allied.programmes.submissions import key_from
+from allied.web import openapi
 from allied.web.api import BadInput, _user, api_view
 
 RUNS = (access.COORDINATOR, access.ADMIN)
@@ -204,45 +205,11 @@ def feedback(request, pk: int):
 
 # OpenAPI 3.1 ----------------------------------------------------------------------------
 
-_ERROR = {"$ref": "#/components/schemas/Error"}
-_MEANINGS = {
-    400: "Bad input: a missing or malformed field. Nothing was changed.",
-    401: "No usable credentials.",
-    403: "Your role does not allow this (recorded in the audit log), or the CSRF check failed.",
-    404: "Not found, or not yours to see.",
-    409: "Refused now. Nothing was changed.",
-}
-USER = [{"bearer": []}, {"session": []}]
+_errors = openapi.errors
+_ok = openapi.ok
+_body = openapi.body
+USER = openapi.USER
 TAGS = ["allyship"]
-
-
-def _errors(*codes: int) -> dict:
-    return {
-        str(code): {
-            "description": _MEANINGS[code],
-            "content": {"application/json": {"schema": _ERROR}},
-        }
-        for code in codes
-    }
-
-
-def _ok(schema: dict, description: str, status: int = 200) -> dict:
-    return {
-        str(status): {
-            "description": description,
-            "content": {"application/json": {"schema": schema}},
-        }
-    }
-
-
-def _body(schema: dict) -> dict:
-    return {
-        "required": True,
-        "content": {
-            "application/json": {"schema": schema},
-            "application/x-www-form-urlencoded": {"schema": schema},
-        },
-    }
 
 
 def _in_path(name: str, description: str) -> dict:

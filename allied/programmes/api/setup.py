@@ -17,6 +17,7 @@ from allied.programmes.actions import setup as actions
 from allied.programmes.forms.setup import CohortForm, ProgrammeForm
 from allied.programmes.models import Cohort, MatchingMode, Programme
 from allied.programmes.views.setup import RUNS, cohorts_with_counts
+from allied.web import openapi
 from allied.web.api import BadInput, _client_id, _user, api_view
 
 PROGRAMME_DEFAULTS = {
@@ -156,44 +157,10 @@ def cohort_participants(request, pk: int):
 
 # OpenAPI 3.1 ----------------------------------------------------------------------------
 
-_ERROR = {"$ref": "#/components/schemas/Error"}
-_MEANINGS = {
-    400: "Bad input: a missing or malformed field. Nothing was changed.",
-    401: "No usable credentials.",
-    403: "Your role does not allow this (recorded in the audit log), or the CSRF check failed.",
-    404: "Not found, or not yours to see.",
-    409: "Refused now. Nothing was changed.",
-}
-USER = [{"bearer": []}, {"session": []}]
-
-
-def _errors(*codes: int) -> dict:
-    return {
-        str(code): {
-            "description": _MEANINGS[code],
-            "content": {"application/json": {"schema": _ERROR}},
-        }
-        for code in codes
-    }
-
-
-def _ok(schema: dict, description: str, status: int = 200) -> dict:
-    return {
-        str(status): {
-            "description": description,
-            "content": {"application/json": {"schema": schema}},
-        }
-    }
-
-
-def _body(schema: dict) -> dict:
-    return {
-        "required": True,
-        "content": {
-            "application/json": {"schema": schema},
-            "application/x-www-form-urlencoded": {"schema": schema},
-        },
-    }
+_errors = openapi.errors
+_ok = openapi.ok
+_body = openapi.body
+USER = openapi.USER
 
 
 def _in_path(name: str, schema_type: str, description: str) -> dict:
