@@ -14,6 +14,7 @@ PAGES: dict = {}
 PLACES: dict = {
     "programmes:intake": ("get", _place),
     "programmes:intake_step": ("get", lambda w, side: {**_place(w, side), "step": "about"}),
+    "programmes:place_leave": ("get", _place),
 }
 API: dict = {}
 API_PLACES: dict = {

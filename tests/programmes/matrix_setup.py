@@ -45,6 +45,7 @@ PAGES: dict = {
     "programmes:cohort_invite": ("post", RUNS, cohort),
     "programmes:person": ("get", RUNS, person),
     "programmes:person_trained": ("post", RUNS, mentor),
+    "programmes:person_withdraw": ("post", RUNS, person),
     "programmes:import": ("get", RUNS, cohort),
     "programmes:import_confirm": ("post", RUNS, cohort),
     "programmes:import_template": ("get", RUNS, cohort),
