@@ -316,4 +316,10 @@ def test_a_cohort_runs_from_intake_to_end_review_in_the_browser(live_server, new
     mentee.click("button", "Send your review", "review sent")
     assert Review.objects.filter(stage="end", side="mentee").exists()
 
+    # Where each of them would go to leave (not followed).
+    place = Participant.objects.get(user=mia)
+    mentee.go(f"/places/{place.pk}/leave/", "leave the programme")
+    coordinator.go(f"/cohorts/{place.cohort_id}/people/{place.pk}/", "a person's intake")
+    assert coordinator.sees("Withdraw Mia Mentee")
+
     assert {name: found for name, found in found.items() if found} == {}
