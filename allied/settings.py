@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "allied.programmes",
     "allied.circles",
     "allied.allyship",
+    "allied.reports",
 ]
 
 MIDDLEWARE = [

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("allied.programmes.urls")),
     path("", include("allied.circles.urls")),
     path("", include("allied.allyship.urls")),
+    path("", include("allied.reports.urls")),
 ]
 
 handler400 = "allied.web.views.bad_request"

@@ -17,6 +17,7 @@ from tests.programmes import (
     matrix_intake,
     matrix_matching,
     matrix_relationship,
+    matrix_reports,
     matrix_setup,
 )
 
@@ -28,6 +29,7 @@ AREAS = (
     matrix_api,
     matrix_circles,
     matrix_allyship,
+    matrix_reports,
 )
 
 PROGRAMME_PAGES = {k: v for area in AREAS for k, v in area.PAGES.items()}

@@ -1,0 +1,91 @@
+"""The dashboard page, its cohort filter and its exports (who may open them is in the
+access matrix, tests/programmes/matrix_reports.py)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from tests.conftest import sign_in
+from tests.reports.helpers import DAY, known_programme
+
+pytestmark = pytest.mark.django_db
+
+
+def _figure(content: str, key: str) -> str:
+    marker = f'data-key="{key}">'
+    start = content.index(marker) + len(marker)
+    return content[start : content.index("<", start)]
+
+
+def test_the_page_shows_the_figures_the_rule_and_a_chart(client, world):
+    now = timezone.now()
+    b, _ = known_programme(world, now, partly=2)
+    sign_in(client, world["carol"])
+    response = client.get(reverse("reports:dashboard", args=[b.programme.pk]))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert _figure(content, "matching.matched") == "20"
+    assert _figure(content, "acceptability.expectations.partly") == "*"
+    assert "Counts of 1 to 7 are shown as" in content
+    assert 'src="data:image/png;base64,' in content
+    assert "Bar chart of meetings held by month" in content
+    assert (now - 7 * DAY).strftime("%B %Y") in content
+
+
+def test_the_cohort_filter_shows_that_cohort_beside_the_programme(client, world):
+    now = timezone.now()
+    b, _ = known_programme(world, now)
+    small = b.cohort("Cohort B")
+    b.places(small, "mentee", 10, completed=now - 5 * DAY)
+    sign_in(client, world["carol"])
+    url = reverse("reports:dashboard", args=[b.programme.pk])
+    whole = client.get(url).content.decode()
+    assert _figure(whole, "matching.unmatched") == "20"  # 8 + 10
+    filtered = client.get(url, {"cohort": small.pk}).content.decode()
+    assert "Dashboard: Cohort B" in filtered
+    assert _figure(filtered, "matching.unmatched") == "10"
+    assert _figure(filtered, "matching.matched") == "0"
+    assert "Whole programme</th>" in filtered
+
+
+@pytest.mark.parametrize("chosen", ["999999", "abc", "-1", "other"])
+def test_an_unknown_cohort_is_not_found(client, world, chosen):
+    b, _ = known_programme(world, timezone.now())
+    if chosen == "other":
+        chosen = str(world["cohort_other"].pk)
+    sign_in(client, world["carol"])
+    response = client.get(reverse("reports:dashboard", args=[b.programme.pk]), {"cohort": chosen})
+    assert response.status_code == 404
+
+
+def _numbers(rows):
+    for row in rows[1:]:
+        for value in row[1:]:
+            text = str(value)
+            if text.isdigit():
+                yield int(text)
+
+
+def test_the_exports_hold_only_suppressed_figures(client, world):
+    b, _ = known_programme(world, timezone.now(), partly=2)
+    small = b.cohort("Cohort B")
+    b.places(small, "mentee", 3)
+    sign_in(client, world["carol"])
+    response = client.get(reverse("reports:dashboard_csv", args=[b.programme.pk]))
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == ["Measure", "Whole programme", "Cohort A", "Cohort B"]
+    numbers = list(_numbers(rows))
+    assert numbers and all(n == 0 or (n >= 8 and n % 5 == 0) for n in numbers)
+    assert "*" in [value for row in rows for value in row]
+
+    response = client.get(reverse("reports:dashboard_xlsx", args=[b.programme.pk]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    book_rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert book_rows[: len(rows)] == rows

@@ -1,0 +1,98 @@
+"""The dashboard's figures against hand-worked expectations, and the disclosure rule on them."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from allied.reports import measures
+from tests.reports.helpers import DAY, Builder, known_programme
+
+pytestmark = pytest.mark.django_db
+
+
+def test_figures_match_a_hand_worked_programme(world):
+    now = timezone.now()
+    b, cohort = known_programme(world, now)
+    board = measures.dashboard(b.programme, now=now)
+    for scope in (measures.ALL, f"cohort-{cohort.pk}"):
+        figures = board.scopes[scope]
+        assert figures.shown == {
+            "recruitment.mentee.registered": "30",  # 28
+            "recruitment.mentee.ready": "30",
+            "recruitment.mentee.intake": "0",
+            "recruitment.mentee.withdrawn": "0",
+            "recruitment.mentor.registered": "10",
+            "recruitment.mentor.ready": "10",
+            "recruitment.mentor.intake": "0",
+            "recruitment.mentor.withdrawn": "0",
+            "matching.matched": "20",
+            "matching.unmatched": "10",  # 8
+            "engagement.meetings": "20",
+            "engagement.recent": "10",
+            "engagement.not_recent": "0",
+            "retention.active": "10",
+            "retention.completed": "10",
+            "retention.no_fault": "0",
+            "retention.withdrawn": "0",
+            "retention.declined": "0",
+            "acceptability.reviewed": "10",
+            "acceptability.expectations.yes": "10",
+            "acceptability.expectations.partly": "0",
+            "acceptability.expectations.no": "0",
+            **{
+                f"month.{m}": "10"
+                for m in sorted(
+                    {(now - 7 * DAY).strftime("%Y-%m"), (now - 200 * DAY).strftime("%Y-%m")}
+                )
+            },
+        }
+        # 10 pairs x 3 whole 4-week intervals + 10 pairs x 5 = 80 expected; 20 / 80 held.
+        assert figures.expected_meetings == "80"
+        assert figures.meetings_percent == "25%"
+        assert figures.median_days_to_match == "10"
+        # The earlier reviews (satisfaction 1) are replaced by each person's latest.
+        assert figures.ratings == [
+            ("Satisfaction", "4.0"),
+            ("Trust", "5.0"),
+            ("Psychological safety", "3.0"),
+        ]
+
+
+def test_small_counts_and_averages_over_few_people_are_hidden(world):
+    now = timezone.now()
+    b = Builder(world, now)
+    cohort = b.cohort("Small cohort")
+    mentees = b.places(cohort, "mentee", 3, completed=now - 20 * DAY)
+    mentors = b.places(cohort, "mentor", 3)
+    for mentee, mentor in zip(mentees, mentors, strict=True):
+        rel = b.pair(mentee, mentor, "active", 15)
+        b.review(rel)
+    figures = measures.dashboard(b.programme, now=now).scopes[measures.ALL]
+    assert figures.shown["recruitment.mentee.registered"] == "*"
+    assert figures.shown["retention.active"] == "*"
+    assert figures.shown["acceptability.expectations.yes"] == "*"
+    assert figures.median_days_to_match == "*"
+    assert [value for _, value in figures.ratings] == ["*", "*", "*"]
+
+
+def test_a_figure_that_could_be_recovered_by_subtraction_is_hidden(world):
+    now = timezone.now()
+    b, _ = known_programme(world, now, partly=2)
+    shown = measures.dashboard(b.programme, now=now).scopes[measures.ALL].shown
+    assert shown["acceptability.expectations.partly"] == "*"
+    # 10 reviewed less 8 "yes" would give the 2 "partly" away: one of them must be hidden too.
+    assert "*" in (shown["acceptability.reviewed"], shown["acceptability.expectations.yes"])
+
+
+def test_a_cohort_cannot_be_subtracted_from_the_programme(world):
+    now = timezone.now()
+    b, cohort = known_programme(world, now)
+    small = b.cohort("Cohort B")
+    b.places(small, "mentee", 3, completed=now - 5 * DAY)
+    board = measures.dashboard(b.programme, now=now)
+    whole, a = board.scopes[measures.ALL].shown, board.scopes[f"cohort-{cohort.pk}"].shown
+    assert board.scopes[f"cohort-{small.pk}"].shown["recruitment.mentee.registered"] == "*"
+    # 31 in the programme less 28 in cohort A would reveal cohort B's 3.
+    assert "*" in (whole["recruitment.mentee.registered"], a["recruitment.mentee.registered"])
+    assert "*" in (whole["matching.unmatched"], a["matching.unmatched"])
