@@ -139,19 +139,6 @@ def cohort_people(
     )
 
 
-def plain(lines, *people) -> list[str]:
-    """Returns explanation lines naming people by name alone. The engine writes "Name (id)"
-    so that a spreadsheet's rows can be traced; here the id is a database key that means
-    nothing to a reader."""
-    out = []
-    for line in lines:
-        for person in people:
-            if person.name:
-                line = line.replace(f"{person.name} ({person.id})", person.name)
-        out.append(line)
-    return out
-
-
 def ready_people(cohort, side: str):
     """Participants on `side` whose intake is complete."""
     return list(
@@ -161,4 +148,4 @@ def ready_people(cohort, side: str):
     )
 
 
-__all__ = ["Side", "cohort_people", "config_for", "plain", "preferences_of", "ready_people"]
+__all__ = ["Side", "cohort_people", "config_for", "preferences_of", "ready_people"]

@@ -122,3 +122,14 @@ def test_explanations_can_leave_out_ethnic_group_and_gender_values():
     # Whether each preference was met is still said, and other values still shown.
     assert redacted.count(": met") == 3
     assert "Dietitian" in redacted
+
+
+def test_explanations_name_people_with_their_id_unless_told_otherwise():
+    from allied.core.matching import coordinator_lines, name_only
+
+    mentee = Mentee(id="m-17", name="Ada", profession="dietitian")
+    mentor = Mentor(id="t-4", name="Bea", profession="dietitian")
+    pair = score_pair(mentee, mentor, ProgrammeConfig())
+    assert "Ada (m-17)" in coordinator_lines(pair, mentee, mentor)[0]
+    named = coordinator_lines(pair, mentee, mentor, who=name_only)[0]
+    assert "Ada" in named and "m-17" not in named and "t-4" not in named

@@ -15,6 +15,7 @@ _WHERE = {
     "match_cohort": "engine",
     "shortlist": "engine",
     "coordinator_lines": "explain",
+    "name_only": "explain",
     "participant_lines": "explain",
     "reason_line": "explain",
     "unmatched_coordinator_line": "explain",
@@ -62,6 +63,7 @@ if TYPE_CHECKING:
     )
     from allied.core.matching.explain import (
         coordinator_lines,
+        name_only,
         participant_lines,
         reason_line,
         unmatched_coordinator_line,
@@ -101,6 +103,7 @@ __all__ = [
     "Weights",
     "coordinator_lines",
     "match_cohort",
+    "name_only",
     "participant_lines",
     "reason_line",
     "score_pair",

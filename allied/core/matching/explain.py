@@ -6,6 +6,8 @@ person's ethnic group or gender, nor whether the other person's preferences abou
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from allied.core.matching import vocabulary as v
 from allied.core.matching.engine import Match, Unmatched
 from allied.core.matching.model import Mentee, Mentor, Person, Preference
@@ -29,8 +31,18 @@ def points(milli: int) -> str:
 
 
 def who(person: Person) -> str:
-    """Return how explanations name a person: their name and id, or the id alone."""
+    """Return how explanations name a person by default: their name and id (so that a
+    spreadsheet's rows can be traced), or the id alone."""
     return f"{person.name} ({person.id})" if person.name else person.id
+
+
+def name_only(person: Person) -> str:
+    """Return a person's name alone (the id alone when there is no name): for readers to whom
+    the id means nothing, such as the web app's database keys."""
+    return person.name or person.id
+
+
+Namer = Callable[[Person], str]
 
 
 def _attribute(attribute: str) -> str:
@@ -56,7 +68,9 @@ def describe_preference(preference: Preference, other_role: str) -> str:
     return f"a {other_role} whose {name} is {values}"
 
 
-def _unknown_text(outcome: PreferenceOutcome, holder: Person, other: Person) -> str:
+def _unknown_text(
+    outcome: PreferenceOutcome, holder: Person, other: Person, who: Namer = who
+) -> str:
     whose = holder if outcome.unknown_because.startswith("own") else other
     if outcome.unknown_because.endswith("ethnicity_not_consented"):
         return f"{who(whose)} has not agreed to their ethnic group being used for matching"
@@ -64,14 +78,19 @@ def _unknown_text(outcome: PreferenceOutcome, holder: Person, other: Person) -> 
 
 
 def coordinator_lines(
-    pair: PairScore, mentee: Mentee, mentor: Mentor, *, sensitive_values: bool = True
+    pair: PairScore,
+    mentee: Mentee,
+    mentor: Mentor,
+    *,
+    sensitive_values: bool = True,
+    who: Namer = who,
 ) -> tuple[str, ...]:
     """Return the complete explanation of a pair, one sentence a line.
 
     With `sensitive_values` false, lines about ethnic group and gender say whether the
     preference was met but not either person's value, so that the text can be stored and
     shown without copying special category data (the web app reads those values only through
-    its audited path)."""
+    its audited path). `who` names people: by default their name and id."""
     lines = [
         f"Score {points(pair.score)}: {points(pair.mentee_score)} for {who(mentee)} (mentee) "
         f"and {points(pair.mentor_score)} for {who(mentor)} (mentor)."
@@ -99,7 +118,7 @@ def coordinator_lines(
             lines.append(f"{wanted}: not met{values}.")
         else:
             lines.append(
-                f"{wanted}: unknown, because {_unknown_text(outcome, holder, other)}; "
+                f"{wanted}: unknown, because {_unknown_text(outcome, holder, other, who)}; "
                 "counted neither as met nor as broken."
             )
     lines.append(_deep_line(pair))
@@ -147,7 +166,7 @@ def _topics(topics: frozenset[str]) -> str:
 
 
 def participant_lines(
-    pair: PairScore, mentee: Mentee, mentor: Mentor, viewer: str
+    pair: PairScore, mentee: Mentee, mentor: Mentor, viewer: str, *, who: Namer = who
 ) -> tuple[str, ...]:
     """Return what `viewer` ("mentee" or "mentor") may read about why they were paired.
 
@@ -217,7 +236,7 @@ def reason_line(pair: PairScore, mentee: Mentee, mentor: Mentor, match: Match) -
 
 
 def unmatched_coordinator_line(
-    unmatched: Unmatched, mentee: Mentee, mentors: dict[str, Mentor]
+    unmatched: Unmatched, mentee: Mentee, mentors: dict[str, Mentor], *, who: Namer = who
 ) -> str:
     """Return why a mentee was left unmatched and the smallest change that would match them."""
     if unmatched.reason == "feasible_mentors_full":

@@ -28,6 +28,7 @@ from allied.core.matching import (
     Lock,
     coordinator_lines,
     match_cohort,
+    name_only,
     participant_lines,
     score_pair,
     shortlist,
@@ -172,12 +173,12 @@ def matching_run(*, cohort: Cohort, by, request=None) -> MatchRun:
     locked_by_mentee = {str(p.mentee_id): p for p in kept}
     for match in result.matches:
         mentee, mentor = mentee_by_id[match.mentee_id], mentor_by_id[match.mentor_id]
-        lines = engine.plain(
-            coordinator_lines(
-                score_pair(mentee, mentor, config), mentee, mentor, sensitive_values=False
-            ),
+        lines = coordinator_lines(
+            score_pair(mentee, mentor, config),
             mentee,
             mentor,
+            sensitive_values=False,
+            who=name_only,
         )
         proposal = locked_by_mentee.get(match.mentee_id)
         if proposal is None:
@@ -194,11 +195,9 @@ def matching_run(*, cohort: Cohort, by, request=None) -> MatchRun:
     run.unmatched = [
         {
             "participant": int(u.mentee_id),
-            "reason": engine.plain(
-                [unmatched_coordinator_line(u, mentee_by_id[u.mentee_id], mentor_by_id)],
-                mentee_by_id[u.mentee_id],
-                *mentor_by_id.values(),
-            )[0],
+            "reason": unmatched_coordinator_line(
+                u, mentee_by_id[u.mentee_id], mentor_by_id, who=name_only
+            ),
             **(
                 {"removed_mentors": sorted(int(x) for x in removed[u.mentee_id])}
                 if u.mentee_id in removed
@@ -296,10 +295,8 @@ def proposal_assign(
         [mentee], [mentor], request=request, purpose="matching"
     )
     pair = score_pair(engine_mentee, engine_mentor, config)
-    lines = engine.plain(
-        coordinator_lines(pair, engine_mentee, engine_mentor, sensitive_values=False),
-        engine_mentee,
-        engine_mentor,
+    lines = coordinator_lines(
+        pair, engine_mentee, engine_mentor, sensitive_values=False, who=name_only
     )
     if proposal is None:
         proposal = Proposal(run=run, mentee=mentee)
@@ -452,10 +449,8 @@ def shortlists_generate(*, cohort: Cohort, by, request=None) -> int:
         mentee = mentee_by_id[mentee_id]
         for rank, match in enumerate(matches, start=1):
             mentor = mentor_by_id[match.mentor_id]
-            lines = engine.plain(
-                participant_lines(score_pair(mentee, mentor, config), mentee, mentor, "mentee"),
-                mentee,
-                mentor,
+            lines = participant_lines(
+                score_pair(mentee, mentor, config), mentee, mentor, "mentee", who=name_only
             )
             ShortlistOffer.objects.create(
                 mentee_id=int(mentee_id),
