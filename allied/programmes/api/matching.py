@@ -324,6 +324,16 @@ def _op(op_id: str, summary: str, ok: dict, *codes: int, body=None, params=("pk"
 _COHORT = "/api/programmes/cohorts/{pk}"
 _DONE = {"200": _json(_RUN, "The draft run after the change.")}
 
+# What answering, choosing or withdrawing a request returns.
+_REQUEST_STATE = {
+    "type": "object",
+    "properties": {
+        "ok": {"type": "boolean"},
+        "relationship": {"type": "integer"},
+        "status": {"type": "string"},
+    },
+}
+
 PATHS = {
     f"{_COHORT}/matching/": {
         "get": _op(
@@ -472,14 +482,7 @@ PATHS = {
             "gone, or a second request, is refused (409).",
             {
                 "201": _json(
-                    {
-                        "type": "object",
-                        "properties": {
-                            "ok": {"type": "boolean"},
-                            "relationship": {"type": "integer"},
-                            "status": {"type": "string"},
-                        },
-                    },
+                    _REQUEST_STATE,
                     "The request.",
                 )
             },
@@ -499,14 +502,7 @@ PATHS = {
             "Nothing waiting to withdraw is refused (409).",
             {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "properties": {
-                            "ok": {"type": "boolean"},
-                            "relationship": {"type": "integer"},
-                            "status": {"type": "string"},
-                        },
-                    },
+                    _REQUEST_STATE,
                     "The withdrawn request.",
                 )
             },
@@ -524,14 +520,7 @@ PATHS = {
             "the mentor and coordinator see), or a conversation first.",
             {
                 "200": _json(
-                    {
-                        "type": "object",
-                        "properties": {
-                            "ok": {"type": "boolean"},
-                            "relationship": {"type": "integer"},
-                            "status": {"type": "string"},
-                        },
-                    },
+                    _REQUEST_STATE,
                     "The relationship's new state.",
                 )
             },
