@@ -18,7 +18,7 @@ from django.http import Http404
 from allied.accounts.access import RoleRequired
 from allied.circles.models import Circle, CircleMembership, CircleSession
 from allied.programmes import access as programme_access
-from allied.programmes.models import Cohort
+from allied.programmes.access import cohort_for
 
 COORDINATOR = "coordinator"
 MEMBER = "member"
@@ -69,15 +69,6 @@ def session_for(request, pk: int, *roles: str) -> CircleSession:
         raise Http404
     session.circle = circle_for(request, session.circle_id, *roles)
     return session
-
-
-def cohort_for(request, pk: int) -> Cohort:
-    """Returns the cohort if the person runs its programme (404 without a role, else 403)."""
-    cohort = Cohort.objects.filter(pk=pk).select_related("programme__organisation").first()
-    if cohort is None:
-        raise Http404
-    programme_access.programme_for(request, cohort.programme_id, *programme_access.RUNS)
-    return cohort
 
 
 def membership_for(request, pk: int) -> CircleMembership:

@@ -18,7 +18,7 @@ from django.http import Http404
 
 from allied.accounts.access import RoleRequired
 from allied.accounts.models import Membership, Role
-from allied.programmes.models import Participant, Programme, Relationship
+from allied.programmes.models import Cohort, Participant, Programme, Relationship
 
 ADMIN = "admin"
 COORDINATOR = "coordinator"
@@ -89,6 +89,16 @@ def programme_for(request, pk: int, *roles: str) -> Programme:
         raise RoleRequired(programme.organisation, roles)
     request.programme_roles = held
     return programme
+
+
+def cohort_for(request, pk: int) -> Cohort:
+    """Returns the cohort for someone who runs its programme: 404 for a cohort that does not
+    exist or whose programme the person cannot see, 403 (audited) for a mentor or mentee."""
+    cohort = Cohort.objects.filter(pk=pk).select_related("programme__organisation").first()
+    if cohort is None:
+        raise Http404
+    cohort.programme = programme_for(request, cohort.programme_id, *RUNS)
+    return cohort
 
 
 def runs(request) -> bool:

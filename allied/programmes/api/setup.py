@@ -8,7 +8,7 @@ only on the coordinator's page for one person's intake, where the read is audite
 
 from __future__ import annotations
 
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 
 from allied.accounts.access import organisation_for
 from allied.accounts.models import Role
@@ -133,10 +133,7 @@ def cohort_create(request, pk: int):
 @api_view("GET")
 def cohort_participants(request, pk: int):
     _user(request)
-    cohort = Cohort.objects.filter(pk=pk).first()
-    if cohort is None:
-        raise Http404
-    access.programme_for(request, cohort.programme_id, *RUNS)
+    cohort = access.cohort_for(request, pk)
     people = cohort.participants.select_related("user").order_by("side", "user__full_name", "pk")
     return JsonResponse(
         {

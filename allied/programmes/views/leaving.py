@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from allied.programmes import access
 from allied.programmes.actions.leaving import participant_withdraw
 from allied.programmes.errors import ProgrammeError
-from allied.programmes.models import Cohort, Relationship
+from allied.programmes.models import Relationship
 
 
 @login_required
@@ -48,10 +48,7 @@ def place_leave(request, pk: int):
 @require_POST
 def person_withdraw(request, pk: int, participant_id: int):
     """The coordinator withdraws someone from the cohort (they asked, or they have left)."""
-    cohort = Cohort.objects.filter(pk=pk).select_related("programme").first()
-    if cohort is None:
-        raise Http404
-    access.programme_for(request, cohort.programme_id, *access.RUNS)
+    cohort = access.cohort_for(request, pk)
     place = cohort.participants.filter(pk=participant_id).select_related("user").first()
     if place is None:
         raise Http404

@@ -15,6 +15,7 @@ from allied.core.matching import vocabulary as v
 from allied.core.matching.explain import points
 from allied.core.matching.vocabulary import label
 from allied.programmes import access
+from allied.programmes.access import cohort_for
 from allied.programmes.actions import matching as actions
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.forms.matching import (
@@ -33,13 +34,6 @@ from allied.programmes.models import (
     ShortlistOffer,
     Side,
 )
-
-
-def cohort_for(request, pk: int) -> Cohort:
-    """The cohort, if the person coordinates or administers its programme (404/403 else)."""
-    cohort = get_object_or_404(Cohort.objects.select_related("programme__organisation"), pk=pk)
-    access.programme_for(request, cohort.programme_id, access.COORDINATOR, access.ADMIN)
-    return cohort
 
 
 def first_error(form) -> str:

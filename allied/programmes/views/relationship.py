@@ -24,7 +24,6 @@ from allied.programmes.context import with_submission
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.forms import relationship as forms
 from allied.programmes.models import (
-    Cohort,
     Concern,
     Goal,
     GoalAction,
@@ -811,11 +810,7 @@ def concern_page(request, pk: int):
 
 @login_required
 def cohort_relationships(request, pk: int):
-    cohort = Cohort.objects.filter(pk=pk).first()
-    if cohort is None:
-        raise Http404
-    programme = access.programme_for(request, cohort.programme_id, *access.RUNS)
-    cohort.programme = programme
+    cohort = access.cohort_for(request, pk)
     relationships = (
         cohort.relationships.exclude(status=Relationship.Status.DECLINED)
         .select_related("mentee__user", "mentor__user", "cohort__programme")
@@ -829,7 +824,7 @@ def cohort_relationships(request, pk: int):
         "programmes/relationship/cohort.html",
         {
             "cohort": cohort,
-            "programme": programme,
+            "programme": cohort.programme,
             "rows": rows,
             "at_risk": sum(1 for _, s in rows if s.at_risk),
         },

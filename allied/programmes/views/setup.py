@@ -26,6 +26,7 @@ from allied.accounts.access import organisation_for
 from allied.accounts.models import Membership, Role, User
 from allied.core.matching import vocabulary as v
 from allied.programmes import access, sensitive
+from allied.programmes.access import cohort_for
 from allied.programmes.actions import setup as actions
 from allied.programmes.context import with_submission
 from allied.programmes.errors import ProgrammeError
@@ -81,16 +82,6 @@ def cohorts_with_counts(programme: Programme):
             distinct=True,
         ),
     )
-
-
-def cohort_for(request, pk: int) -> Cohort:
-    """Returns the cohort for someone who runs its programme; 404 for a cohort that does not
-    exist or whose programme the person cannot see, 403 for a mentor or mentee."""
-    cohort = Cohort.objects.filter(pk=pk).select_related("programme__organisation").first()
-    if cohort is None:
-        raise Http404
-    access.programme_for(request, cohort.programme_id, *RUNS)
-    return cohort
 
 
 # Programmes ------------------------------------------------------------------------------
