@@ -164,9 +164,9 @@ def participant_steps(user) -> list[tuple[Participant, list[Step]]]:
 
 
 def _at_risk_count(cohort: Cohort) -> int:
-    """Counts the cohort's active relationships at risk by the rules of the coordinator's
-    list (`actions.relationship.summary_of`), in one query rather than five per pair."""
-    from allied.programmes.actions.relationship import AT_RISK_UNSIGNED_AFTER
+    """Counts the cohort's active relationships at risk by the coordinator's list's rule
+    (`actions.relationship.risks_of`), in one query rather than five per pair."""
+    from allied.programmes.actions.relationship import risks_of
 
     now = timezone.now()
     interval = timedelta(weeks=cohort.programme.meeting_every_weeks or 4)
@@ -182,19 +182,21 @@ def _at_risk_count(cohort: Cohort) -> int:
             "agreement__mentor_signed_version",
         )
     )
-    count = 0
-    for row in rows:
-        start = row["started_at"] or row["created_at"]
-        version = row["agreement__version"]
-        signed = version is not None and (
-            row["agreement__mentee_signed_version"]
-            == version
-            == row["agreement__mentor_signed_version"]
+    return sum(
+        bool(
+            risks_of(
+                start=row["started_at"] or row["created_at"],
+                last_held=row["last_held"],
+                signed=row["agreement__version"] is not None
+                and row["agreement__mentee_signed_version"]
+                == row["agreement__version"]
+                == row["agreement__mentor_signed_version"],
+                interval=interval,
+                now=now,
+            )
         )
-        stale = now - (row["last_held"] or start) > 2 * interval
-        unsigned = not signed and now - start > AT_RISK_UNSIGNED_AFTER
-        count += stale or unsigned
-    return count
+        for row in rows
+    )
 
 
 def coordinator_steps(user) -> list[tuple[Programme, list[Step]]]:

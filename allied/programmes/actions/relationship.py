@@ -242,6 +242,23 @@ class Summary:
     at_risk: tuple[str, ...]
 
 
+def risks_of(
+    *, start: datetime, last_held: datetime | None, signed: bool, interval: timedelta, now
+) -> list[str]:
+    """Returns why an active relationship may be at risk: no meeting held for more than twice
+    the meeting interval, or no signed agreement four weeks after the start."""
+    risks: list[str] = []
+    if now - (last_held or start) > 2 * interval:
+        risks.append(
+            f"No meeting recorded since {timezone.localtime(last_held):%-d %B %Y}"
+            if last_held
+            else "No meeting recorded since the mentoring started"
+        )
+    if not signed and now - start > AT_RISK_UNSIGNED_AFTER:
+        risks.append("Agreement not signed after 4 weeks")
+    return risks
+
+
 def summary_of(relationship: Relationship, now: datetime | None = None) -> Summary:
     """Returns the counts and dates for one relationship, with why it may be at risk: no
     meeting held for more than twice the programme's meeting interval, or no signed
@@ -265,17 +282,17 @@ def summary_of(relationship: Relationship, now: datetime | None = None) -> Summa
             "stage", "side"
         )
     )
-    risks: list[str] = []
-    if relationship.status == Relationship.Status.ACTIVE:
-        last = max(held) if held else start
-        if now - last > 2 * interval:
-            risks.append(
-                f"No meeting recorded since {timezone.localtime(last):%-d %B %Y}"
-                if held
-                else "No meeting recorded since the mentoring started"
-            )
-        if not signed and now - start > AT_RISK_UNSIGNED_AFTER:
-            risks.append("Agreement not signed after 4 weeks")
+    risks = (
+        risks_of(
+            start=start,
+            last_held=max(held) if held else None,
+            signed=signed,
+            interval=interval,
+            now=now,
+        )
+        if relationship.status == Relationship.Status.ACTIVE
+        else []
+    )
     expected = max(1, int((now - start) / interval)) if now > start else 0
     return Summary(
         agreement_signed=signed,
