@@ -36,6 +36,7 @@ from allied.core import circles as engine
 from allied.core import commitments as diary
 from allied.core.matching import vocabulary as v
 from allied.programmes import ics
+from allied.programmes.actions.relationship import summary_of
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import Cohort, Meeting, Participant, Relationship
 from allied.programmes.submissions import create_once
@@ -959,10 +960,9 @@ class AtRisk:
 def at_risk(cohort: Cohort, *, now: datetime | None = None) -> list[AtRisk]:
     """Members of the cohort's published circles who may be about to drop their circle or their
     one-to-one mentoring: they missed the last two sessions with attendance taken, a circle
-    session clashes with one of their meetings, or no one-to-one meeting has been held in
-    twice the programme's interval."""
+    session clashes with one of their meetings, or their one-to-one relationship is at risk
+    (`allied.programmes.actions.relationship.risks_of`)."""
     now = now or timezone.now()
-    interval = timedelta(weeks=cohort.programme.meeting_every_weeks or 4)
     memberships = (
         CircleMembership.objects.filter(
             cohort=cohort, left_on__isnull=True, circle__status=Circle.Status.PUBLISHED
@@ -999,22 +999,13 @@ def at_risk(cohort: Cohort, *, now: datetime | None = None) -> list[AtRisk]:
             )
         relationship = (
             Relationship.objects.filter(mentee=place, status=Relationship.Status.ACTIVE)
+            .select_related("cohort__programme")
             .order_by("-started_at")
             .first()
         )
         if relationship is not None:
-            held = (
-                relationship.meetings.filter(status=Meeting.Status.HELD)
-                .order_by("-starts_at")
-                .values_list("starts_at", flat=True)
-                .first()
-            )
-            since = held or relationship.started_at or relationship.created_at
-            if since and now - since > 2 * interval:
-                reasons.append(
-                    "No one-to-one meeting held in "
-                    f"{(now - since).days // 7} weeks (expected every {interval.days // 7})."
-                )
+            # The coordinator's rule for a one-to-one relationship at risk, stated once.
+            reasons.extend(summary_of(relationship, now).at_risk)
         if reasons:
             out.append(AtRisk(place, circle, reasons))
     return out
