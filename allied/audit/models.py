@@ -51,6 +51,13 @@ class Kind(models.TextChoices):
     RELATIONSHIP_ENDED = "relationship_ended", "Mentoring relationship ended"
     CONCERN_RAISED = "concern_raised", "Concern raised"
     REMINDER_SENT = "reminder_sent", "Reminder sent"
+    OUTCOME_RECORDED = "outcome_recorded", "Career outcome recorded"
+    OUTCOME_CONFIRMED = "outcome_confirmed", "Career outcome confirmed or rejected"
+    WORKFORCE_FIGURES_CHANGED = "workforce_figures_changed", "Workforce figures changed"
+    RESEARCH_EXTRACT_TAKEN = "research_extract_taken", "Research extract downloaded"
+    PERSONAL_DATA_DOWNLOADED = "personal_data_downloaded", "Personal data downloaded"
+    PERSON_ERASED = "person_erased", "Personal data erased"
+    RETENTION_APPLIED = "retention_applied", "Retention period applied"
 
 
 class AuditEvent(models.Model):
