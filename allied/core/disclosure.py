@@ -131,29 +131,76 @@ def suppressed_cells(cells: Mapping[str, Collection[Hashable]]) -> frozenset[str
     cannot be subtracted from the unfiltered view to reveal a small group; for a breakdown it
     agrees with `breakdown_suppression`.
     """
-    members = {key: frozenset(people) for key, people in cells.items()}
-    hidden = {key for key, people in members.items() if 1 <= len(people) < SMALLEST_SHOWN}
-    while True:
-        atoms = _atoms(members, hidden)
-        unsafe = sorted(
-            (size, sorted(signature))
-            for signature, (size, overlapping) in atoms.items()
-            if not _safe_remainder(size, len(overlapping))
-        )
-        if not unsafe:
-            return frozenset(hidden)
-        _, signature = unsafe[0]
-        hidden.add(_cell_to_hide(frozenset(signature), atoms, members, hidden))
+    return suppressed_atoms(cells, atoms_of(cells))
 
 
 def disclose_cells(cells: Mapping[str, Collection[Hashable]]) -> dict[str, str]:
     """Return each cell's count as it may be shown: "*" when hidden (see `suppressed_cells`),
     otherwise its number of people rounded to the nearest 5."""
-    hidden = suppressed_cells(cells)
-    return {
-        key: SUPPRESSED if key in hidden else disclose_count(len(set(people)))
-        for key, people in cells.items()
-    }
+    return disclose_atoms(cells, atoms_of(cells))
+
+
+def atoms_of(cells: Mapping[str, Collection[Hashable]]) -> dict[frozenset[str], int]:
+    """Return the people behind `cells` counted by the exact set of cells each is in.
+
+    This is all secondary suppression needs to know about the people, so a report that can
+    count its people by that set in the database (a GROUP BY over the columns that decide
+    which figures a person is in) can skip listing them: see `disclose_atoms`."""
+    cells_of: dict[Hashable, list[str]] = {}
+    for key, people in cells.items():
+        for person in set(people):
+            cells_of.setdefault(person, []).append(key)
+    atoms: dict[frozenset[str], int] = {}
+    for keys in cells_of.values():
+        signature = frozenset(keys)
+        atoms[signature] = atoms.get(signature, 0) + 1
+    return atoms
+
+
+def suppressed_atoms(cells: Collection[str], atoms: Mapping[frozenset[str], int]) -> frozenset[str]:
+    """`suppressed_cells` for people already counted by the set of cells they are in.
+
+    `cells` names every published figure (a figure that counts nobody is still named, and
+    shows 0); `atoms` maps a set of those names to how many people are in exactly those cells,
+    as `atoms_of` returns it. The result is the same as `suppressed_cells` on the people."""
+    names = set(cells)
+    counted: dict[frozenset[str], int] = {}
+    for signature, count in atoms.items():
+        if count < 0:
+            raise ValueError("an atom cannot hold a negative number of people")
+        if not signature <= names:
+            raise ValueError(
+                f"atoms name cells that are not published: {sorted(signature - names)}"
+            )
+        if count:
+            counted[frozenset(signature)] = counted.get(frozenset(signature), 0) + count
+    sizes = dict.fromkeys(names, 0)
+    for signature, count in counted.items():
+        for key in signature:
+            sizes[key] += count
+    hidden = {key for key, size in sizes.items() if 1 <= size < SMALLEST_SHOWN}
+    while True:
+        shown_atoms = _atoms(counted, hidden)
+        unsafe = sorted(
+            (size, sorted(signature))
+            for signature, (size, overlapping) in shown_atoms.items()
+            if not _safe_remainder(size, len(overlapping))
+        )
+        if not unsafe:
+            return frozenset(hidden)
+        _, signature = unsafe[0]
+        hidden.add(_cell_to_hide(frozenset(signature), shown_atoms, sizes, hidden))
+
+
+def disclose_atoms(cells: Collection[str], atoms: Mapping[frozenset[str], int]) -> dict[str, str]:
+    """`disclose_cells` for people already counted by the set of cells they are in (see
+    `suppressed_atoms`): each named cell's count as it may be shown."""
+    hidden = suppressed_atoms(cells, atoms)
+    sizes = dict.fromkeys(cells, 0)
+    for signature, count in atoms.items():
+        for key in signature:
+            sizes[key] += count
+    return {key: SUPPRESSED if key in hidden else disclose_count(sizes[key]) for key in cells}
 
 
 def _safe_remainder(people: int, hidden_figures: int) -> bool:
@@ -163,34 +210,30 @@ def _safe_remainder(people: int, hidden_figures: int) -> bool:
 
 
 def _atoms(
-    members: Mapping[str, frozenset[Hashable]], hidden: set[str]
+    counted: Mapping[frozenset[str], int], hidden: set[str]
 ) -> dict[frozenset[str], tuple[int, frozenset[str]]]:
     """Map each set of shown cells that some people are in (exactly) to (how many people,
     which hidden cells those people overlap)."""
-    shown_in: dict[Hashable, set[str]] = {}
-    hidden_in: dict[Hashable, set[str]] = {}
-    for key, people in members.items():
-        into = hidden_in if key in hidden else shown_in
-        for person in people:
-            into.setdefault(person, set()).add(key)
     atoms: dict[frozenset[str], tuple[int, frozenset[str]]] = {}
-    for person, keys in shown_in.items():
-        signature = frozenset(keys)
+    for full, count in counted.items():
+        signature = frozenset(key for key in full if key not in hidden)
+        if not signature:
+            continue
         size, overlapping = atoms.get(signature, (0, frozenset()))
-        atoms[signature] = (size + 1, overlapping | hidden_in.get(person, set()))
+        atoms[signature] = (size + count, overlapping | (full - signature))
     return atoms
 
 
 def _cell_to_hide(
     signature: frozenset[str],
     atoms: Mapping[frozenset[str], tuple[int, frozenset[str]]],
-    members: Mapping[str, frozenset[Hashable]],
+    sizes: Mapping[str, int],
     hidden: set[str],
 ) -> str:
     """Return the shown cell to hide next to mend the unsafe atom `signature`."""
     size, overlapping = atoms[signature]
     choices = []
-    for key in sorted(set(members) - hidden):
+    for key in sorted(set(sizes) - hidden):
         inside = key in signature
         neighbour = signature - {key} if inside else signature | {key}
         other_size, other_overlapping = atoms.get(neighbour, (0, frozenset()))
@@ -203,5 +246,5 @@ def _cell_to_hide(
                 touching = touching | {key}
             mends = _safe_remainder(merged, len(touching))
         rank = (0, 0, 0) if mends else (1, -merged, 0 if inside else 1)
-        choices.append((*rank, len(members[key]), key))
+        choices.append((*rank, sizes[key], key))
     return min(choices)[-1]
