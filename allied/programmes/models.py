@@ -649,3 +649,45 @@ class Concern(models.Model):
 
     def __str__(self) -> str:
         return f"Concern {self.pk} ({self.get_status_display()})"
+
+
+class CareerOutcome(models.Model):
+    """A dated step in a participant's career (a band change, a promotion, a new role, ...),
+    recorded by the participant and confirmed, or not, by the programme's coordinator.
+
+    Only pending outcomes can be changed or withdrawn by the participant; a decision is final."""
+
+    class Kind(models.TextChoices):
+        BAND_CHANGE = "band_change", "Band change"
+        PROMOTION = "promotion", "Promotion"
+        NEW_ROLE = "new_role", "New role"
+        LEADERSHIP = "leadership", "Leadership programme"
+        PUBLICATION = "publication", "Publication or presentation"
+        COURSE = "course", "Course started"
+        OTHER = "other", "Other"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for the coordinator"
+        CONFIRMED = "confirmed", "Confirmed"
+        NOT_CONFIRMED = "not_confirmed", "Not confirmed"
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="outcomes")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    happened_on = models.DateField()
+    # The band moved to, for a band change only.
+    new_band = models.CharField(max_length=20, blank=True, choices=choices(v.BANDS))
+    description = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=14, choices=Status.choices, default=Status.PENDING)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    decision_note = models.TextField(blank=True)
+
+    # The form's one-time key: a second submission of the same form changes nothing.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["-happened_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.happened_on}"

@@ -16,6 +16,7 @@ from tests.programmes import (
     matrix_circles,
     matrix_intake,
     matrix_matching,
+    matrix_outcomes,
     matrix_relationship,
     matrix_reports,
     matrix_setup,
@@ -30,6 +31,7 @@ AREAS = (
     matrix_circles,
     matrix_allyship,
     matrix_reports,
+    matrix_outcomes,
 )
 
 PROGRAMME_PAGES = {k: v for area in AREAS for k, v in area.PAGES.items()}

@@ -159,6 +159,7 @@ def build(world: dict, make_person) -> dict:
         world_circles,
         world_intake,
         world_matching,
+        world_outcomes,
         world_relationship,
         world_setup,
     )
@@ -171,6 +172,7 @@ def build(world: dict, make_person) -> dict:
         world_api,
         world_circles,
         world_allyship,
+        world_outcomes,
     ):
         added.update(area.add({**world, **added}, make_person))
     return added

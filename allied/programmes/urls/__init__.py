@@ -1,7 +1,7 @@
 """Programme URLs, one module per area: set-up, intake, matching, the relationship, and the
 JSON API. Each module's `urlpatterns` joins the one `programmes` namespace."""
 
-from allied.programmes.urls import api, intake, leaving, matching, relationship, setup
+from allied.programmes.urls import api, intake, leaving, matching, outcomes, relationship, setup
 
 app_name = "programmes"
 
@@ -11,5 +11,6 @@ urlpatterns = [
     *matching.urlpatterns,
     *relationship.urlpatterns,
     *leaving.urlpatterns,
+    *outcomes.urlpatterns,
     *api.urlpatterns,
 ]
