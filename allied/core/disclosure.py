@@ -9,7 +9,8 @@ Figures published together also go through secondary suppression (`disclose_brea
 from __future__ import annotations
 
 import statistics
-from collections.abc import Collection, Hashable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
+from typing import Any
 
 SUPPRESSED = "*"
 SMALLEST_SHOWN = 8
@@ -248,3 +249,88 @@ def _cell_to_hide(
         rank = (0, 0, 0) if mends else (1, -merged, 0 if inside else 1)
         choices.append((*rank, sizes[key], key))
     return min(choices)[-1]
+
+
+def disclose_structured(
+    cells: Mapping[str, Collection[Hashable]],
+    partitions: Sequence[tuple[str, Sequence[str]]] = (),
+    *,
+    hide_first: Callable[[str], Any] | None = None,
+) -> dict[str, str]:
+    """Return each cell's count as it may be shown, protecting the subtractions a report's
+    own structure offers rather than every linear combination (compare `disclose_cells`).
+
+    `cells` maps every figure published together to the people it counts; `partitions` lists
+    (total, parts) where the parts split the total's people exactly (the cohorts of a
+    programme, the groups of a breakdown, the statuses of the people registered). After
+    hiding cells of 1 to 7 people, two rules are applied until neither hides anything more:
+
+    - no two shown cells, one holding the other, differ by 1 to 7 people (so no filter can
+      be subtracted from the unfiltered figure, nor a period from all dates, to reveal a
+      small group); of the two, the one `hide_first` ranks higher is hidden (default: the
+      smaller);
+    - in each partition whose total is shown, the hidden non-empty parts together hold 0 or
+      at least 8 people, and more people than there are hidden parts (the breakdown rule of
+      `breakdown_suppression`); otherwise the shown part `hide_first` ranks highest (default:
+      the smallest) is hidden too, or the total when no part is left.
+
+    A report whose figures cut across each other in many ways (every measure of every cohort
+    and every group) keeps far more figures this way than under the atom rule; what it gives
+    up is protection against long chains of sums across different partitions, which the
+    rounding of every shown figure to the nearest 5 blurs by up to 2 people a figure
+    (docs/decisions/0008-disclosure-control.md).
+    """
+    members = {key: frozenset(people) for key, people in cells.items()}
+    for total, parts in partitions:
+        union: set = set()
+        size = 0
+        for part in parts:
+            union |= members[part]
+            size += len(members[part])
+        if union != members[total] or size != len(union):
+            raise ValueError(f"the parts of {total!r} do not split it exactly")
+
+    def rank(key: str):
+        return (
+            (hide_first(key), -len(members[key]), key) if hide_first else (-len(members[key]), key)
+        )
+
+    hidden = {key for key, people in members.items() if 1 <= len(people) < SMALLEST_SHOWN}
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in partitions:
+            if total in hidden:
+                continue
+            concealed = [part for part in parts if part in hidden and members[part]]
+            if not concealed:
+                continue
+            held = sum(len(members[part]) for part in concealed)
+            if _safe_remainder(held, len(concealed)):
+                continue
+            spare = [part for part in parts if part not in hidden and members[part]]
+            hidden.add(max(spare, key=rank) if spare else total)
+            changed = True
+        breach = _nested_pair(members, hidden)
+        if breach is not None:
+            hidden.add(max(breach, key=rank))
+            changed = True
+    return {
+        key: SUPPRESSED if key in hidden else disclose_count(len(people))
+        for key, people in members.items()
+    }
+
+
+def _nested_pair(members: Mapping[str, frozenset], hidden: set[str]) -> tuple[str, str] | None:
+    """Return two shown cells, one inside the other, that differ by 1 to 7 people, or None."""
+    shown = sorted(
+        ((len(people), key) for key, people in members.items() if key not in hidden),
+    )
+    for i, (size, small_key) in enumerate(shown):
+        small = members[small_key]
+        for big_size, big_key in shown[i + 1 :]:
+            if big_size - size >= SMALLEST_SHOWN:
+                break
+            if big_size > size and small <= members[big_key]:
+                return small_key, big_key
+    return None

@@ -1,0 +1,108 @@
+"""The structured rule (`disclose_structured`): hand-made cases and properties over random
+cohorts, filters and breakdowns."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from allied.core.disclosure import SMALLEST_SHOWN, SUPPRESSED, disclose_structured
+from tests.core.test_disclosure_properties import ATTRIBUTES, cohorts, filters
+
+
+def people(start: int, stop: int) -> set[str]:
+    return {f"p{i}" for i in range(start, stop)}
+
+
+def test_a_hidden_part_takes_the_next_smallest_with_it():
+    # 55 - 40 - 12 would give the 3 away.
+    cells = {"all": people(0, 55), "a": people(0, 12), "b": people(12, 15), "c": people(15, 55)}
+    shown = disclose_structured(cells, [("all", ["a", "b", "c"])])
+    assert shown == {"all": "55", "a": "*", "b": "*", "c": "40"}
+
+
+def test_a_filter_a_few_people_short_of_the_whole_is_hidden():
+    cells = {"all": people(0, 50), "band 5 or 6": people(0, 46)}
+    assert disclose_structured(cells) == {"all": "50", "band 5 or 6": "*"}
+
+
+def test_hide_first_chooses_which_of_two_figures_goes():
+    cells = {"all": people(0, 50), "cohort": people(0, 46)}
+    shown = disclose_structured(cells, hide_first=lambda key: key == "all")
+    assert shown == {"all": "*", "cohort": "45"}
+
+
+def test_a_split_that_is_not_exact_is_refused():
+    cells = {"all": people(0, 20), "a": people(0, 12), "b": people(10, 20)}
+    with pytest.raises(ValueError, match="split it exactly"):
+        disclose_structured(cells, [("all", ["a", "b"])])
+
+
+def test_when_no_part_is_left_the_total_is_hidden():
+    # Eight hidden groups of one in a total of 8 would each be known to be 1.
+    cells = {"all": people(0, 8), **{f"team {i}": {f"p{i}"} for i in range(8)}}
+    shown = disclose_structured(cells, [("all", [f"team {i}" for i in range(8)])])
+    assert set(shown.values()) == {SUPPRESSED}
+
+
+def test_hidden_parts_that_together_hold_eight_or_more_hide_nothing_more():
+    cells = {"all": people(0, 10), "a": people(0, 3), "b": people(3, 10)}
+    shown = disclose_structured(cells, [("all", ["a", "b"])])
+    assert shown == {"all": "10", "a": "*", "b": "*"}
+
+
+@st.composite
+def pages(draw):
+    """A page: the whole cohort and a few filters, each with a breakdown by one attribute,
+    and the splits those breakdowns make."""
+    cohort = draw(cohorts(80))
+    views = [{}, *draw(st.lists(filters(), max_size=3))]
+    cells: dict[str, frozenset] = {}
+    partitions = []
+    for i, kept in enumerate(views):
+        view = [p for p in cohort if all(p[a] in values for a, values in kept.items())]
+        cells[f"f{i}"] = frozenset(p["id"] for p in view)
+        dimension = draw(st.sampled_from(sorted(ATTRIBUTES)))
+        parts = []
+        for value in sorted(set(ATTRIBUTES[dimension])):
+            key = f"f{i}:{dimension}={value}"
+            cells[key] = frozenset(p["id"] for p in view if p[dimension] == value)
+            parts.append(key)
+        partitions.append((f"f{i}", parts))
+    return cells, partitions
+
+
+@given(pages())
+def test_no_shown_figure_is_small_nor_a_few_short_of_another(page):
+    cells, partitions = page
+    shown = disclose_structured(cells, partitions)
+    visible = {key: cells[key] for key, value in shown.items() if value != SUPPRESSED}
+    for key, people in visible.items():
+        assert not 1 <= len(people) < SMALLEST_SHOWN
+        assert int(shown[key]) % 5 == 0 and abs(int(shown[key]) - len(people)) <= 2
+    for small in visible.values():
+        for big in visible.values():
+            if small < big:
+                assert len(big - small) >= SMALLEST_SHOWN
+
+
+@given(pages())
+def test_a_shown_total_less_its_shown_parts_is_never_a_few(page):
+    cells, partitions = page
+    shown = disclose_structured(cells, partitions)
+    for total, parts in partitions:
+        if shown[total] == SUPPRESSED:
+            continue
+        hidden = [part for part in parts if shown[part] == SUPPRESSED and cells[part]]
+        held = sum(len(cells[part]) for part in hidden)
+        assert held == 0 or (held >= SMALLEST_SHOWN and held > len(hidden))
+
+
+@given(pages())
+def test_the_result_does_not_depend_on_the_order_of_the_cells(page):
+    cells, partitions = page
+    backwards = dict(reversed(list(cells.items())))
+    assert disclose_structured(backwards, partitions[::-1]) == disclose_structured(
+        cells, partitions
+    )
