@@ -69,3 +69,29 @@ def read_for(
         count=len(ids),
     )
     return rows
+
+
+def monitoring_groups(programme, *, side: str, request=None, actor=None) -> dict[int, str]:
+    """Returns participant id → ethnic group code for the programme's participants on `side`
+    who consented to equality monitoring and answered, for statistics only; nobody else's
+    answer is read. One audit record (purpose "equality monitoring") names the ids read."""
+    rows = dict(
+        SpecialCategory.objects.filter(
+            participant__cohort__programme=programme,
+            participant__side=side,
+            monitoring_consent=True,
+        )
+        .exclude(ethnic_group="")
+        .values_list("participant_id", "ethnic_group")
+    )
+    if rows:
+        record(
+            Kind.SPECIAL_CATEGORY_VIEWED,
+            request=request,
+            actor=actor,
+            organisation=programme.organisation,
+            subject="equality monitoring",
+            participants=sorted(rows)[:500],
+            count=len(rows),
+        )
+    return rows

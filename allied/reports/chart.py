@@ -1,7 +1,7 @@
-"""The dashboard's chart, drawn on the server so that it needs no script in the browser.
+"""The dashboard's charts, drawn on the server so that they need no script in the browser.
 
-It is drawn from the published (suppressed and rounded) figures only, never from raw counts,
-and returned as a PNG data URI: the page's Content Security Policy allows `data:` images but no
+They are drawn from the published (suppressed and rounded) figures only, never from raw counts,
+and returned as PNG data URIs: the page's Content Security Policy allows `data:` images but no
 inline style, which matplotlib's SVG output would need.
 """
 
@@ -44,3 +44,47 @@ def meetings_chart(months: list[tuple[str, str]]) -> str | None:
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def share_chart(bars: list[tuple[str, str]], axis_label: str) -> str | None:
+    """Returns a horizontal bar chart of percentages by group (e.g. the share of each group's
+    mentees who were matched) as a data URI, or None with no groups. A hidden share is drawn
+    as an empty bar labelled "*"; the figures are the published ones, rounded first."""
+    if not bars:
+        return None
+    figure = Figure(figsize=(8, 0.45 * len(bars) + 1.2), dpi=100)
+    axes = figure.subplots()
+    labels = [_wrap(label) for label, _ in bars]
+    values = [0 if share == SUPPRESSED else int(share.rstrip("%")) for _, share in bars]
+    places = range(len(bars))
+    drawn = axes.barh(places, values, color="#005eb8")
+    for bar, (_, share) in zip(drawn, bars, strict=True):
+        axes.annotate(
+            share,
+            (bar.get_width(), bar.get_y() + bar.get_height() / 2),
+            xytext=(3, 0),
+            textcoords="offset points",
+            va="center",
+            fontsize=9,
+        )
+    axes.set_yticks(places, labels, fontsize=8)
+    axes.invert_yaxis()
+    axes.set_xlim(0, max(100, *values) * 1.1)
+    axes.set_xlabel(axis_label)
+    axes.spines[["top", "right"]].set_visible(False)
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _wrap(label: str, width: int = 32) -> str:
+    """Breaks a long group name over lines of about `width` characters."""
+    lines, line = [], ""
+    for word in label.split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "\n".join([*lines, line])

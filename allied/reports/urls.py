@@ -1,4 +1,6 @@
-"""Report URLs: a programme's dashboard of feasibility and acceptability, and its exports."""
+"""Report URLs: a programme's dashboard of feasibility, acceptability, career progression and
+equity, its exports, the workforce figures it is compared with, the board report, the
+organisation's view across programmes, and the pseudonymised research extract."""
 
 from django.urls import path
 
@@ -10,4 +12,6 @@ urlpatterns = [
     path("programmes/<int:pk>/dashboard/", views.dashboard, name="dashboard"),
     path("programmes/<int:pk>/dashboard.csv", views.dashboard_csv, name="dashboard_csv"),
     path("programmes/<int:pk>/dashboard.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
+    path("programmes/<int:pk>/workforce/", views.workforce, name="workforce"),
+    path("programmes/<int:pk>/workforce/remove/", views.workforce_remove, name="workforce_remove"),
 ]
