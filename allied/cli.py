@@ -15,6 +15,7 @@ COMMAND_MODULES = [
     "allied.commands.circles",
     "allied.commands.workshop",
     "allied.commands.tick",
+    "allied.commands.report",
 ]
 
 

@@ -4,7 +4,7 @@ organisation's view across programmes, and the pseudonymised research extract.""
 
 from django.urls import path
 
-from allied.reports import views
+from allied.reports import views, views_board
 
 app_name = "reports"
 
@@ -14,4 +14,9 @@ urlpatterns = [
     path("programmes/<int:pk>/dashboard.xlsx", views.dashboard_xlsx, name="dashboard_xlsx"),
     path("programmes/<int:pk>/workforce/", views.workforce, name="workforce"),
     path("programmes/<int:pk>/workforce/remove/", views.workforce_remove, name="workforce_remove"),
+    path("programmes/<int:pk>/board-report/", views_board.board_report, name="board"),
+    path("programmes/<int:pk>/board-report.pdf", views_board.board_report_pdf, name="board_pdf"),
+    path(
+        "organisations/<slug:org>/reports/", views_board.organisation_reports, name="organisation"
+    ),
 ]

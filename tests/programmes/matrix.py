@@ -13,6 +13,7 @@ API_PLACES: like PLACES, for JSON endpoints about one's own place (anonymous get
 from tests.programmes import (
     matrix_allyship,
     matrix_api,
+    matrix_board,
     matrix_circles,
     matrix_intake,
     matrix_matching,
@@ -32,6 +33,7 @@ AREAS = (
     matrix_allyship,
     matrix_reports,
     matrix_outcomes,
+    matrix_board,
 )
 
 PROGRAMME_PAGES = {k: v for area in AREAS for k, v in area.PAGES.items()}

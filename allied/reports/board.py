@@ -1,0 +1,830 @@
+"""A board report: a programme's headline measures for a date range, as a printable page, a
+PDF, a spreadsheet or JSON, with charts and a plain-English summary.
+
+Every figure comes from `allied.reports.measures.dashboard`, which publishes the whole
+programme and each cohort through the disclosure rule in one call; this module only picks the
+headline figures out of that, draws them and puts them into words. It never sees a raw count,
+so no summary sentence can say a number the rule hid: a hidden figure ("*") is named as hidden
+instead. Percentages are worked out from the rounded figures, and only when both are shown.
+The same `BoardReport` feeds the page, `render_pdf`, `render_xlsx` and `as_json`, so the four
+always agree. See docs/decisions/0011-board-report.md.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import logging
+import textwrap
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from django import forms
+from django.utils import timezone
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure as PlotFigure
+from matplotlib.ticker import MaxNLocator
+
+from allied.core.disclosure import SMALLEST_SHOWN, SUPPRESSED
+from allied.programmes.models import Programme
+from allied.reports import measures
+
+RULE = (
+    f"No figure in this report can identify anyone. Counts of 1 to {SMALLEST_SHOWN - 1} are "
+    "shown as *, and other counts are rounded to the nearest 5. Some larger counts are also "
+    "shown as *, where they could otherwise be subtracted from another figure to reveal a "
+    f"small group. Averages over fewer than {SMALLEST_SHOWN} people are not shown. "
+    "Percentages are worked out from the rounded counts."
+)
+
+# The headline figures, by the dashboard's keys; a key the dashboard does not publish is left
+# out, so the report follows the dashboard as measures are added.
+HEADLINES = (
+    (
+        "recruited",
+        "Recruited",
+        (
+            "recruitment.mentee.registered",
+            "recruitment.mentee.ready",
+            "recruitment.mentor.registered",
+            "recruitment.mentor.ready",
+        ),
+    ),
+    ("matched", "Matched", ("matching.matched", "matching.unmatched")),
+    ("met", "Met", ("engagement.meetings", "engagement.recent", "engagement.not_recent")),
+    (
+        "retained",
+        "Retained",
+        (
+            "retention.active",
+            "retention.completed",
+            "retention.no_fault",
+            "retention.withdrawn",
+            "retention.declined",
+        ),
+    ),
+    (
+        "acceptability",
+        "Acceptability",
+        (
+            "acceptability.reviewed",
+            "acceptability.expectations.yes",
+            "acceptability.expectations.partly",
+            "acceptability.expectations.no",
+        ),
+    ),
+)
+# Sections of the dashboard published whole under "Career progression", when it has one.
+PROGRESSION_SLUGS = ("progression", "career", "career_progression", "outcomes")
+
+COHORT_COLUMNS = (
+    ("recruitment.mentee.registered", "Mentees registered"),
+    ("matching.matched", "Mentees matched"),
+    ("engagement.meetings", "Meetings held"),
+    ("retention.completed", "Relationships completed"),
+    ("acceptability.reviewed", "People who reviewed"),
+)
+
+
+# The period ------------------------------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+EARLIEST = date(2000, 1, 1)
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %m %Y"]
+
+
+def _date_field(label: str, hint: str) -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=False,
+        help_text=hint,
+        widget=DateInput,
+        input_formats=DATE_FORMATS,
+        error_messages={
+            "invalid": f"Enter the {label.lower()} date as a real date, like 2026-03-27"
+        },
+    )
+
+
+class PeriodForm(forms.Form):
+    """The report's period, from `?from=YYYY-MM-DD&to=YYYY-MM-DD` (both inclusive). No start
+    means since the programme began; no end means today. Used by the page and the command."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = _date_field(
+            "From", "Leave empty to start when the programme began. For example, 2026-01-01."
+        )
+        self.fields["to"] = _date_field("To", "Leave empty to end today. For example, 2026-12-31.")
+
+    def clean(self):
+        cleaned = super().clean()
+        latest = timezone.localdate() + timedelta(days=366)
+        for name in ("from", "to"):
+            value = cleaned.get(name)
+            if value is not None and not EARLIEST <= value <= latest:
+                self.add_error(
+                    name,
+                    f"Enter a {name} date between {EARLIEST:%-d %B %Y} and {latest:%-d %B %Y}",
+                )
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start and end and start > end:
+            self.add_error("to", "The to date must be the same as or after the from date")
+        return cleaned
+
+    def period(self) -> tuple[date | None, date | None]:
+        """Returns (start, end) of a valid form; None leaves that end open."""
+        return self.cleaned_data.get("from"), self.cleaned_data.get("to")
+
+
+# The report ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published figure: a shown count (rounded), a percentage, an average or "*"."""
+
+    key: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class Group:
+    slug: str
+    title: str
+    figures: tuple[Figure, ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A bar chart of published figures, with its text alternative; `rows` is its data table."""
+
+    slug: str
+    title: str
+    axis: str
+    rows: tuple[tuple[str, str], ...]
+
+    @property
+    def alt(self) -> str:
+        values = "; ".join(f"{label}, {value}" for label, value in self.rows)
+        return f"Bar chart of {self.title[0].lower()}{self.title[1:]}: {values}."
+
+
+@dataclass
+class BoardReport:
+    """Everything a board report publishes, already through the disclosure rule."""
+
+    programme: str
+    organisation: str
+    start: date | None
+    end: date
+    generated: datetime
+    groups: list[Group]
+    summary: list[str]
+    charts: list[Chart]
+    cohorts: list[str] = field(default_factory=list)
+    cohort_rows: list[tuple[str, list[str]]] = field(default_factory=list)
+    equity_columns: list[str] = field(default_factory=list)
+    equity_rows: list[tuple[str, list[str]]] = field(default_factory=list)
+    # The comparison with the organisation's workforce, when its figures were entered.
+    equity_lines: list[str] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return f"Board report: {self.programme}"
+
+    @property
+    def period(self) -> str:
+        end = f"{self.end:%-d %B %Y}"
+        if self.start is None:
+            return f"From the start of the programme to {end}"
+        return f"From {self.start:%-d %B %Y} to {end}"
+
+    def figure(self, key: str) -> str | None:
+        """Returns the published value of the figure with `key`, or None if not in the report."""
+        for group in self.groups:
+            for figure in group.figures:
+                if figure.key == key:
+                    return figure.value
+        return None
+
+
+def _labels() -> dict[str, str]:
+    return {row.key: row.label for section in measures.SECTIONS for row in section.rows}
+
+
+def _groups(figures: measures.ScopeFigures) -> list[Group]:
+    labels = _labels()
+    groups = []
+    for slug, title, keys in HEADLINES:
+        items = [Figure(k, labels[k], figures.shown[k]) for k in keys if k in figures.shown]
+        if slug == "matched":
+            items.append(
+                Figure(
+                    "matching.median_days",
+                    "Median days from completing the intake to the relationship starting",
+                    figures.median_days_to_match,
+                )
+            )
+        elif slug == "met":
+            items += [
+                Figure("engagement.expected", "Meetings expected", figures.expected_meetings),
+                Figure(
+                    "engagement.percent",
+                    "Meetings held as a share of those expected",
+                    figures.meetings_percent,
+                ),
+            ]
+        elif slug == "acceptability":
+            items += [
+                Figure(f"acceptability.mean.{i}", f"Mean {label.lower()} (1 to 5)", value)
+                for i, (label, value) in enumerate(figures.ratings)
+            ]
+        groups.append(Group(slug, title, tuple(items)))
+    for section in measures.SECTIONS:
+        if section.slug in PROGRESSION_SLUGS:
+            items = [
+                Figure(row.key, row.label, figures.shown[row.key])
+                for row in section.rows
+                if row.key in figures.shown
+            ]
+            if items:
+                groups.append(Group("progression", "Career progression", tuple(items)))
+    return groups
+
+
+def _shown(value: str | None) -> bool:
+    return value is not None and value != SUPPRESSED
+
+
+def percent(part: str | None, whole: str | None) -> str | None:
+    """Returns part / whole as a whole-number percentage of the published (rounded) figures,
+    or None when either is hidden or missing, the whole is 0, or the part exceeds the whole."""
+    if not (_shown(part) and _shown(whole)):
+        return None
+    top, bottom = int(part), int(whole)
+    if bottom == 0 or top > bottom:
+        return None
+    return f"{round(100 * top / bottom)}%"
+
+
+def _about(value: str, noun: str) -> str:
+    """ "about 30 mentees" for a rounded count; "no mentees" for 0."""
+    return f"no {noun}" if value == "0" else f"about {value} {noun}"
+
+
+def _hidden(label: str) -> str:
+    return (
+        f"The number of {label[0].lower()}{label[1:]} is not shown (*), so that nobody can be "
+        "identified."
+    )
+
+
+def _stated(label: str, value: str | None) -> str:
+    """ "Mentees registered: about 30." or, for a hidden figure, that it is not shown."""
+    if not _shown(value):
+        return _hidden(label)
+    return f"{label}: {'none' if value == '0' else f'about {value}'}."
+
+
+def _summary(report: BoardReport, figures: measures.ScopeFigures) -> list[str]:
+    """Plain-English sentences from the published figures alone. A sentence whose figures are
+    hidden says so instead; none repeats a hidden figure in words."""
+    get = report.figure
+    labels = _labels()
+    lines = []
+
+    registered, mentors = get("recruitment.mentee.registered"), get("recruitment.mentor.registered")
+    if _shown(registered) and _shown(mentors):
+        lines.append(
+            f"{_about(registered, 'mentees').capitalize()} and {_about(mentors, 'mentors')} "
+            "registered for the programme."
+        )
+    else:
+        for key in ("recruitment.mentee.registered", "recruitment.mentor.registered"):
+            lines.append(_stated(labels[key], get(key)))
+
+    ready, matched = get("recruitment.mentee.ready"), get("matching.matched")
+    share = percent(matched, ready)
+    if share:
+        lines.append(
+            f"Of the mentees who completed their intake, about {share} were matched with a mentor."
+        )
+    elif _shown(ready) and ready == "0":
+        lines.append("No mentees completed their intake.")
+    elif _shown(matched):
+        lines.append(f"{_about(matched, 'mentees').capitalize()} were matched with a mentor.")
+    else:
+        lines.append(_hidden(labels["matching.matched"]))
+    if _shown(figures.median_days_to_match):
+        lines.append(
+            f"Half of those matched were matched within {figures.median_days_to_match} days of "
+            "completing their intake."
+        )
+
+    meetings = get("engagement.meetings")
+    if _shown(meetings) and meetings != "0" and _shown(figures.meetings_percent):
+        lines.append(
+            f"Pairs held {_about(meetings, 'meetings')}, {figures.meetings_percent} of the "
+            f"{figures.expected_meetings} expected if every pair met as often as the programme "
+            "asks."
+        )
+    elif _shown(meetings):
+        lines.append(f"Pairs held {_about(meetings, 'meetings')}.")
+    else:
+        lines.append(_hidden(labels["engagement.meetings"]))
+    recent, not_recent = get("engagement.recent"), get("engagement.not_recent")
+    if _shown(recent) and _shown(not_recent) and int(recent) + int(not_recent):
+        share = percent(recent, str(int(recent) + int(not_recent)))
+        lines.append(
+            f"Of the pairs still meeting, about {share} met in the last two meeting intervals."
+        )
+
+    completed, no_fault, active = (
+        get("retention.completed"),
+        get("retention.no_fault"),
+        get("retention.active"),
+    )
+    if all(_shown(v) for v in (completed, no_fault, active)):
+        lines.append(
+            f"{_about(completed, 'mentees').capitalize()} completed their mentoring "
+            f"relationship, {_about(no_fault, 'mentees')} ended it early without blame on "
+            f"anyone (a no-fault ending), and {_about(active, 'mentees')} are in an active "
+            "relationship."
+        )
+    else:
+        for key, value in (
+            ("retention.completed", completed),
+            ("retention.no_fault", no_fault),
+            ("retention.active", active),
+        ):
+            lines.append(_stated(labels[key], value))
+
+    reviewed = get("acceptability.reviewed")
+    yes, partly = get("acceptability.expectations.yes"), get("acceptability.expectations.partly")
+    if _shown(reviewed) and reviewed != "0":
+        said = []
+        if percent(yes, reviewed):
+            said.append(f"about {percent(yes, reviewed)} said it met their expectations")
+        if percent(partly, reviewed) and partly != "0":
+            said.append(f"about {percent(partly, reviewed)} said it partly did")
+        if said:
+            lines.append(
+                f"{_about(reviewed, 'people').capitalize()} reviewed their mentoring: "
+                f"{' and '.join(said)}."
+            )
+        else:
+            lines.append(
+                f"{_about(reviewed, 'people').capitalize()} reviewed their mentoring; how many "
+                "found it met their expectations is not shown (*), so that nobody can be "
+                "identified."
+            )
+        means = [(label.lower(), value) for label, value in figures.ratings if _shown(value)]
+        if means:
+            rated = ", ".join(f"{label} {value}" for label, value in means)
+            lines.append(f"On a scale of 1 to 5, their average ratings were: {rated}.")
+    elif _shown(reviewed):
+        lines.append("Nobody has reviewed their mentoring yet.")
+    else:
+        lines.append(_hidden(labels["acceptability.reviewed"]))
+
+    for group in report.groups:
+        if group.slug != "progression":
+            continue
+        if get("progression.any") == "0":
+            lines.append("No mentee has a confirmed career outcome in this period yet.")
+        else:
+            lines += [_stated(figure.label, figure.value) for figure in group.figures]
+    return lines
+
+
+def _charts(report: BoardReport, figures: measures.ScopeFigures) -> list[Chart]:
+    get = report.figure
+    charts = [
+        Chart(
+            "journey",
+            "Mentees from registration to a completed relationship",
+            "Mentees",
+            tuple(
+                (label, get(key))
+                for key, label in (
+                    ("recruitment.mentee.registered", "Registered"),
+                    ("recruitment.mentee.ready", "Completed their intake"),
+                    ("matching.matched", "Matched with a mentor"),
+                    ("retention.completed", "Completed their relationship"),
+                )
+                if get(key) is not None
+            ),
+        )
+    ]
+    if figures.months:
+        charts.append(
+            Chart("meetings", "Meetings held by month", "Meetings held", tuple(figures.months))
+        )
+    charts.append(
+        Chart(
+            "expectations",
+            "Whether mentoring met people's expectations",
+            "People",
+            tuple(
+                (label, get(f"acceptability.expectations.{answer}"))
+                for answer, label in (("yes", "Yes"), ("partly", "Partly"), ("no", "No"))
+                if get(f"acceptability.expectations.{answer}") is not None
+            ),
+        )
+    )
+    return charts
+
+
+def _equity(board: measures.Dashboard) -> tuple[list[str], list[tuple[str, list[str]]]]:
+    """The headline measures by ethnic group for the whole programme: each figure with its
+    percentage (of all mentees for "registered", of the group's own mentees otherwise), both
+    already published by the dashboard."""
+    table = board.breakdown(measures.ALL, "ethnicity")
+    columns = [label for _, label, _ in measures.HEADLINE]
+    rows = []
+    for group in (*table.rows, *([table.minoritised] if table.minoritised else []), table.total):
+        values = [
+            value if SUPPRESSED in (value, share) else f"{value} ({share})"
+            for value, share in group.figures
+        ]
+        rows.append((group.label, values))
+    return columns, rows
+
+
+def build(
+    programme: Programme,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    now: datetime | None = None,
+    request=None,
+) -> BoardReport:
+    """Returns the board report of `programme` for start to end (inclusive; no start means
+    since the programme began, no end means up to now). Runs `measures.dashboard` once: a few
+    queries over the whole programme, and its audited read of mentees' ethnic groups for
+    equality monitoring (`request` names the reader)."""
+    now = now or timezone.now()
+    board = measures.dashboard(programme, now=now, start=start, end=end, request=request)
+    whole = board.scopes[measures.ALL]
+    report = BoardReport(
+        programme=programme.name,
+        organisation=programme.organisation.name,
+        start=start,
+        end=end or timezone.localdate(now),
+        generated=now,
+        groups=_groups(whole),
+        summary=[],
+        charts=[],
+    )
+    report.summary = _summary(report, whole)
+    report.charts = _charts(report, whole)
+    cohorts = [board.scopes[f"cohort-{c.pk}"] for c in board.cohorts]
+    report.cohorts = [c.label for c in cohorts]
+    report.cohort_rows = [
+        (label, [c.shown.get(key, SUPPRESSED) for c in cohorts]) for key, label in COHORT_COLUMNS
+    ]
+    report.equity_columns, report.equity_rows = _equity(board)
+    comparison = board.comparison(measures.ALL)
+    if comparison is not None:
+        report.equity_lines = list(comparison.lines)
+    return report
+
+
+# Drawing ---------------------------------------------------------------------------------
+
+
+def draw(chart: Chart, axes) -> None:
+    """Draws `chart` as bars on matplotlib `axes`; a hidden figure is an empty bar labelled *."""
+    labels = [label for label, _ in chart.rows]
+    heights = [0 if value == SUPPRESSED else int(value) for _, value in chart.rows]
+    bars = axes.bar(range(len(labels)), heights, color="#005eb8")
+    for bar, (_, value) in zip(bars, chart.rows, strict=True):
+        axes.annotate(
+            value,
+            (bar.get_x() + bar.get_width() / 2, bar.get_height()),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
+    wrapped = ["\n".join(textwrap.wrap(label, 16)) for label in labels]
+    many = len(labels) > 6
+    axes.set_xticks(
+        range(len(labels)),
+        wrapped,
+        rotation=45 if many else 0,
+        ha="right" if many else "center",
+        fontsize=7 if many else 8,
+    )
+    axes.set_ylabel(chart.axis, fontsize=8)
+    axes.tick_params(axis="y", labelsize=8)
+    axes.set_ylim(0, max([*heights, 1]) * 1.15)
+    axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+    axes.spines[["top", "right"]].set_visible(False)
+
+
+def chart_uri(chart: Chart) -> str:
+    """Returns `chart` as a PNG data URI (the CSP allows `data:` images, not inline SVG styles)."""
+    figure = PlotFigure(figsize=(7, 3.2), dpi=100)
+    draw(chart, figure.subplots())
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+# Embedding fonts, matplotlib's fontTools logs every glyph table it subsets at INFO: noise in
+# the server's log and on the command's standard error for every PDF.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
+
+A4 = (8.27, 11.69)
+MARGIN = 0.75
+LINE = 0.2
+
+
+class _Pages:
+    """Lays text down A4 pages of a PdfPages document, starting a new page when one is full."""
+
+    def __init__(self, pdf: PdfPages, footer: str):
+        self.pdf = pdf
+        self.footer = footer
+        self.number = 0
+        self.figure = None
+        self.new_page()
+
+    def new_page(self) -> None:
+        if self.figure is not None:
+            self.finish()
+        self.number += 1
+        self.figure = PlotFigure(figsize=A4)
+        self.y = A4[1] - MARGIN
+
+    def finish(self) -> None:
+        self.figure.text(
+            MARGIN / A4[0], 0.4 / A4[1], f"{self.footer} · page {self.number}", fontsize=7
+        )
+        self.pdf.savefig(self.figure)
+        self.figure = None
+
+    def room(self, inches: float) -> None:
+        if self.y - inches < MARGIN:
+            self.new_page()
+
+    def text(self, words: str, size: float = 9.5, *, weight: str = "normal", width: int = 95):
+        lines = textwrap.wrap(words, width) or [""]
+        height = len(lines) * LINE * size / 9.5
+        self.room(height)
+        for line in lines:
+            self.figure.text(
+                MARGIN / A4[0], self.y / A4[1], line, fontsize=size, weight=weight, va="top"
+            )
+            self.y -= LINE * size / 9.5 * 1.1
+        self.y -= 0.05
+
+    def heading(self, words: str, size: float = 13) -> None:
+        self.room(0.9)
+        self.y -= 0.1
+        self.text(words, size, weight="bold", width=60)
+
+    def row(self, label: str, values: list[str], widths: tuple[float, ...], *, bold=False):
+        """One table row: a wrapped label and right-aligned values in columns `widths` wide."""
+        label_lines = textwrap.wrap(label, int(widths[0] * 15)) or [""]
+        cells = [
+            textwrap.wrap(value, max(int(width * 15), 4)) or [""]
+            for value, width in zip(values, widths[1:], strict=False)
+        ]
+        height = max(len(label_lines), *(len(c) for c in cells)) if cells else len(label_lines)
+        self.room(height * LINE)
+        weight = "bold" if bold else "normal"
+        top = self.y
+        for i, line in enumerate(label_lines):
+            self.figure.text(
+                MARGIN / A4[0],
+                (top - i * LINE) / A4[1],
+                line,
+                fontsize=8.5,
+                va="top",
+                weight=weight,
+            )
+        x = MARGIN + widths[0]
+        for lines, width in zip(cells, widths[1:], strict=False):
+            x += width
+            for i, part in enumerate(lines):
+                self.figure.text(
+                    (x - 0.1) / A4[0],
+                    (top - i * LINE) / A4[1],
+                    part,
+                    fontsize=8.5,
+                    ha="right",
+                    va="top",
+                    weight=weight,
+                )
+        self.y = top - height * LINE - 0.04
+
+    def chart(self, chart: Chart) -> None:
+        height = 2.6
+        self.room(height + 0.5)
+        self.text(chart.title, 10.5, weight="bold")
+        width = A4[0] - 2 * MARGIN
+        axes = self.figure.add_axes(
+            (
+                (MARGIN + 0.5) / A4[0],
+                (self.y - height + 0.5) / A4[1],
+                (width - 0.6) / A4[0],
+                (height - 0.7) / A4[1],
+            )
+        )
+        draw(chart, axes)
+        self.y -= height + 0.15
+
+
+def render_pdf(report: BoardReport) -> bytes:
+    """Returns the report as an A4 PDF: title and period, the summary, the headline figures,
+    the charts with their figures, and the figures by cohort."""
+    buffer = io.BytesIO()
+    metadata = {
+        "Title": report.title,
+        "Subject": f"{report.period}. {report.organisation}.",
+        "Creator": "Allied",
+    }
+    with (
+        matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}),
+        PdfPages(buffer, metadata=metadata) as pdf,
+    ):
+        pages = _Pages(pdf, f"{report.title} · {report.period}")
+        pages.text(report.organisation, 10)
+        pages.text(report.title, 18, weight="bold", width=50)
+        pages.text(report.period, 11)
+        pages.text(f"Generated on {timezone.localtime(report.generated):%-d %B %Y at %H:%M}.", 8)
+        pages.text(RULE, 8.5, width=110)
+        pages.heading("Summary")
+        for line in report.summary:
+            pages.text(f"•  {line}")
+        pages.heading("Headline measures")
+        widths = (5.2, 1.5)
+        for group in report.groups:
+            pages.room(0.8)
+            pages.text(group.title, 10.5, weight="bold")
+            for figure in group.figures:
+                pages.row(figure.label, [figure.value], widths)
+        for chart in report.charts:
+            pages.chart(chart)
+        if report.cohorts:
+            pages.room(2.5)
+            pages.heading("By cohort")
+            count = len(report.cohorts)
+            column = min(1.3, (A4[0] - 2 * MARGIN - 2.6) / count)
+            widths = (2.6, *([column] * count))
+            for start in range(0, count, 4):  # at most four cohorts across a page
+                chunk = slice(start, start + 4)
+                pages.row("Measure", report.cohorts[chunk], widths[:1] + widths[1:5], bold=True)
+                for label, values in report.cohort_rows:
+                    pages.row(label, values[chunk], widths[:1] + widths[1:5])
+                pages.y -= 0.15
+        if report.equity_rows:
+            pages.room(3.5)
+            pages.heading("By ethnic group")
+            pages.text(
+                "Mentees by self-described ethnic group, for those who agreed to equality "
+                "monitoring (everyone else is counted as not stated). The percentage beside "
+                "those registered is of all mentees; the others are of the group's own mentees.",
+                8.5,
+                width=110,
+            )
+            count = len(report.equity_columns)
+            widths = (2.0, *([(A4[0] - 2 * MARGIN - 2.0) / count] * count))
+            pages.row("Ethnic group", report.equity_columns, widths, bold=True)
+            for label, values in report.equity_rows:
+                pages.row(label, values, widths)
+            for line in report.equity_lines:
+                pages.text(line)
+        pages.finish()
+    return buffer.getvalue()
+
+
+def as_dict(report: BoardReport) -> dict:
+    """Returns the report's published figures as plain data (every value a string as shown)."""
+    return {
+        "title": report.title,
+        "programme": report.programme,
+        "organisation": report.organisation,
+        "period": {
+            "from": report.start.isoformat() if report.start else None,
+            "to": report.end.isoformat(),
+            "text": report.period,
+        },
+        "generated": report.generated.isoformat(),
+        "rule": RULE,
+        "summary": report.summary,
+        "measures": [
+            {
+                "group": group.title,
+                "figures": [
+                    {"key": f.key, "label": f.label, "value": f.value} for f in group.figures
+                ],
+            }
+            for group in report.groups
+        ],
+        "charts": [
+            {
+                "title": chart.title,
+                "rows": [{"label": label, "value": value} for label, value in chart.rows],
+            }
+            for chart in report.charts
+        ],
+        "cohorts": {
+            "names": report.cohorts,
+            "rows": [{"measure": label, "values": values} for label, values in report.cohort_rows],
+        },
+        "by_ethnic_group": {
+            "measures": report.equity_columns,
+            "rows": [{"group": label, "values": values} for label, values in report.equity_rows],
+            "workforce_comparison": report.equity_lines,
+        },
+    }
+
+
+def render_json(report: BoardReport) -> bytes:
+    """Returns `as_dict(report)` as indented UTF-8 JSON."""
+    return json.dumps(as_dict(report), indent=2, ensure_ascii=False).encode("utf-8") + b"\n"
+
+
+def render_xlsx(report: BoardReport) -> bytes:
+    """Returns the report's published figures as an Excel workbook: the headline measures
+    with the summary, the charts' figures, and the figures by cohort, each on its own sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Headline measures"
+    sheet.append([report.title])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([report.organisation])
+    sheet.append([report.period])
+    sheet.append([])
+    sheet.append(["Measure", "Figure"])
+    for group in report.groups:
+        for figure in group.figures:
+            sheet.append([f"{group.title}: {figure.label}", figure.value])
+    sheet.append([])
+    sheet.append(["Summary"])
+    for line in report.summary:
+        sheet.append([line])
+    sheet.append([])
+    sheet.append([RULE])
+    sheet.column_dimensions["A"].width = 80
+    sheet.column_dimensions["B"].width = 12
+
+    charts = book.create_sheet("Charts")
+    for chart in report.charts:
+        charts.append([chart.title, chart.axis])
+        for label, value in chart.rows:
+            charts.append([label, value])
+        charts.append([])
+    charts.column_dimensions["A"].width = 40
+
+    cohorts = book.create_sheet("By cohort")
+    cohorts.append(["Measure", *report.cohorts])
+    for label, values in report.cohort_rows:
+        cohorts.append([label, *values])
+    cohorts.column_dimensions["A"].width = 30
+
+    equity = book.create_sheet("By ethnic group")
+    equity.append(["Ethnic group", *report.equity_columns])
+    for label, values in report.equity_rows:
+        equity.append([label, *values])
+    for line in report.equity_lines:
+        equity.append([line])
+    equity.column_dimensions["A"].width = 45
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+RENDERERS = {"pdf": render_pdf, "xlsx": render_xlsx, "json": render_json}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def filename(programme: Programme, report: BoardReport, extension: str) -> str:
+    """Returns a download name such as programme-3-board-report-2026-01-01-to-2026-06-30.pdf."""
+    start = report.start.isoformat() if report.start else "start"
+    return f"programme-{programme.pk}-board-report-{start}-to-{report.end.isoformat()}.{extension}"

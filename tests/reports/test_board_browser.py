@@ -1,0 +1,74 @@
+"""The board report and the organisation view in a real browser: both pass axe, the period
+form works, and printing hides everything but the report."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.browser.conftest import axe_violations
+from tests.conftest import sign_in
+from tests.reports.helpers import known_programme
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _signed_in(page, live_server, user):
+    client = sign_in(Client(), user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def test_the_board_report_passes_axe_takes_a_period_and_prints_without_navigation(
+    world, page, live_server
+):
+    b, _ = known_programme(world, timezone.now(), partly=2)
+    _signed_in(page, live_server, world["carol"])
+    page.goto(live_server.url + reverse("reports:board", args=[b.programme.pk]))
+    assert page.locator("h1").inner_text() == "Board report: Evaluation programme"
+    assert page.locator("img[alt^='Bar chart of']").count() == 3
+    assert axe_violations(page) == []
+
+    start = timezone.localdate() - timedelta(days=30)
+    page.get_by_label("From", exact=True).fill(start.isoformat())
+    page.get_by_role("button", name="Show the report").click()
+    page.wait_for_load_state()
+    assert page.locator("#period").inner_text().startswith(f"From {start:%-d %B %Y} to ")
+    assert axe_violations(page) == []
+
+    page.get_by_label("From", exact=True).fill("2026-06-01")
+    page.get_by_label("To", exact=True).fill("2026-01-01")
+    page.get_by_role("button", name="Show the report").click()
+    page.wait_for_load_state()
+    assert (
+        "The to date must be the same as or after the from date"
+        in page.locator(".nhsuk-error-summary").inner_text()
+    )
+    assert axe_violations(page) == []
+
+    page.goto(live_server.url + reverse("reports:board", args=[b.programme.pk]))
+    page.emulate_media(media="print")
+    assert not page.locator("header.nhsuk-header").is_visible()
+    assert not page.locator("form.allied-no-print").is_visible()
+    assert page.locator("h1").is_visible()
+
+
+def test_the_organisation_view_passes_axe(world, page, live_server):
+    known_programme(world, timezone.now())
+    _signed_in(page, live_server, world["alice"])
+    page.goto(live_server.url + reverse("reports:organisation", args=[world["own"].slug]))
+    assert page.locator("h1").inner_text() == "Programme reports"
+    assert page.locator("#programmes tbody tr").count() == 2
+    assert axe_violations(page) == []
