@@ -1,7 +1,7 @@
 """The demo mentoring programme, loaded by `allied demo` after the demo organisation.
 
 "Northbrook Valley allied health mentoring" is coordinated by Priya Raman
-(coordinator@northbrook.example) and matched by the coordinator. It has two cohorts:
+(coordinator@northbrook.example) and matched by the coordinator. Its current cohorts:
 
 - "Spring 2026", running: Amara Nwosu (mentor@) mentors Kemi Adebayo (mentee@) under a
   signed agreement, with two meetings held, one arranged, a career goal with actions, and
@@ -9,6 +9,10 @@
 - "Autumn 2026", intake open: the demo's mentors and the other mentees have complete,
   realistic intakes, so the coordinator can run matching in the browser; two more mentees are
   part-way through theirs.
+
+Before them, three finished cohorts (Autumn 2024, Spring 2025, Autumn 2025) give the programme
+a history of a few hundred people, so that its dashboard shows real figures: see
+`allied.programmes.demo_history`. The demo people above take no part in that history.
 
 Everyone is fictional. Loading is idempotent: rows are found by natural keys (and the
 relationship's records by fixed submission keys), so a second run changes nothing. Ethnicity
@@ -26,6 +30,7 @@ from django.utils import timezone
 from allied.accounts import demo as accounts_demo
 from allied.accounts.models import Membership, Organisation, Role, User
 from allied.programmes import sensitive
+from allied.programmes.demo_history import load_history
 from allied.programmes.models import (
     Agreement,
     Cohort,
@@ -886,6 +891,7 @@ def load_demo_programme(organisation: Organisation) -> Programme:
     mentors, mentees = _people(Role.MENTOR), _people(Role.MENTEE)
     _spring(programme, mentors["mentor"], mentees["mentee"])
     _autumn(programme, organisation, mentors, mentees)
+    load_history(programme, organisation, coordinator)
     return programme
 
 

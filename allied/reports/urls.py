@@ -4,7 +4,7 @@ organisation's view across programmes, and the pseudonymised research extract.""
 
 from django.urls import path
 
-from allied.reports import views, views_board
+from allied.reports import views, views_board, views_extract
 
 app_name = "reports"
 
@@ -19,4 +19,5 @@ urlpatterns = [
     path(
         "organisations/<slug:org>/reports/", views_board.organisation_reports, name="organisation"
     ),
+    path("programmes/<int:pk>/research-extract/", views_extract.extract, name="extract"),
 ]

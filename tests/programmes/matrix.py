@@ -15,6 +15,7 @@ from tests.programmes import (
     matrix_api,
     matrix_board,
     matrix_circles,
+    matrix_extract,
     matrix_intake,
     matrix_matching,
     matrix_outcomes,
@@ -34,6 +35,7 @@ AREAS = (
     matrix_reports,
     matrix_outcomes,
     matrix_board,
+    matrix_extract,
 )
 
 PROGRAMME_PAGES = {k: v for area in AREAS for k, v in area.PAGES.items()}
