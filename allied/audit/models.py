@@ -22,6 +22,60 @@ class AuditQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("The audit log is append-only.")
 
+    def pseudonymise(self, *, user, terms: list[str], pseudonym: str) -> int:
+        """The one sanctioned change to the log, for erasure under UK GDPR (see
+        docs/decisions/0010-data-rights.md): in every event by or about the person, their
+        email address and IP address are blanked and each of `terms` (their names and
+        email addresses) in the subject and detail is replaced by `pseudonym`. Events stay;
+        nothing else changes. Returns how many events changed."""
+        import json
+        import re
+
+        from django.db.models import Q, TextField
+        from django.db.models.functions import Cast
+
+        terms = sorted(
+            {t.strip() for t in terms if t and len(t.strip()) >= 3}, key=len, reverse=True
+        )
+        own = Q(actor=user)
+        emails = [t for t in terms if "@" in t]
+        for email in emails:
+            own |= Q(email__iexact=email)
+        about = Q()
+        for term in terms:
+            escaped = json.dumps(term)[1:-1]
+            about |= Q(subject__icontains=term) | Q(detail_text__icontains=term)
+            if escaped != term:
+                about |= Q(detail_text__icontains=escaped)
+        found = self.annotate(detail_text=Cast("detail", TextField())).filter(own | about)
+        pattern = (
+            re.compile("|".join(rf"(?<!\w){re.escape(t)}(?!\w)" for t in terms), re.IGNORECASE)
+            if terms
+            else None
+        )
+
+        def swap(value):
+            if isinstance(value, str):
+                return pattern.sub(pseudonym, value) if pattern else value
+            if isinstance(value, list):
+                return [swap(v) for v in value]
+            if isinstance(value, dict):
+                return {k: swap(v) for k, v in value.items()}
+            return value
+
+        lowered = {e.lower() for e in emails}
+        changed = 0
+        for event in found.only("pk", "actor_id", "email", "subject", "detail", "ip_address"):
+            values = {"subject": swap(event.subject), "detail": swap(event.detail)}
+            if event.email.lower() in lowered:
+                values["email"] = ""
+            if event.actor_id == user.pk or (event.actor_id is None and "email" in values):
+                values["ip_address"] = None  # their own connection
+            if any(getattr(event, k) != v for k, v in values.items()):
+                models.QuerySet.update(AuditEvent.objects.filter(pk=event.pk), **values)
+                changed += 1
+        return changed
+
 
 class Kind(models.TextChoices):
     SIGN_IN = "sign_in", "Signed in"

@@ -1,4 +1,5 @@
-"""`allied tick`: enqueue the scheduled work (reminder emails) once, or every N seconds.
+"""`allied tick`: enqueue the scheduled work (reminder emails, retention periods) once, or
+every N seconds.
 
 In production cron or a systemd timer runs `allied tick` every few minutes; `make run` keeps
 `allied tick --every 300` running beside the server. Django is set up only when the command
@@ -72,6 +73,32 @@ def tick_once(out=None, err=None, *, quiet_when_idle: bool = False) -> int:
     if total or not quiet_when_idle:
         parts = ", ".join(f"{counts.get(key, 0)} {label}" for key, label in LABELS.items())
         print(f"Reminder emails sent: {total} ({parts}).", file=out, flush=True)
+    return apply_retention(out, err, quiet_when_idle=quiet_when_idle)
+
+
+def apply_retention(out, err, *, quiet_when_idle: bool) -> int:
+    """Enqueues the retention task (allied.rights.tasks) and reports what it erased."""
+    from django_tasks.base import TaskResultStatus
+
+    from allied.rights.tasks import apply_retention as task
+
+    result = task.enqueue()
+    if result.status == TaskResultStatus.FAILED:
+        print("Applying retention periods failed:", file=err)
+        for error in result.errors:
+            print(error.traceback, file=err)
+        return 1
+    if result.status != TaskResultStatus.SUCCESSFUL:
+        print(f"Enqueued apply_retention (task {result.id}); a worker will run it.", file=out)
+        return 0
+    counts = result.return_value or {}
+    if counts.get("places") or not quiet_when_idle:
+        print(
+            f"Retention periods applied: {counts.get('places', 0)} places erased in "
+            f"{counts.get('programmes', 0)} programmes.",
+            file=out,
+            flush=True,
+        )
     return 0
 
 

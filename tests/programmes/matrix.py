@@ -21,6 +21,7 @@ from tests.programmes import (
     matrix_outcomes,
     matrix_relationship,
     matrix_reports,
+    matrix_rights,
     matrix_setup,
 )
 
@@ -36,6 +37,7 @@ AREAS = (
     matrix_outcomes,
     matrix_board,
     matrix_extract,
+    matrix_rights,
 )
 
 PROGRAMME_PAGES = {k: v for area in AREAS for k, v in area.PAGES.items()}

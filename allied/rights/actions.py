@@ -1,0 +1,503 @@
+"""Data rights: a person's copy of their data, erasure of a person or of their places in one
+programme, erasure requests, and retention. Each change runs in one transaction.
+
+What each model gives a copy and loses to erasure is decided in `allied.rights.registry`;
+this module adds what the registry cannot decide from the models alone: the account itself,
+the audit log (pseudonymised, never deleted), sessions, concerns kept under a legal duty, and
+special category answers (read only through `allied.programmes.sensitive`).
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from datetime import date
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+
+from allied.audit.log import record
+from allied.audit.models import AuditEvent, Kind
+from allied.programmes import sensitive
+from allied.programmes.models import Cohort, Concern, Participant, Programme
+from allied.rights import registry
+from allied.rights.models import Erasure, ErasureRequest, RetentionPolicy
+
+ERASED_NAME = "Erased person"
+SAFEGUARDING_REASON = (
+    "A safeguarding concern: kept under the organisation's legal duty to keep safeguarding "
+    "records, and reviewed under its own retention schedule."
+)
+
+
+class RightsError(Exception):
+    """The request cannot be carried out; nothing was changed."""
+
+
+def is_erased(user) -> bool:
+    return Erasure.objects.filter(user=user, scope=Erasure.Scope.PERSON).exists()
+
+
+# A copy of everything held about a person.
+
+
+def subject_access(*, person, by, request=None, organisation=None, fmt: str = "json") -> dict:
+    """Returns everything Allied holds about `person` as plain data, and audits the download.
+
+    Special category answers (ethnicity and gender) are in the copy only when the person
+    asks for it themselves: it is their data, and nobody else reads it beside their name
+    (decision 0007). An admin's copy says that such answers are held."""
+    own = by.pk == person.pk
+    sections, mentions = registry.copy_sections(person, special=own)
+    places = list(
+        Participant.objects.filter(user=person).select_related("cohort__programme").order_by("pk")
+    )
+    equality = []
+    for place in places:
+        answers = sensitive.own_answers(place) if own else None
+        if own and answers.pk:
+            equality.append(
+                {
+                    "programme": place.cohort.programme.name,
+                    "cohort": place.cohort.name,
+                    "ethnic group": answers.get_ethnic_group_display() or "Not given",
+                    "ethnicity in your own words": answers.ethnicity_self_description,
+                    "gender": answers.get_gender_display() or "Not given",
+                    "consent to equality monitoring": answers.monitoring_consent,
+                    "consent to use in matching": answers.matching_consent,
+                }
+            )
+    held = not own and sensitive_held(places)
+    concerns = [
+        {
+            "programme": c.programme.name,
+            "raised": c.created_at.isoformat(),
+            "safeguarding": c.safeguarding,
+            "status": c.get_status_display(),
+            "what you wrote": c.text,
+        }
+        for c in Concern.objects.filter(raised_by=person).select_related("programme")
+    ]
+    audit = [
+        {
+            "when": e.created_at.isoformat(),
+            "what": e.get_kind_display(),
+            "about": e.subject,
+            "page": e.path,
+            "address": e.ip_address or "",
+        }
+        for e in AuditEvent.objects.filter(
+            Q(actor=person) | Q(email__iexact=person.email or "-")
+        ).order_by("created_at", "pk")
+    ]
+    copy = {
+        "about_this_copy": {
+            "service": "Allied",
+            "person": person.full_name,
+            "made_at": timezone.now().isoformat(),
+            "made_by": "you" if own else by.full_name,
+            "contents": (
+                "Everything Allied holds about you: your account, your places in mentoring "
+                "programmes and everything recorded in them, your workshops, your allyship "
+                "reflections, records that name you, and the audit log's entries about you."
+            ),
+        },
+        "account": {
+            "name": person.full_name,
+            "email": person.email,
+            "joined": person.date_joined.isoformat(),
+            "last signed in": person.last_login.isoformat() if person.last_login else "",
+            "active": person.is_active,
+        },
+        "sections": [
+            {"title": s.title, "model": s.label, "columns": s.columns, "rows": s.rows}
+            for s in sections
+        ],
+        "equality_monitoring": equality,
+        "equality_monitoring_held_but_not_shown": held,
+        "concerns_you_raised": concerns,
+        "records_that_name_you": mentions,
+        "audit_log": audit,
+    }
+    record(
+        Kind.PERSONAL_DATA_DOWNLOADED,
+        request=request,
+        actor=by,
+        organisation=organisation,
+        subject=f"user {person.pk}",
+        on_behalf=not own,
+        format=fmt,
+    )
+    return copy
+
+
+def sensitive_held(places) -> bool:
+    """Whether any special category answers are held for these places (a yes or no only)."""
+    from allied.programmes.models import SpecialCategory
+
+    return SpecialCategory.objects.filter(participant__in=places).exists()
+
+
+# Erasure.
+
+
+def retained_concerns(*, user=None, places=None, programme=None) -> list[Concern]:
+    """Returns the safeguarding concerns an erasure keeps, about or raised by the person (or,
+    with `places`, about those places or raised by their holders in `programme`)."""
+    return list(_concerns(user=user, places=places, programme=programme).filter(safeguarding=True))
+
+
+def _concerns(*, user=None, places=None, programme=None):
+    if places is None:
+        about = (
+            Q(raised_by=user)
+            | Q(relationship__mentee__user=user)
+            | Q(relationship__mentor__user=user)
+        )
+    else:
+        holders = Participant.objects.filter(pk__in=places).values("user")
+        about = (
+            Q(relationship__mentee__in=places)
+            | Q(relationship__mentor__in=places)
+            | Q(raised_by__in=holders, programme=programme)
+        )
+    return Concern.objects.filter(about).distinct()
+
+
+def _erase_concerns(counts: Counter, *, user=None, places=None, programme=None) -> list[dict]:
+    """Blanks the text of concerns about the person and unlinks them as the one who raised
+    it; keeps safeguarding concerns whole. Returns the retained ones as {model, id, reason}."""
+    found = _concerns(user=user, places=places, programme=programme)
+    retained = [
+        {"model": "programmes.concern", "id": c.pk, "reason": SAFEGUARDING_REASON}
+        for c in found.filter(safeguarding=True).order_by("pk")
+    ]
+    rest = Concern.objects.filter(pk__in=found.filter(safeguarding=False).values("pk"))
+    counts["programmes.concern"] += rest.exclude(text="", coordinator_note="").update(
+        text="", coordinator_note=""
+    )
+    if places is None:
+        rest.filter(raised_by=user).update(raised_by=None)
+    else:
+        holders = Participant.objects.filter(pk__in=places).values("user")
+        rest.filter(raised_by__in=holders).update(raised_by=None)
+    return retained
+
+
+def _leave_live_places(places, *, by, request=None) -> None:
+    """Ends mentoring kindly for places in cohorts still running, as leaving does."""
+    from allied.programmes.actions.leaving import participant_withdraw
+
+    for place in places.exclude(status=Participant.Status.WITHDRAWN).exclude(
+        cohort__status=Cohort.Status.FINISHED
+    ):
+        participant_withdraw(place=place, by=by, request=request)
+
+
+def erasure_preview(user) -> dict:
+    """Returns what erasing the person will do: rows per model, and records retained."""
+    plan = registry.plan(user)
+    return {
+        "models": sorted(
+            (
+                (registry.rule_for(model), str(model._meta.verbose_name_plural), len(pks))
+                for model, pks in plan.owned.items()
+                if registry.rule_for(model).in_copy
+            ),
+            key=lambda entry: entry[1],
+        ),
+        "mentions": sum(len(pks) for pks in plan.mentioned.values()),
+        "retained": retained_concerns(user=user),
+    }
+
+
+def erasure_refusal(user, *, by) -> str | None:
+    """Returns why an admin may not erase this person now, or None when they may."""
+    from allied.accounts.models import Membership, Role
+
+    if user.pk == by.pk:
+        return (
+            "You cannot erase your own account here. Ask for erasure on your data page, "
+            "and another organisation admin will carry it out"
+        )
+    for membership in Membership.objects.filter(user=user, role=Role.ORG_ADMIN).select_related(
+        "organisation"
+    ):
+        others = Membership.objects.filter(
+            organisation=membership.organisation, role=Role.ORG_ADMIN
+        ).exclude(user=user)
+        if not others.exists():
+            return (
+                f"{user.full_name} is the only organisation admin of "
+                f"{membership.organisation.name}. Make someone else an admin first"
+            )
+    return None
+
+
+@transaction.atomic
+def person_erase(*, user, by, organisation=None, request=None) -> Erasure:
+    """Erases everything about the person, or anonymises it irreversibly, and returns the
+    record of the erasure. Erasing someone already erased changes nothing and returns the
+    first record."""
+    earlier = Erasure.objects.filter(user=user, scope=Erasure.Scope.PERSON).first()
+    if earlier is not None:
+        return earlier
+    user = type(user).objects.select_for_update().get(pk=user.pk)
+    refusal = erasure_refusal(user, by=by) if by.pk != user.pk else None
+    if refusal:
+        raise RightsError(refusal)
+    from allied.workshops.models import Participant as WorkshopParticipant
+
+    terms = [user.full_name, user.email]
+    if user.email:
+        terms += list(
+            WorkshopParticipant.objects.filter(email__iexact=user.email)
+            .exclude(real_name="")
+            .values_list("real_name", flat=True)
+        )
+    _leave_live_places(
+        Participant.objects.filter(user=user), by=by if by.pk != user.pk else user, request=request
+    )
+    counts: Counter = Counter()
+    retained = _erase_concerns(counts, user=user)
+    counts.update(registry.apply(registry.plan(user)))
+    identity = {"name": user.full_name, "email": user.email} if retained else {}
+    _scrub_account(user)
+    counts["accounts.user"] += 1
+    counts["sessions.session"] += _end_sessions(user)
+    erasure = Erasure.objects.create(
+        user=user,
+        scope=Erasure.Scope.PERSON,
+        organisation=organisation,
+        by=by if by.pk != user.pk else None,
+        counts={k: v for k, v in sorted(counts.items()) if v},
+        retained=retained,
+        retained_identity=identity,
+    )
+    counts["audit.auditevent"] = AuditEvent.objects.pseudonymise(
+        user=user, terms=terms, pseudonym=f"erased person {erasure.pk}"
+    )
+    erasure.counts = {k: v for k, v in sorted(counts.items()) if v}
+    erasure.save(update_fields=["counts"])
+    ErasureRequest.objects.filter(user=user, status=ErasureRequest.Status.OPEN).update(
+        status=ErasureRequest.Status.DONE, closed_at=timezone.now()
+    )
+    record(
+        Kind.PERSON_ERASED,
+        request=request,
+        actor=by if by.pk != user.pk else None,
+        organisation=organisation,
+        subject=f"erasure {erasure.pk}",
+        rows=erasure.total,
+        retained=len(retained),
+    )
+    return erasure
+
+
+def _scrub_account(user) -> None:
+    user.email = f"erased-{secrets.token_hex(8)}@invalid"
+    user.full_name = ERASED_NAME
+    user.is_active = False
+    user.is_staff = False
+    user.is_superuser = False
+    user.last_login = None
+    user.session_generation += 1
+    user.set_unusable_password()
+    user.save()
+
+
+def _end_sessions(user) -> int:
+    """Deletes the person's stored sessions (raising their session generation has already
+    ended them; this also removes what they held). Returns how many went."""
+    if settings.SESSION_ENGINE != "django.contrib.sessions.backends.db":
+        return 0
+    from django.contrib.sessions.models import Session
+
+    mine = [
+        s.pk
+        for s in Session.objects.filter(expire_date__gt=timezone.now())
+        if str(s.get_decoded().get("_auth_user_id")) == str(user.pk)
+    ]
+    return Session.objects.filter(pk__in=mine).delete()[0]
+
+
+@transaction.atomic
+def places_erase(*, programme: Programme, places: list[Participant], by=None) -> Erasure | None:
+    """Erases these places in one programme and everything hanging off them (retention):
+    their accounts and the rest of their data stay. Returns the record, or None when there
+    was nothing to erase."""
+    ids = [p.pk for p in places]
+    if not ids:
+        return None
+    counts: Counter = Counter()
+    retained = _erase_concerns(counts, places=ids, programme=programme)
+    counts.update(registry.apply(registry.plan(places=ids)))
+    from allied.allyship.models import Completion
+
+    holders = [p.user_id for p in places]
+    counts["allyship.completion"] += (
+        Completion.objects.filter(module__programme=programme, user__in=holders)
+        .exclude(reflection="")
+        .update(reflection="")
+    )
+    return Erasure.objects.create(
+        scope=Erasure.Scope.PROGRAMME,
+        organisation=programme.organisation,
+        programme=programme,
+        by=by,
+        counts={k: v for k, v in sorted(counts.items()) if v},
+        retained=retained,
+        places=ids,
+    )
+
+
+# Erasure requests.
+
+
+@transaction.atomic
+def erasure_request_make(*, user, request=None) -> ErasureRequest:
+    """Returns the person's open request, making one if there is none (asking twice makes one)."""
+    found = ErasureRequest.objects.filter(user=user, status=ErasureRequest.Status.OPEN).first()
+    if found is not None:
+        return found
+    made = ErasureRequest.objects.create(user=user)
+    for organisation in {m.organisation for m in user.memberships.select_related("organisation")}:
+        record(
+            Kind.PROGRAMME_CHANGED,
+            request=request,
+            organisation=organisation,
+            subject=f"erasure request {made.pk}",
+            action="erasure_requested",
+        )
+    return made
+
+
+@transaction.atomic
+def erasure_request_withdraw(*, user) -> int:
+    """Withdraws the person's open request; returns how many were withdrawn (0 or 1)."""
+    return ErasureRequest.objects.filter(user=user, status=ErasureRequest.Status.OPEN).update(
+        status=ErasureRequest.Status.WITHDRAWN, closed_at=timezone.now()
+    )
+
+
+# Retention.
+
+
+@transaction.atomic
+def retention_set(*, programme: Programme, months: int | None, by, request=None) -> RetentionPolicy:
+    policy, _ = RetentionPolicy.objects.get_or_create(programme=programme)
+    if policy.months != months:
+        policy.months = months
+        policy.updated_by = by
+        policy.save()
+        record(
+            Kind.PROGRAMME_CHANGED,
+            request=request,
+            actor=by,
+            organisation=programme.organisation,
+            subject=programme.name,
+            action="retention_set",
+            months=months,
+        )
+    return policy
+
+
+def add_months(day: date, months: int) -> date:
+    """Returns the same day `months` later (the month's last day when it is shorter)."""
+    import calendar
+
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def retention_ends_on(programme: Programme, months: int | None) -> date | None:
+    """Returns the day after which the programme's personal data goes, or None to keep it.
+    Reads the last cohort's end: one query."""
+    if months is None:
+        return None
+    last = programme.cohorts.aggregate(last=Max("ends_on"))["last"]
+    return add_months(last, months) if last else None
+
+
+def _live_programmes(today: date):
+    """Programmes whose people's data must stay: any cohort not yet ended, or no policy, or
+    ended within the retention period."""
+    live = set()
+    for programme in Programme.objects.select_related("retention_policy"):
+        policy = getattr(programme, "retention_policy", None)
+        ends = retention_ends_on(programme, policy.months if policy else None)
+        if ends is None or ends >= today:
+            live.add(programme.pk)
+    return live
+
+
+def retention_apply(*, today: date | None = None) -> dict[str, int]:
+    """Erases the places of every programme past its retention period; returns counts.
+
+    A person whose places are erased keeps their account. When they have no place left in a
+    programme whose data must stay, their own allyship reflections go too (they were kept for
+    mentoring that has ended everywhere). Safe to run twice: erased places are never
+    erased again."""
+    today = today or timezone.localdate()
+    live = _live_programmes(today)
+    totals = Counter()
+    for policy in RetentionPolicy.objects.filter(months__isnull=False).select_related(
+        "programme__organisation"
+    ):
+        programme = policy.programme
+        if programme.pk in live:
+            continue
+        done = Erasure.objects.filter(programme=programme, scope=Erasure.Scope.PROGRAMME)
+        with transaction.atomic():
+            places = list(
+                Participant.objects.select_for_update()
+                .filter(cohort__programme=programme)
+                .exclude(pk__in=_erased_places(done))
+                .order_by("pk")
+            )
+            if not places:
+                continue
+            erasure = places_erase(programme=programme, places=places)
+            reflections = _reflections_after_last_place({p.user_id for p in places}, live)
+            policy.last_applied_at = timezone.now()
+            policy.save(update_fields=["last_applied_at"])
+            record(
+                Kind.RETENTION_APPLIED,
+                organisation=programme.organisation,
+                subject=programme.name,
+                programme=programme.pk,
+                places=len(places),
+                rows=erasure.total,
+                reflections=reflections,
+                retained=len(erasure.retained),
+            )
+            totals["programmes"] += 1
+            totals["places"] += len(places)
+            totals["rows"] += erasure.total + reflections
+    return {"programmes": totals["programmes"], "places": totals["places"], "rows": totals["rows"]}
+
+
+def _erased_places(done) -> set[int]:
+    erased: set[int] = set()
+    for places in done.values_list("places", flat=True):
+        erased.update(places)
+    return erased
+
+
+def _reflections_after_last_place(users: set[int], live: set[int]) -> int:
+    """Deletes the allyship reflections of people with no place left in a live programme;
+    returns how many went."""
+    from allied.allyship.models import Reflection
+
+    still = set(
+        Participant.objects.filter(user__in=users, cohort__programme__in=live).values_list(
+            "user", flat=True
+        )
+    )
+    gone = users - still
+    if not gone:
+        return 0
+    return Reflection.objects.filter(author__in=gone).delete()[1].get("allyship.Reflection", 0)

@@ -1,0 +1,185 @@
+"""Erasure removes or irreversibly anonymises everything about a person: a marker planted in
+every free-text field of every row about them survives nowhere afterwards, except in the
+records kept under a legal duty, which the admin is told about."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.core.files.base import ContentFile
+from django.test import Client
+
+from allied.audit.models import AuditEvent, Kind
+from allied.programmes.models import Concern, Participant, Relationship, Review, SpecialCategory
+from allied.rights import actions, registry
+from allied.rights.models import Erasure, ErasureRequest
+from allied.workshops.models import Ballot
+from allied.workshops.models import Participant as Seat
+from tests.conftest import sign_in
+from tests.rights.helpers import MARKER, give_mia_everything, plant, scan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def marked_mia(world):
+    """Mia with a row in every model about a person, her name and email marked, and the
+    marker in every free-text field of every one of those rows."""
+    mia = world["mia"]
+    mia.full_name = f"Mia {MARKER}"
+    mia.email = f"mia.{MARKER}@alder.example"
+    mia.save()
+    added = give_mia_everything(world)
+    planted = plant(mia)
+    # Concerns only name her (their keys are SET_NULL), so the registry's chains do not plant
+    # in them: one she raised, and a safeguarding concern about her relationship.
+    for concern in (world["concern_own"], added["safeguarding"]):
+        Concern.objects.filter(pk=concern.pk).update(
+            text=f"{MARKER} concern", coordinator_note=f"{MARKER} note"
+        )
+    # A briefing file someone uploaded that names her: the workshop's, not hers, but a file.
+    world["file_own"].file.save("names.txt", ContentFile(b"nothing about anyone"))
+    return {**world, **added, "planted": planted}
+
+
+def test_every_model_that_can_hold_something_about_a_person_is_in_the_test(marked_mia):
+    """The world gives Mia a row in every model with an owner chain, so the marker test
+    reaches every one of them; a new model fails here until the world gives her a row."""
+    mia = marked_mia["mia"]
+    missing = []
+    for model in registry.linked_models():
+        owner, _ = registry.chains_of(model)
+        if owner and model is not type(mia) and not any(c.rows(mia).exists() for c in owner):
+            missing.append(model._meta.label_lower)
+    assert missing == []
+
+
+def test_a_marker_in_every_field_survives_nowhere_but_the_retained_records(marked_mia):
+    mia = marked_mia["mia"]
+    client = sign_in(Client(), mia)
+    assert client.get("/account/").status_code == 200
+    assert scan() - {("accounts_user", mia.pk)}, "the marker was planted"
+
+    erasure = actions.person_erase(user=mia, by=marked_mia["alice"], organisation=marked_mia["own"])
+
+    survivors = scan()
+    retained = marked_mia["safeguarding"]
+    assert survivors == {("programmes_concern", retained.pk), ("rights_erasure", erasure.pk)}
+    assert erasure.retained == [
+        {"model": "programmes.concern", "id": retained.pk, "reason": actions.SAFEGUARDING_REASON}
+    ]
+    assert erasure.retained_identity["email"] == f"mia.{MARKER}@alder.example"
+
+
+def test_the_account_is_closed_and_every_session_ended(marked_mia):
+    mia = marked_mia["mia"]
+    client = sign_in(Client(), mia)
+    assert Session.objects.count() == 1
+
+    actions.person_erase(user=mia, by=marked_mia["alice"], organisation=marked_mia["own"])
+
+    mia.refresh_from_db()
+    assert mia.email.startswith("erased-") and mia.email.endswith("@invalid")
+    assert mia.full_name == actions.ERASED_NAME
+    assert not mia.is_active and not mia.has_usable_password()
+    assert Session.objects.count() == 0
+    assert client.get("/account/").status_code == 302
+    assert not mia.memberships.exists()
+
+
+def test_counts_survive_and_ballots_stay_in_the_results_without_the_person(marked_mia):
+    mia = marked_mia["mia"]
+    places, ballots = Participant.objects.count(), Ballot.objects.count()
+    reviews = Review.objects.count()
+
+    actions.person_erase(user=mia, by=marked_mia["alice"], organisation=marked_mia["own"])
+
+    assert Participant.objects.count() == places
+    assert Ballot.objects.count() == ballots
+    assert Review.objects.count() == reviews
+    seat = Seat.objects.get(pk=marked_mia["seat"].pk)
+    assert (seat.real_name, seat.email, seat.session_digest) == ("", "", "")
+    assert seat.ballots.count() == 1
+    assert marked_mia["idea"].__class__.objects.get(pk=marked_mia["idea"].pk).participant is None
+    assert not SpecialCategory.objects.filter(participant__user=mia).exists()
+    place = Participant.objects.get(pk=marked_mia["mentee_place_own"].pk)
+    assert (place.profession, place.band, place.needs_text) == ("", "", {})
+    assert place.status == Participant.Status.WITHDRAWN
+
+
+def test_mentoring_ends_without_blame_for_the_other_person(marked_mia):
+    actions.person_erase(
+        user=marked_mia["mia"], by=marked_mia["alice"], organisation=marked_mia["own"]
+    )
+    relationship = Relationship.objects.get(pk=marked_mia["relationship_own"].pk)
+    assert relationship.status == Relationship.Status.ENDED
+    assert relationship.ending == Relationship.Ending.NO_FAULT
+
+
+def test_no_record_names_the_person_afterwards(marked_mia):
+    mia = marked_mia["mia"]
+    actions.person_erase(user=mia, by=marked_mia["alice"], organisation=marked_mia["own"])
+    for chain in registry.chains():
+        if not chain.mention or registry.rule_for(chain.model).erase == registry.CUSTOM:
+            continue
+        assert not chain.rows(mia).exists(), chain.label
+
+
+def test_the_audit_log_is_pseudonymised_and_records_the_erasure_without_personal_data(
+    marked_mia,
+):
+    mia = marked_mia["mia"]
+    erasure = actions.person_erase(user=mia, by=marked_mia["alice"], organisation=marked_mia["own"])
+    granted = AuditEvent.objects.filter(kind=Kind.ROLE_GRANTED, actor=marked_mia["alice"]).first()
+    assert granted.subject == f"erased person {erasure.pk}"
+    assert granted.detail["email_sent_to"] == f"erased person {erasure.pk}"
+    own = AuditEvent.objects.filter(kind=Kind.SIGN_IN, actor=mia).get()
+    assert (own.email, own.ip_address) == ("", None)
+    erased = AuditEvent.objects.get(kind=Kind.PERSON_ERASED)
+    assert erased.subject == f"erasure {erasure.pk}"
+    assert MARKER not in str(erased.detail) and erased.email == ""
+
+
+def test_erasing_twice_changes_nothing(marked_mia):
+    mia = marked_mia["mia"]
+    first = actions.person_erase(user=mia, by=marked_mia["alice"], organisation=marked_mia["own"])
+    events = AuditEvent.objects.count()
+    again = actions.person_erase(user=mia, by=marked_mia["alice"], organisation=marked_mia["own"])
+    assert again.pk == first.pk
+    assert Erasure.objects.count() == 1
+    assert AuditEvent.objects.count() == events
+
+
+def test_an_open_request_is_closed_by_the_erasure(marked_mia):
+    mia = marked_mia["mia"]
+    actions.person_erase(user=mia, by=marked_mia["alice"], organisation=marked_mia["own"])
+    assert ErasureRequest.objects.get(user=mia).status == ErasureRequest.Status.DONE
+
+
+def test_a_concern_that_is_not_safeguarding_loses_its_text(marked_mia):
+    concern = marked_mia["concern_own"]
+    actions.person_erase(
+        user=marked_mia["mia"], by=marked_mia["alice"], organisation=marked_mia["own"]
+    )
+    concern.refresh_from_db()
+    assert (concern.text, concern.raised_by) == ("", None)
+
+
+def test_the_other_persons_own_account_and_places_are_untouched(marked_mia):
+    max_mentor = marked_mia["max_mentor"]
+    before = (max_mentor.full_name, max_mentor.email)
+    actions.person_erase(
+        user=marked_mia["mia"], by=marked_mia["alice"], organisation=marked_mia["own"]
+    )
+    max_mentor.refresh_from_db()
+    assert (max_mentor.full_name, max_mentor.email) == before
+    assert max_mentor.memberships.exists()
+    place = Participant.objects.get(pk=marked_mia["mentor_place_own"].pk)
+    assert place.profession == "occupational_therapist"
+
+
+def test_the_only_admin_of_an_organisation_cannot_be_erased(world):
+    with pytest.raises(actions.RightsError, match="only organisation admin"):
+        actions.person_erase(user=world["alice"], by=world["carol"])
+    world["alice"].refresh_from_db()
+    assert world["alice"].is_active

@@ -1,0 +1,75 @@
+"""Data rights in a real browser: a person downloads their data; an admin erases someone
+after typing their email address. Every page passes axe."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from allied.rights.models import Erasure
+from tests.browser.conftest import axe_violations
+from tests.conftest import sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _as(page, live_server, user):
+    client = sign_in(Client(), user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+
+
+def test_a_person_downloads_their_data(world, page, live_server):
+    _as(page, live_server, world["mia"])
+    page.goto(live_server.url + reverse("accounts:account"))
+    page.get_by_role("link", name="Your data: download a copy, or ask for it to be erased").click()
+    assert page.locator("h1").inner_text() == "Your data"
+    assert axe_violations(page) == []
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download a file for other software (JSON)").click()
+    copy = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert copy["account"]["email"] == "mia@alder.example"
+    page.get_by_role("link", name="Ask for your data to be erased").click()
+    page.get_by_role("button", name="Ask for erasure").click()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    assert axe_violations(page) == []
+
+
+def test_an_admin_erases_someone(world, page, live_server):
+    _as(page, live_server, world["alice"])
+    page.goto(live_server.url + reverse("rights:organisation", args=["alder"]))
+    assert axe_violations(page) == []
+    page.locator(f"a[href='{reverse('rights:person', args=['alder', world['mia'].pk])}']").click()
+    assert axe_violations(page) == []
+    page.get_by_role("link", name="See what erasing Mia Mentee's data will do").click()
+    assert axe_violations(page) == []
+    page.get_by_label("Type the person's email address to confirm").fill("wrong@example.org")
+    page.get_by_role("button", name="Erase their data").click()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    assert axe_violations(page) == []
+    page.get_by_label("Type the person's email address to confirm").fill("mia@alder.example")
+    page.get_by_role("button", name="Erase their data").click()
+    assert page.locator("h1").inner_text().startswith("Erasure ")
+    assert axe_violations(page) == []
+    assert Erasure.objects.count() == 1
+
+
+def test_the_retention_page_passes_axe(world, page, live_server):
+    _as(page, live_server, world["carol"])
+    page.goto(live_server.url + reverse("rights:retention", args=[world["programme_own"].pk]))
+    page.get_by_label("Months to keep personal data after the last cohort ends").fill("0")
+    page.get_by_role("button", name="Save").click()
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    assert axe_violations(page) == []

@@ -1,0 +1,116 @@
+"""Subject access: a person downloads everything Allied holds about them, as JSON and as a
+document to read and print; an organisation admin can do it for a member of their own
+organisation. Special category answers are in the person's own copy only."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from django.urls import reverse
+
+from allied.audit.models import AuditEvent, Kind
+from allied.rights import registry
+from tests.rights.helpers import give_mia_everything
+
+pytestmark = pytest.mark.django_db
+
+
+def _json(response) -> dict:
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert "attachment" in response["Content-Disposition"]
+    return json.loads(
+        b"".join(response.streaming_content) if response.streaming else response.content
+    )
+
+
+def _titles(copy) -> set[str]:
+    return {section["model"] for section in copy["sections"]}
+
+
+def test_a_person_downloads_everything_about_them_quickly(world, signed_in):
+    give_mia_everything(world)
+    client = signed_in(world["mia"])
+    started = time.monotonic()
+    copy = _json(client.get(reverse("rights:download", args=["json"])))
+    assert time.monotonic() - started < 10
+
+    assert copy["account"]["email"] == "mia@alder.example"
+    expected = {
+        m._meta.label_lower
+        for m in registry.linked_models()
+        if registry.rule_for(m).in_copy and registry.chains_of(m)[0]
+    } - {"accounts.user"}
+    assert _titles(copy) == expected
+    assert copy["equality_monitoring"][0]["ethnic group"].endswith(": African")
+    assert copy["concerns_you_raised"][0]["what you wrote"] == "own: a concern"
+    assert any(e["what"] == "Signed in" for e in copy["audit_log"])
+    assert {"record": "meeting", "id": world["meeting_own"].pk, "as": "created by"} not in copy[
+        "records_that_name_you"
+    ], "a meeting already in her copy is not listed again as naming her"
+
+
+def test_the_copy_holds_no_one_elses_private_words(world, signed_in):
+    added = give_mia_everything(world)
+    copy = _json(signed_in(world["mia"]).get(reverse("rights:download", args=["json"])))
+    text = json.dumps(copy)
+    assert "own private note of max@alder.example" not in text
+    assert "own private note of mia@alder.example" in text
+    reviews = next(s for s in copy["sections"] if s["model"] == "programmes.review")["rows"]
+    assert [r["id"] for r in reviews] == [world["review_own"].pk]
+    assert added["review_by_max"].pk not in [r["id"] for r in reviews]
+    assert "safeguarding" not in text.lower().replace('"safeguarding": false', "")
+
+
+def test_a_mentor_never_sees_the_reason_hidden_from_them_nor_a_secret(world, signed_in):
+    copy = _json(signed_in(world["max_mentor"]).get(reverse("rights:download", args=["json"])))
+    for section in copy["sections"]:
+        for name, _ in section["columns"]:
+            assert name not in registry.SECRET_FIELDS
+    assert copy["equality_monitoring"] == []
+
+
+def test_the_download_is_audited(world, signed_in):
+    signed_in(world["mia"]).get(reverse("rights:download", args=["html"]))
+    event = AuditEvent.objects.get(kind=Kind.PERSONAL_DATA_DOWNLOADED)
+    assert event.actor == world["mia"]
+    assert event.detail == {"on_behalf": False, "format": "html"}
+
+
+def test_the_readable_document_is_a_page_to_print(world, signed_in):
+    give_mia_everything(world)
+    response = signed_in(world["mia"]).get(reverse("rights:download", args=["html"]))
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    page = response.content.decode()
+    assert "<h1>Your data held by Allied</h1>" in page
+    assert "@media print" in page
+    assert "own: confidence to apply for band 6" in page
+    assert "Caribbean or African: African" in page
+
+
+def test_an_admin_downloads_for_a_member_without_their_equality_answers(world, signed_in):
+    url = reverse("rights:person_download", args=["alder", world["mia"].pk, "json"])
+    copy = _json(signed_in(world["alice"]).get(url))
+    assert copy["account"]["name"] == "Mia Mentee"
+    assert copy["equality_monitoring"] == []
+    assert copy["equality_monitoring_held_but_not_shown"] is True
+    assert "Caribbean or African" not in json.dumps(copy)
+    event = AuditEvent.objects.get(kind=Kind.PERSONAL_DATA_DOWNLOADED)
+    assert event.actor == world["alice"] and event.organisation == world["own"]
+    assert event.detail["on_behalf"] is True
+
+
+def test_an_admin_cannot_download_for_someone_in_another_organisation(world, signed_in):
+    client = signed_in(world["alice"])
+    url = reverse("rights:person_download", args=["alder", world["omar"].pk, "json"])
+    assert client.get(url).status_code == 404
+    url = reverse("rights:person_download", args=["birch", world["omar"].pk, "json"])
+    assert client.get(url).status_code == 404
+    assert not AuditEvent.objects.filter(kind=Kind.PERSONAL_DATA_DOWNLOADED).exists()
+
+
+def test_an_unknown_format_is_not_found(world, signed_in):
+    assert signed_in(world["mia"]).get("/account/data/your-data.xml").status_code == 404
