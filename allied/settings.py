@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "allied.circles",
     "allied.allyship",
     "allied.reports",
+    "allied.consensus",
     "allied.rights",
 ]
 

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from allied.accounts.models import Role
 from tests.conftest import sign_in
+from tests.consensus import matrix as consensus_matrix
 from tests.programmes.matrix import (
     EXTRA,
     PROGRAMME_API,
@@ -289,6 +290,13 @@ for _table, _rows in (
     (ORGANISATION_URLS, EXTRA["ORGANISATION_URLS"]),
     (API_PERSONAL_URLS, EXTRA["API_PERSONAL_URLS"]),
     (API_ORGANISATION_URLS, EXTRA["API_ORGANISATION_URLS"]),
+):
+    _table.update(_rows)
+
+for _table, _rows in (
+    (WORKSHOP_URLS, consensus_matrix.WORKSHOP_URLS),
+    (ORGANISATION_URLS, consensus_matrix.ORGANISATION_URLS),
+    (PERSONAL_URLS, consensus_matrix.PERSONAL_URLS),
 ):
     _table.update(_rows)
 

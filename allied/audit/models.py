@@ -112,6 +112,7 @@ class Kind(models.TextChoices):
     PERSONAL_DATA_DOWNLOADED = "personal_data_downloaded", "Personal data downloaded"
     PERSON_ERASED = "person_erased", "Personal data erased"
     RETENTION_APPLIED = "retention_applied", "Retention period applied"
+    MODEL_PUBLISHED = "model_published", "Mentoring model published"
 
 
 class AuditEvent(models.Model):
