@@ -54,9 +54,16 @@ def reflection_create(*, author, data: dict, submission: uuid.UUID | None = None
 def programmes_to_share_with(user):
     """Returns the programmes whose coordinators the person may share a reflection with: those
     where they hold a place that is not withdrawn."""
+    # One filter() call, so both conditions are about the same place: an exclude() here
+    # would drop a programme as soon as anyone in it had withdrawn.
     return (
-        Programme.objects.filter(cohorts__participants__user=user)
-        .exclude(cohorts__participants__status=Participant.Status.WITHDRAWN)
+        Programme.objects.filter(
+            cohorts__participants__user=user,
+            cohorts__participants__status__in=[
+                Participant.Status.INTAKE,
+                Participant.Status.READY,
+            ],
+        )
         .distinct()
         .order_by("name")
     )

@@ -8,8 +8,11 @@ import uuid
 import pytest
 from django.urls import reverse
 
+from allied.accounts.models import Role
+from allied.allyship.actions import programmes_to_share_with
 from allied.allyship.models import Reflection
 from allied.core import allyship as model
+from allied.programmes.models import Participant
 from tests.allyship.helpers import reflection_data
 from tests.conftest import sign_in
 
@@ -158,3 +161,15 @@ def test_the_api_writes_shares_and_takes_back_a_reflection(client, world):
     assert bad.status_code == 400
     sign_in(client, world["orla"])
     assert client.get(reverse("allyship:api_reflection", args=[pk])).status_code == 404
+
+
+def test_someone_else_withdrawing_does_not_stop_a_mentor_sharing(world, make_person):
+    """Sharing is offered in every programme where the person's own place is live, whoever
+    else in that programme has withdrawn."""
+    cohort = Participant.objects.get(user=world["max_mentor"]).cohort
+    leaver = make_person("leaver@alder.example", "Lee Leaver", world["own"], Role.MENTEE)
+    Participant.objects.create(
+        cohort=cohort, user=leaver, side="mentee", status=Participant.Status.WITHDRAWN
+    )
+    assert list(programmes_to_share_with(world["max_mentor"])) == [world["programme_own"]]
+    assert list(programmes_to_share_with(leaver)) == []
