@@ -117,7 +117,10 @@ def load_demo() -> Organisation:
     load_demo_workshop(organisation, f"facilitator@{DOMAIN}")
     from allied.programmes.demo import load_demo_programme
 
-    load_demo_programme(organisation)
+    programme = load_demo_programme(organisation)
+    from allied.reports.demo import load_demo_workforce
+
+    load_demo_workforce(programme, programme.coordinators.first())
     from allied.allyship.demo import load_demo_allyship
 
     load_demo_allyship()

@@ -31,6 +31,7 @@ from allied.programmes.models import (
     SponsorshipAction,
 )
 from allied.reports import measures
+from allied.reports.models import WorkforceFigure
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +51,7 @@ MODELS = (
     SponsorshipAction,
     Review,
     CareerOutcome,
+    WorkforceFigure,
 )
 
 
@@ -253,3 +255,13 @@ def test_the_coordinator_opens_the_past_cohorts_and_their_pairs(client):
         pair = cohort.relationships.filter(ending="completed").first()
         page = client.get(reverse("programmes:relationship", args=[pair.pk]))
         assert page.status_code == 200
+
+
+def test_the_demo_dashboard_compares_mentees_with_the_workforce():
+    accounts_demo.load_demo()
+    programme = Programme.objects.get(name=demo.PROGRAMME)
+    assert programme.workforce_figures.count() == 6
+    comparison = measures.dashboard(programme).comparison(measures.ALL)
+    assert comparison is not None and comparison.workforce_total == "1800"
+    # The likelihood lines are worked out from shown figures, so the demo has enough people.
+    assert any("times as likely" in line for line in comparison.lines), comparison.lines
