@@ -804,18 +804,20 @@ class Dashboard:
             _likelihood(
                 (minoritised.value("registered"), wf["minoritised"]),
                 (white.value("registered"), wf[WHITE]),
-                "Black and minoritised staff are {} white staff to be in the programme.",
+                ("Black and minoritised staff", "white staff"),
+                "to be in the programme",
             ),
             _likelihood(
                 (minoritised.value("matched"), minoritised.value("registered")),
                 (white.value("matched"), white.value("registered")),
-                "Black and minoritised mentees are {} white mentees to be matched with a mentor.",
+                ("Black and minoritised mentees", "white mentees"),
+                "to be matched with a mentor",
             ),
             _likelihood(
                 (minoritised.value("progressed"), minoritised.value("registered")),
                 (white.value("progressed"), white.value("registered")),
-                "Black and minoritised mentees are {} white mentees to have a confirmed career "
-                "outcome.",
+                ("Black and minoritised mentees", "white mentees"),
+                "to have a confirmed career outcome",
             ),
         )
         return Comparison(
@@ -826,18 +828,23 @@ class Dashboard:
         )
 
 
-def _likelihood(group: tuple[str, str], reference: tuple[str, str], sentence: str) -> str:
+def _likelihood(
+    group: tuple[str, str], reference: tuple[str, str], who: tuple[str, str], what: str
+) -> str:
     """The WRES relative likelihood: the group's rate (a / b) over the reference group's
-    (c / d), in words; or why it cannot be given. Only shown figures are used."""
+    (c / d), in words; or why it cannot be given. Only shown figures are used. `who` names
+    the two groups ("Black and minoritised staff", "white staff"); `what` is what they are
+    likely to do ("to be in the programme")."""
     (a, b), (c, d) = group, reference
+    subject, others = who
     if SUPPRESSED in (a, b, c, d) or 0 in (int(b), int(c), int(d)):
         return (
-            sentence.split(" are ")[0]
-            + ": there are too few people in one of the groups to compare them."
+            f"How likely {subject} are, compared with "
+            f"{others}, {what} cannot be shown: one of the groups is too small."
         )
     ratio = (int(a) / int(b)) / (int(c) / int(d))
     words = "about as likely as" if round(ratio, 1) == 1.0 else f"{ratio:.1f} times as likely as"
-    return sentence.format(words)
+    return f"{subject} are {words} {others} {what}."
 
 
 def _figures(raw: dict[str, Scope], shown: dict[str, str], era: str, months, labels) -> dict:
