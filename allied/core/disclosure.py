@@ -256,6 +256,7 @@ def disclose_structured(
     partitions: Sequence[tuple[str, Sequence[str]]] = (),
     *,
     hide_first: Callable[[str], Any] | None = None,
+    special: Collection[int] = (),
 ) -> dict[str, str]:
     """Return each cell's count as it may be shown, protecting the subtractions a report's
     own structure offers rather than every linear combination (compare `disclose_cells`).
@@ -272,7 +273,13 @@ def disclose_structured(
     - in each partition whose total is shown, the hidden non-empty parts together hold 0 or
       at least 8 people, and more people than there are hidden parts (the breakdown rule of
       `breakdown_suppression`); otherwise the shown part `hide_first` ranks highest (default:
-      the smallest) is hidden too, or the total when no part is left.
+      the smallest) is hidden too, or the total when no part is left;
+    - in each partition whose total is hidden, every part is hidden, empty ones too: beside a
+      hidden total of a few people, the zeros would say which part those people are in;
+    - in each partition named in `special` (by its index in `partitions`: a breakdown by
+      ethnic group, say), when one part holds everyone in the total, every part is hidden:
+      anyone who knows who is in the total (the mentees matched on one day) would otherwise
+      learn that part about each of them.
 
     A report whose figures cut across each other in many ways (every measure of every cohort
     and every group) keeps far more figures this way than under the atom rule; what it gives
@@ -296,11 +303,18 @@ def disclose_structured(
         )
 
     hidden = {key for key, people in members.items() if 1 <= len(people) < SMALLEST_SHOWN}
+    for index, (total, parts) in enumerate(partitions):
+        held = [part for part in parts if members[part]]
+        if index in special and len(held) == 1 and members[total]:
+            hidden.update(parts)
     changed = True
     while changed:
         changed = False
         for total, parts in partitions:
             if total in hidden:
+                if not hidden.issuperset(parts):
+                    hidden.update(parts)
+                    changed = True
                 continue
             concealed = [part for part in parts if part in hidden and members[part]]
             if not concealed:
@@ -327,6 +341,8 @@ def _nested_pair(members: Mapping[str, frozenset], hidden: set[str]) -> tuple[st
         ((len(people), key) for key, people in members.items() if key not in hidden),
     )
     for i, (size, small_key) in enumerate(shown):
+        if size == 0:
+            continue  # nothing is inside an empty cell, and a cell of 1 to 7 is hidden
         small = members[small_key]
         for big_size, big_key in shown[i + 1 :]:
             if big_size - size >= SMALLEST_SHOWN:

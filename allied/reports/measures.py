@@ -368,8 +368,11 @@ class Scope:
     ratings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
 
 
-def _month(moment: datetime) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m")
+def _month(moment: datetime, zone=None) -> str:
+    """The moment's month ("2026-03") in `zone` (default: the current time zone). Callers
+    counting many rows pass the zone once: looking it up per row is most of the cost."""
+    local = moment.astimezone(zone or timezone.get_current_timezone())
+    return f"{local.year:04d}-{local.month:02d}"
 
 
 def _month_label(month: str) -> str:
@@ -452,12 +455,14 @@ def _gather(data: Records, now: datetime, period: Period) -> dict[str, Scope]:
                 scope.days_to_match.append((started - completed) / timedelta(days=1))
 
     met_recently = set()
+    zone = timezone.get_current_timezone()
     for pk, relationship_id, cohort_id, starts_at in data.meetings:
         if not period.holds(starts_at):
             continue
+        month = _month(starts_at, zone)
         for scope in into(cohort_id):
             scope.cells["engagement.meetings"].add(("meeting", pk))
-            scope.months[_month(starts_at)].add(("meeting", pk))
+            scope.months[month].add(("meeting", pk))
         if reference - 2 * interval <= starts_at and (
             period.until is None or starts_at <= reference
         ):
@@ -637,7 +642,15 @@ def _disclose(cells: dict[str, set]) -> dict[str, str]:
     """Decides every figure the page and its exports publish, together: the whole programme
     and every cohort, all dates and the period, every group of every breakdown
     (`allied.core.disclosure.disclose_structured`)."""
-    return disclose_structured(cells, _partitions(cells), hide_first=_hide_first)
+    partitions = _partitions(cells)
+    # Ethnic group is special category data: a breakdown where one group holds everyone (the
+    # mentees matched on one day, say) would tell anyone who knows who they are.
+    special = {
+        index
+        for index, (_, parts) in enumerate(partitions)
+        if parts and "|by.ethnicity." in parts[0]
+    }
+    return disclose_structured(cells, partitions, hide_first=_hide_first, special=special)
 
 
 # What is published --------------------------------------------------------------------------

@@ -106,3 +106,28 @@ def test_the_result_does_not_depend_on_the_order_of_the_cells(page):
     assert disclose_structured(backwards, partitions[::-1]) == disclose_structured(
         cells, partitions
     )
+
+
+def test_beside_a_hidden_total_even_the_empty_parts_are_hidden():
+    # Three people matched on one day: "0" beside every group but one would say theirs.
+    cells = {"day": people(0, 3), "white": set(), "black": people(0, 3), "asian": set()}
+    shown = disclose_structured(cells, [("day", ["white", "black", "asian"])])
+    assert set(shown.values()) == {SUPPRESSED}
+
+
+def test_a_special_breakdown_with_everyone_in_one_group_hides_every_group():
+    cells = {"day": people(0, 12), "white": set(), "black": people(0, 12), "asian": set()}
+    partitions = [("day", ["white", "black", "asian"])]
+    assert disclose_structured(cells, partitions)["black"] == "10"
+    shown = disclose_structured(cells, partitions, special={0})
+    assert shown == {"day": "10", "white": "*", "black": "*", "asian": "*"}
+
+
+@given(pages())
+def test_every_part_of_a_hidden_total_is_hidden(page):
+    cells, partitions = page
+    shown = disclose_structured(cells, partitions, special=set(range(len(partitions))))
+    for total, parts in partitions:
+        held = [part for part in parts if cells[part]]
+        if shown[total] == SUPPRESSED or (len(held) == 1 and cells[total]):
+            assert all(shown[part] == SUPPRESSED for part in parts)

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from allied.audit.models import AuditEvent, Kind
-from allied.programmes.models import CareerOutcome, Participant, SpecialCategory
+from allied.programmes.models import CareerOutcome, Participant, Relationship, SpecialCategory
 from allied.reports import measures
 from tests.conftest import sign_in
 from tests.reports.helpers import DAY, known_programme
@@ -214,9 +214,12 @@ def test_ethnic_group_counts_only_with_monitoring_consent_and_the_read_is_audite
     table = {row.code: row for row in board.breakdown(measures.ALL, "ethnicity").rows}
     assert list(table) == ["white", "black", "asian", "mixed", "other", "not_stated"]
     assert table["black"].value("registered") == "10"
-    assert table["black"].value("met") == "10"
+    # Everyone who met recently is in one group, which would tell the coordinator (who knows
+    # who met) that group about each of them: so no group's figure is shown.
+    assert table["black"].value("met") == "*"
+    assert table["white"].value("met") == "*"
     assert table["not_stated"].value("registered") == "10"  # no consent: not stated
-    assert table["not_stated"].value("completed") == "10"
+    assert table["not_stated"].value("completed") == "*"  # everyone who completed: see "met"
     assert table["white"].value("registered") == "10"  # 8
     assert table["white"].value("matched") == "0"
 
@@ -297,8 +300,9 @@ def test_the_exports_hold_every_breakdown_and_the_periods_figures(client, world)
     by_label = {row[0]: row[1:] for row in rows}
     assert by_label["Matching: Mentees matched with a mentor"] == ["10", "10", "20", "20"]
     black = "By ethnic group: Black, Black British, Black Welsh, Caribbean or African: Matched"
-    # Groups are published for the whole programme only: the cohort columns are empty.
-    assert by_label[black] == ["10", "", "10", ""]
+    # Groups are published for the whole programme only: the cohort columns are empty. In the
+    # period everyone matched is Black, so no group of that column is shown.
+    assert by_label[black] == ["*", "", "10", ""]
     assert "By profession: Not stated: Registered" in by_label
     assert "By work setting: Not stated: Reviewed" in by_label
     assert "Career progression: Mentees with a confirmed outcome: Promotion" in by_label
@@ -347,3 +351,28 @@ def test_the_period_is_at_most_now_for_active_pairs(world):
         b.programme, now=now, start=now.date(), end=(now + timedelta(days=400)).date()
     )
     assert future.scopes[measures.ALL].shown["retention.active"] == "10"
+
+
+def test_a_short_period_never_says_which_group_the_few_people_in_it_are_in(world):
+    """A coordinator who knows who was matched on one day learns nothing about their ethnic
+    group: beside a hidden total, even the groups with nobody in them are hidden; and where
+    everyone in the period is in one group, no group is shown."""
+    now = timezone.now()
+    b, cohort = known_programme(world, now)
+    _ethnicity(_mentees(cohort)[:20], "black_african")
+    day = (now - 100 * DAY).date()  # the day the ten active pairs began
+    board = measures.dashboard(b.programme, now=now, start=day, end=day)
+    table = board.breakdown(measures.ALL, "ethnicity")
+    assert table.total.value("matched") == "10"
+    assert {row.value("matched") for row in table.rows} == {"*"}
+    assert table.minoritised.value("matched") == "*"
+
+    one = b.places(cohort, "mentee", 1, completed=now - 5 * DAY)[0]
+    _ethnicity([one], "indian")
+    b.pair(one, b.places(cohort, "mentor", 1)[0], Relationship.Status.ACTIVE, 3)
+    day = (now - 3 * DAY).date()
+    table = measures.dashboard(b.programme, now=now, start=day, end=day).breakdown(
+        measures.ALL, "ethnicity"
+    )
+    assert table.total.value("matched") == "*"
+    assert {row.value("matched") for row in table.rows} == {"*"}
