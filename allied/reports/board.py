@@ -30,6 +30,7 @@ from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure as PlotFigure
 from matplotlib.ticker import MaxNLocator
 
+from allied.core.cells import plain_row
 from allied.core.disclosure import SMALLEST_SHOWN, SUPPRESSED
 from allied.programmes.models import Programme
 from allied.reports import measures
@@ -41,6 +42,9 @@ RULE = (
     f"small group. Averages over fewer than {SMALLEST_SHOWN} people are not shown. "
     "Percentages are worked out from the rounded counts."
 )
+
+# Names people type (a cohort called "$5k to $10k") are text, never TeX to parse.
+matplotlib.rcParams["text.parse_math"] = False
 
 # The headline figures, by the dashboard's keys; a key the dashboard does not publish is left
 # out, so the report follows the dashboard as measures are added.
@@ -661,7 +665,9 @@ def render_pdf(report: BoardReport) -> bytes:
         "Creator": "Allied",
     }
     with (
-        matplotlib.rc_context({"pdf.fonttype": 42, "font.family": "DejaVu Sans"}),
+        matplotlib.rc_context(
+            {"pdf.fonttype": 42, "font.family": "DejaVu Sans", "text.parse_math": False}
+        ),
         PdfPages(buffer, metadata=metadata) as pdf,
     ):
         pages = _Pages(pdf, f"{report.title} · {report.period}")
@@ -771,44 +777,44 @@ def render_xlsx(report: BoardReport) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Headline measures"
-    sheet.append([report.title])
+    sheet.append(plain_row([report.title]))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([report.organisation])
-    sheet.append([report.period])
+    sheet.append(plain_row([report.organisation]))
+    sheet.append(plain_row([report.period]))
     sheet.append([])
-    sheet.append(["Measure", "Figure"])
+    sheet.append(plain_row(["Measure", "Figure"]))
     for group in report.groups:
         for figure in group.figures:
-            sheet.append([f"{group.title}: {figure.label}", figure.value])
+            sheet.append(plain_row([f"{group.title}: {figure.label}", figure.value]))
     sheet.append([])
-    sheet.append(["Summary"])
+    sheet.append(plain_row(["Summary"]))
     for line in report.summary:
-        sheet.append([line])
+        sheet.append(plain_row([line]))
     sheet.append([])
-    sheet.append([RULE])
+    sheet.append(plain_row([RULE]))
     sheet.column_dimensions["A"].width = 80
     sheet.column_dimensions["B"].width = 12
 
     charts = book.create_sheet("Charts")
     for chart in report.charts:
-        charts.append([chart.title, chart.axis])
+        charts.append(plain_row([chart.title, chart.axis]))
         for label, value in chart.rows:
-            charts.append([label, value])
+            charts.append(plain_row([label, value]))
         charts.append([])
     charts.column_dimensions["A"].width = 40
 
     cohorts = book.create_sheet("By cohort")
-    cohorts.append(["Measure", *report.cohorts])
+    cohorts.append(plain_row(["Measure", *report.cohorts]))
     for label, values in report.cohort_rows:
-        cohorts.append([label, *values])
+        cohorts.append(plain_row([label, *values]))
     cohorts.column_dimensions["A"].width = 30
 
     equity = book.create_sheet("By ethnic group")
-    equity.append(["Ethnic group", *report.equity_columns])
+    equity.append(plain_row(["Ethnic group", *report.equity_columns]))
     for label, values in report.equity_rows:
-        equity.append([label, *values])
+        equity.append(plain_row([label, *values]))
     for line in report.equity_lines:
-        equity.append([line])
+        equity.append(plain_row([line]))
     equity.column_dimensions["A"].width = 45
 
     buffer = io.BytesIO()

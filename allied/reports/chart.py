@@ -18,6 +18,9 @@ from matplotlib.figure import Figure
 
 from allied.core.disclosure import SUPPRESSED
 
+# Names people type (a cohort called "$5k to $10k") are text, never TeX to parse.
+matplotlib.rcParams["text.parse_math"] = False
+
 
 def meetings_chart(months: list[tuple[str, str]]) -> str | None:
     """Returns a bar chart of meetings held by month as a data URI, or None with no months.

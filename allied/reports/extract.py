@@ -5,9 +5,10 @@ A row says where the person took part and how it went, and nothing that names th
 email addresses, free text or database ids, and dates only as months. Each person gets a random
 study id, the same on each of their rows in one extract (a person can hold several places) and
 new in every extract: it is never stored, so two extracts cannot be linked through it. The
-rows are shuffled, so their order says nothing about who joined when. The ethnic group (its
-broad ONS 2021 group) is given only for people who agreed to equality monitoring, and is read
-through `allied.programmes.sensitive`, which audits the read; gender is not included.
+rows are shuffled, so their order says nothing about who joined when. Ethnic group and gender
+are not included: people agreed to their answers being used for matching and for counts that
+hide small numbers, not for participant-level research, and a column for them needs its own
+consent first (decision 0012).
 
 The extract is participant-level, so it is not suppressed: it is research data, for the
 organisation to give to a research team under an agreement, never a publication. Taking it is
@@ -29,8 +30,7 @@ from openpyxl import Workbook
 
 from allied.audit.log import record
 from allied.audit.models import Kind
-from allied.core.matching import vocabulary as v
-from allied.programmes import sensitive
+from allied.core.cells import plain
 from allied.programmes.models import (
     CareerOutcome,
     Meeting,
@@ -41,10 +41,6 @@ from allied.programmes.models import (
     Side,
 )
 
-NOT_STATED = "Not stated"
-PREFER_NOT_TO_SAY = "Prefer not to say"
-# Cells a spreadsheet would take for a formula: such text is written with a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 OUTCOME_KINDS = tuple(CareerOutcome.Kind)
 
 # (column, what it holds): the file's header row and the page's description of it, in order.
@@ -63,11 +59,6 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("region", "Their region."),
     ("place_status", "Intake in progress, intake complete, or withdrawn."),
     ("intake_completed_month", "The month they completed their intake (YYYY-MM)."),
-    (
-        "ethnic_group",
-        "Their broad ethnic group (ONS 2021), only if they agreed to equality monitoring; "
-        f"otherwise “{NOT_STATED}”.",
-    ),
     ("relationships_started", "How many mentoring relationships this place began."),
     (
         "relationship_status",
@@ -101,10 +92,9 @@ HEADERS = tuple(name for name, _ in COLUMNS)
 
 @dataclass(frozen=True)
 class Extract:
-    """The rows of one extract, in random order, and how many carry an ethnic group."""
+    """The rows of one extract, in random order."""
 
     rows: list[list]
-    with_ethnic_group: int
 
 
 def _month(moment: datetime | date | None) -> str:
@@ -113,16 +103,6 @@ def _month(moment: datetime | date | None) -> str:
     if isinstance(moment, datetime):
         moment = timezone.localtime(moment)
     return moment.strftime("%Y-%m")
-
-
-def _ethnic_group(answers) -> str:
-    """The broad group for someone who agreed to equality monitoring, else "Not stated"."""
-    if answers is None or not answers.monitoring_consent:
-        return NOT_STATED
-    if answers.ethnic_group == v.PREFER_NOT_TO_SAY:
-        return PREFER_NOT_TO_SAY
-    broad = v.broad_ethnic_group(answers.ethnic_group)
-    return v.label(v.BROAD_ETHNIC_GROUPS, broad) if broad else NOT_STATED
 
 
 def _main(relationships: list[dict]) -> dict | None:
@@ -149,15 +129,14 @@ class _StudyIds:
         return self.ids[user_id]
 
 
-def build(programme: Programme, *, request=None, actor=None) -> Extract:
-    """Returns the programme's extract. Reads every place's special category answers through
-    `sensitive.read_for` (one audited read); a handful of queries whatever the size."""
+def build(programme: Programme) -> Extract:
+    """Returns the programme's extract: a handful of queries whatever the size. No special
+    category answer is read."""
     places = list(
         Participant.objects.filter(cohort__programme=programme)
         .select_related("cohort__programme__organisation")
         .order_by("pk")
     )
-    answers = sensitive.read_for(places, request=request, actor=actor, purpose="research extract")
     user_of = {p.pk: p.user_id for p in places}
 
     relationships = defaultdict(list)
@@ -198,10 +177,7 @@ def build(programme: Programme, *, request=None, actor=None) -> Extract:
 
     study_id = _StudyIds()
     rows = []
-    with_ethnic_group = 0
     for place in places:
-        ethnic_group = _ethnic_group(answers.get(place.pk))
-        with_ethnic_group += ethnic_group != NOT_STATED
         mine = relationships.get(place.pk, [])
         main = _main(mine)
         review = latest_review.get((main["pk"], place.side)) if main else None
@@ -216,7 +192,6 @@ def build(programme: Programme, *, request=None, actor=None) -> Extract:
             place.get_region_display() if place.region else "",
             place.get_status_display(),
             _month(place.intake_completed_at),
-            ethnic_group,
             sum(1 for r in mine if r["started_at"]),
         ]
         if main:
@@ -247,13 +222,13 @@ def build(programme: Programme, *, request=None, actor=None) -> Extract:
         row.append(waiting[place.pk])
         rows.append(row)
     secrets.SystemRandom().shuffle(rows)
-    return Extract(rows=rows, with_ethnic_group=with_ethnic_group)
+    return Extract(rows=rows)
 
 
 def take(programme: Programme, *, purpose: str, file_format: str, request) -> Extract:
     """Returns the extract and writes its taking to the audit log, with the purpose given and
-    the number of rows (the ethnic group read is audited as well, by `sensitive`)."""
-    extract = build(programme, request=request)
+    the number of rows."""
+    extract = build(programme)
     record(
         Kind.RESEARCH_EXTRACT_TAKEN,
         request=request,
@@ -261,17 +236,9 @@ def take(programme: Programme, *, purpose: str, file_format: str, request) -> Ex
         subject=f"programme {programme.pk}",
         purpose=purpose,
         rows=len(extract.rows),
-        rows_with_monitoring_answers=extract.with_ethnic_group,
         file_format=file_format,
     )
     return extract
-
-
-def _cell(value):
-    """Numbers as they are; text that a spreadsheet would run as a formula, made plain."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def as_csv(extract: Extract) -> bytes:
@@ -279,7 +246,7 @@ def as_csv(extract: Extract) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(HEADERS)
-    writer.writerows([_cell(value) for value in row] for row in extract.rows)
+    writer.writerows([plain(value) for value in row] for row in extract.rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -289,9 +256,9 @@ def as_xlsx(extract: Extract, programme: Programme) -> bytes:
     rows = book.create_sheet("Extract")
     rows.append(HEADERS)
     for row in extract.rows:
-        rows.append([_cell(value) for value in row])
+        rows.append([plain(value) for value in row])
     about = book.create_sheet("About")
-    about.append([f"Pseudonymised research extract: {_cell(programme.name)}"])
+    about.append([f"Pseudonymised research extract: {programme.name}"])
     about.append(
         [
             "Participant-level research data, not suppressed: for use only under the "

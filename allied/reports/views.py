@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
+from allied.core.cells import plain_row
 from allied.core.disclosure import SMALLEST_SHOWN
 from allied.programmes.access import programme_for
 from allied.reports import chart, measures
@@ -123,7 +124,7 @@ def dashboard_csv(request, pk: int):
     if isinstance(rows, HttpResponse):
         return rows
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(rows)
+    csv.writer(buffer).writerows(plain_row(row) for row in rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(programme, "csv")}"'
     return response
@@ -139,7 +140,7 @@ def dashboard_xlsx(request, pk: int):
     sheet = book.active
     sheet.title = "Dashboard"
     for row in rows:
-        sheet.append(row)
+        sheet.append(plain_row(row))
     sheet.append([])
     sheet.append(
         [

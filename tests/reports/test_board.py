@@ -3,9 +3,10 @@ them, bad dates, and its PDF (who may open it is in tests/programmes/matrix_boar
 
 from __future__ import annotations
 
+import io
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
@@ -284,3 +285,40 @@ def test_confirmed_career_outcomes_are_reported_as_progression(world):
     assert report.figure("progression.any") == "10"
     assert report.figure("progression.after") == "10"
     assert "Mentees with a confirmed career outcome: about 10." in report.summary
+
+
+def test_a_programme_named_like_tex_still_makes_a_pdf(world):
+    """Names are text: matplotlib must not try to read "$...$" in them as maths."""
+    from allied.programmes.models import Programme
+
+    programme = Programme.objects.create(
+        organisation=world["own"], name="Budget $5k to $10k \\frac{1}{2} $x^"
+    )
+    report = board.build(programme)
+    assert board.render_pdf(report).startswith(b"%PDF")
+
+
+def test_exports_write_names_that_look_like_formulas_as_plain_text(client, world):
+    from openpyxl import load_workbook
+
+    from allied.programmes.models import Cohort, Programme
+
+    programme = Programme.objects.create(organisation=world["own"], name="=cmd|' /C calc'!A0")
+    programme.coordinators.add(world["carol"])
+    Cohort.objects.create(
+        programme=programme,
+        name='=HYPERLINK("http://evil.example","x")',
+        starts_on=date(2026, 1, 1),
+        ends_on=date(2026, 12, 31),
+    )
+    book = load_workbook(io.BytesIO(board.render_xlsx(board.build(programme))))
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value]
+    assert cells and all(c.data_type != "f" for c in cells)
+    sign_in(client, world["carol"])
+    response = client.get(reverse("reports:dashboard_xlsx", args=[programme.pk]))
+    book = load_workbook(io.BytesIO(response.content))
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value]
+    assert any(str(c.value).startswith("'=HYPERLINK") for c in cells)
+    assert all(c.data_type != "f" for c in cells)
+    response = client.get(reverse("reports:dashboard_csv", args=[programme.pk]))
+    assert "'=HYPERLINK" in response.content.decode()

@@ -17,6 +17,7 @@ import textwrap
 from dataclasses import dataclass
 from html import escape
 
+from allied.core.cells import plain
 from allied.core.model.types import Domain, MentoringModel, ThemeRef
 
 WIDTH = 1000
@@ -278,6 +279,7 @@ def figure_png(model: MentoringModel, *, dpi: int = 200) -> bytes:
             va="baseline",
             color=INK,
             family="sans-serif",
+            parse_math=False,  # typed names ("$5k"), never TeX
         )
     buffer = io.BytesIO()
     figure.savefig(
@@ -386,7 +388,7 @@ def table_csv(model: MentoringModel) -> str:
     for row in model_table(model):
         writer.writerow(
             [
-                _spreadsheet_safe(value)
+                plain(value)
                 for value in (
                     row.domain,
                     row.definition,
@@ -401,11 +403,6 @@ def table_csv(model: MentoringModel) -> str:
             ]
         )
     return buffer.getvalue()
-
-
-def _spreadsheet_safe(value: str) -> str:
-    """Returns the value with a leading quote when a spreadsheet would read it as a formula."""
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def table_html(model: MentoringModel) -> str:
