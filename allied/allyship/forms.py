@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 
 from allied.core import allyship as model
+from allied.core.model import STUDY_MODEL
+from allied.programmes import wording
 
 TEXT_MAX = 5000
 
@@ -20,10 +22,14 @@ class ReflectionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, mentoring_model=None, **kwargs):
+        """`mentoring_model` names and describes the qualities in its words (None: the
+        study's); the qualities rated, and their codes, are always those of
+        `allied.core.allyship.QUALITIES`."""
         super().__init__(*args, **kwargs)
+        self.words = wording.reflection(mentoring_model or STUDY_MODEL)
         overall = self.fields.pop("overall")
-        for quality in model.QUALITIES:
+        for quality in self.words["qualities"]:
             self.fields[f"rating_{quality.code}"] = forms.TypedChoiceField(
                 label=f"{quality.name}: how often do you do this?",
                 help_text=quality.description,
@@ -43,7 +49,7 @@ class ReflectionForm(forms.Form):
 
     def qualities(self):
         """Yields (quality, rating field, text field) in the model's order."""
-        for quality in model.QUALITIES:
+        for quality in self.words["qualities"]:
             yield quality, self[f"rating_{quality.code}"], self[f"text_{quality.code}"]
 
 

@@ -20,6 +20,7 @@ from allied.allyship import actions, reports
 from allied.allyship.forms import CompleteForm, ModuleForm, ReflectionForm, ShareForm
 from allied.allyship.models import Completion, Reflection, TrainingModule
 from allied.core import allyship as model
+from allied.core.model import STUDY_MODEL
 from allied.programmes import access
 from allied.programmes.context import with_submission
 from allied.programmes.errors import ProgrammeError
@@ -109,9 +110,19 @@ def _runs(request, programme) -> bool:
     return bool(access.roles_in(request.user, programme) & set(RUNS))
 
 
+def _reflection_model(user):
+    """Returns the mentoring model whose words a person's reflection uses: their programmes'
+    model when every programme they mentor in runs on the same one, else the study's (a
+    reflection belongs to the person, not to one programme)."""
+    programmes = _mentor_programmes(user)
+    if len({p.model_id for p in programmes}) == 1:
+        return programmes[0].mentoring_model()
+    return STUDY_MODEL
+
+
 @login_required
 def reflection_new(request):
-    form = ReflectionForm(_posted(request))
+    form = ReflectionForm(_posted(request), mentoring_model=_reflection_model(request.user))
     if request.method == "POST" and form.is_valid():
         reflection = actions.reflection_create(
             author=request.user, data=form.cleaned_data, submission=key_from(request.POST)

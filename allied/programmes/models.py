@@ -63,6 +63,16 @@ class Programme(models.Model):
     created_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # The mentoring model the programme runs on, the version it chose (null: the study's).
+    # PROTECT: a published version is never deleted while a programme runs on it.
+    model = models.ForeignKey(
+        "consensus.PublishedModel",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes",
+    )
+
     # The form's one-time key: a second submission of the same form changes nothing.
     submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
@@ -71,6 +81,13 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def mentoring_model(self):
+        """Returns the `allied.core.model.MentoringModel` the programme runs on: the version it
+        chose, or the study's. Reads `self.model` (one query if not loaded) and parses its JSON."""
+        from allied.consensus.catalogue import model_of
+
+        return model_of(self.model)
 
 
 class IntakeQuestion(models.Model):

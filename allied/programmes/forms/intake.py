@@ -16,6 +16,7 @@ from django import forms
 
 from allied.core.matching import vocabulary as v
 from allied.core.matching.model import Preference
+from allied.programmes import wording
 from allied.programmes.models import (
     IntakeQuestion,
     Participant,
@@ -311,51 +312,44 @@ class YouForm(StepForm):
         return out
 
 
-NEEDS_HINTS = {
-    "need": "What you need from mentoring to move forward.",
-    "help": "What would help you get there.",
-    "support": "What would support you along the way.",
-    "require": "What you require for mentoring to work for you.",
-}
-
-
 class NeedsForm(StepForm):
-    """A mentee's developmental needs under the study's four questions: topics the engine
-    compares with mentors' offers, and their own words for the first conversation."""
+    """A mentee's developmental needs under the four questions of the programme's model:
+    topics the engine compares with mentors' offers, and their own words for the first
+    conversation. The words come from the model (`allied.programmes.wording`); the fields and
+    stored codes are always the four of `vocabulary.NEEDS_QUESTIONS`."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.model = self.place.cohort.programme.mentoring_model()
         self.groups = []
-        for code, question in _questions():
+        for words in wording.needs_step(self.model):
+            code = words.code
             self.fields[f"needs_{code}"] = _checkboxes(
-                f"{question}? Topics", v.SUPPORT_TOPICS, NEEDS_HINTS[code]
+                words.topics_label, v.SUPPORT_TOPICS, words.topics_hint
             )
-            self.fields[f"text_{code}"] = _text(f"{question}? In your own words (optional)")
-            self.groups.append((f"{question}?", [self[f"needs_{code}"], self[f"text_{code}"]]))
+            self.fields[f"text_{code}"] = _text(words.words_label)
+            self.groups.append((words.heading, [self[f"needs_{code}"], self[f"text_{code}"]]))
 
     @classmethod
     def initial_for(cls, place: Participant) -> dict:
         initial = {}
-        for code, _ in _questions():
+        for code in wording.NEEDS_CODES:
             initial[f"needs_{code}"] = getattr(place, f"needs_{code}")
             initial[f"text_{code}"] = (place.needs_text or {}).get(code, "")
         return initial
 
     def changes(self) -> dict:
-        out = {f"needs_{code}": self.cleaned_data[f"needs_{code}"] for code, _ in _questions()}
+        out = {f"needs_{code}": self.cleaned_data[f"needs_{code}"] for code in wording.NEEDS_CODES}
         out["needs_text"] = {
             code: self.cleaned_data[f"text_{code}"].strip()
-            for code, _ in _questions()
+            for code in wording.NEEDS_CODES
             if self.cleaned_data[f"text_{code}"].strip()
         }
         return out
 
-
-def _questions():
-    """The four questions in the order the study asks them."""
-    order = ("need", "help", "support", "require")
-    labels = dict(v.NEEDS_QUESTIONS)
-    return [(code, labels[code]) for code in order]
+    def summary(self) -> str:
+        """Returns the sentence that introduces the model to the mentee."""
+        return wording.model_summary(self.model)
 
 
 class OfferForm(StepForm):

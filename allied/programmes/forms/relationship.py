@@ -10,6 +10,8 @@ from django import forms
 from django.utils import timezone
 
 from allied.core.matching import vocabulary as v
+from allied.core.model import STUDY_MODEL
+from allied.programmes import wording
 from allied.programmes.models import (
     Agreement,
     AllyshipAnswer,
@@ -103,15 +105,10 @@ class AgreementForm(forms.ModelForm):
         labels = {
             "mentee_expectations": "What the mentee expects of the mentor",
             "mentor_expectations": "What the mentor expects of the mentee",
-            "what_i_need": "What I need?",
-            "what_can_help_me": "What can help me?",
-            "what_can_support_me": "What can support me?",
-            "what_i_require": "What I require?",
             "confidentiality": "Confidentiality and its limits",
             "race_discussion": "Whether and how you will talk about race and racism",
         }
         help_texts = {
-            "what_i_need": "The mentee's answer, in their own words.",
             "race_discussion": (
                 "Only if the mentee wants to. Nobody is required to discuss race and racism; "
                 "you can change this later."
@@ -130,6 +127,19 @@ class AgreementForm(forms.ModelForm):
                 "race_discussion",
             )
         }
+
+    def __init__(self, *args, model=None, **kwargs):
+        """`model` is the programme's mentoring model, whose questions label the mentee's
+        answers (None: the study's)."""
+        super().__init__(*args, **kwargs)
+        self.words = wording.agreement(model or STUDY_MODEL)
+        for name, label in self.words["labels"].items():
+            self.fields[name].label = label
+            self.fields[name].help_text = self.words["hints"][name]
+
+    def question_fields(self):
+        """Returns the fields of the mentee's answers, in the model's order of questions."""
+        return [self[name] for name in self.words["labels"]]
 
     def clean(self):
         data = super().clean()
@@ -346,8 +356,11 @@ class ReviewForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, side: str, **kwargs):
+    def __init__(self, *args, side: str, model=None, **kwargs):
+        """`model` is the programme's mentoring model, whose words introduce the review and
+        say what allyship is (None: the study's)."""
         super().__init__(*args, **kwargs)
+        self.words = wording.review(model or STUDY_MODEL)
         if side != "mentee":
             # The mentee's feedback on allyship is about the mentor: never asked of them.
             for name in ("allyship", *ALLYSHIP_FEEDBACK):
@@ -357,10 +370,7 @@ class ReviewForm(forms.Form):
                 "career_change"
             ].label = "What has changed for your mentee, as far as you know?"
         else:
-            self.fields["allyship"].help_text = (
-                "Allyship: kindness and courage; believing, challenging and disrupting; humility; "
-                "awareness of bias and race issues. " + RATING_HINT
-            )
+            self.fields["allyship"].help_text = f"{self.words['allyship_hint']} {RATING_HINT}"
 
 
 # Endings and concerns ---------------------------------------------------------------------

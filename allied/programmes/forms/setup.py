@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from allied.commands.spreadsheets import InputError, read_sheet
+from allied.consensus import catalogue
+from allied.consensus.models import PublishedModel
 from allied.core.matching.model import Rules, Weights
 from allied.core.matching.rows import (
     MENTEE_COLUMNS,
@@ -23,6 +25,7 @@ from allied.core.matching.rows import (
     mentees_from_rows,
     mentors_from_rows,
 )
+from allied.programmes.actions import model as model_actions
 from allied.programmes.actions.setup import OTHER_ORGANISATION, ImportRow
 from allied.programmes.models import Cohort, IntakeQuestion, MatchingMode, Side
 
@@ -95,6 +98,62 @@ class ProgrammeForm(forms.Form):
             "coordinator marks a mentor as trained on the cohort page."
         ),
     )
+
+    def __init__(self, *args, organisation=None, locked: bool = False, **kwargs):
+        """With `organisation`, the form also asks for the mentoring model, from the study's
+        and the organisation's published versions (the API's form, without it, leaves the
+        study's). `locked` shows the model without letting it change (people have joined)."""
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        if organisation is None:
+            return
+        field = forms.ChoiceField(
+            label="Mentoring model",
+            choices=catalogue.choices(organisation),
+            initial=catalogue.STUDY,
+            required=False,
+            widget=forms.RadioSelect,
+            help_text=(
+                "The programme's intake, agreement, meeting prompts, reviews and allyship "
+                "reflections use its questions and domains. A model built from your "
+                "workshops appears here once it is published."
+            ),
+            error_messages={"invalid_choice": "Choose one of the models listed"},
+        )
+        if locked:
+            field.disabled = True
+            field.help_text = (
+                "People have joined the programme's cohorts, so its model can no longer change."
+            )
+        self.fields["model"] = field
+        # The model's key when the form was made: a change since is refused, not undone.
+        self.fields["model_was"] = forms.CharField(
+            required=False, max_length=20, widget=forms.HiddenInput
+        )
+        order = list(self.fields)
+        order.remove("model")
+        order.insert(order.index("description") + 1, "model")
+        self.order_fields(order)
+
+    def clean_model(self):
+        """Returns the chosen `PublishedModel`, or None for the study's model. Sent without
+        a choice (an older page or script), the model stays as it is (the study's when new)."""
+        key = self.cleaned_data["model"] or self.initial.get("model") or catalogue.STUDY
+        if key == catalogue.STUDY:
+            return None
+        found = PublishedModel.objects.filter(organisation=self.organisation, pk=int(key)).first()
+        if found is None:
+            raise ValidationError("Choose one of the models listed")
+        problem = model_actions.unstorable_problem(found)
+        if problem:
+            raise ValidationError(problem)
+        return found
+
+    def clean_model_was(self):
+        return self.cleaned_data.get("model_was") or None
+
+    def model_field(self):
+        return self["model"]
 
 
 SETTING_LABELS = {
@@ -181,6 +240,7 @@ class ProgrammeSettingsForm(ProgrammeForm):
         settings the stored ones over the engine's defaults."""
         stored = programme.matching_settings or {}
         initial = {name: getattr(programme, name) for name in ProgrammeForm.base_fields}
+        initial["model"] = initial["model_was"] = model_actions.model_key(programme)
         initial["coordinators"] = list(coordinators)
         for name in RULES:
             initial[f"rule_{name}"] = stored.get("rules", {}).get(

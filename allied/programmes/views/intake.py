@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from allied.core.matching import vocabulary as v
-from allied.programmes import access, sensitive
+from allied.programmes import access, sensitive, wording
 from allied.programmes.actions import intake as actions
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.forms.intake import (
@@ -23,8 +23,6 @@ from allied.programmes.forms.intake import (
     kind_choices,
 )
 from allied.programmes.models import Participant, RaceComfort, RaceConversation, RaisedBy
-
-FOUR_QUESTIONS = ("What I need?", "What can help me?", "What can support me?", "What I require?")
 
 
 def bind(step: str, place: Participant, data=None):
@@ -61,7 +59,7 @@ def intake(request, pk: int):
             place,
             sections=sections,
             done=sum(s["state"] == actions.COMPLETED for s in sections),
-            four_questions=FOUR_QUESTIONS,
+            four_questions=wording.question_list(place.cohort.programme.mentoring_model()),
             submitted=place.status == Participant.Status.READY,
         ),
     )
@@ -178,12 +176,8 @@ def _rows(place: Participant, step: str) -> list[tuple[str, str]]:
         ]
     if step == "needs":
         rows = []
-        for code, question in (
-            ("need", "What I need?"),
-            ("help", "What can help me?"),
-            ("support", "What can support me?"),
-            ("require", "What I require?"),
-        ):
+        for asked in wording.questions(place.cohort.programme.mentoring_model()):
+            code, question = asked.code, asked.text
             words = (place.needs_text or {}).get(code, "")
             topics = _labels(v.SUPPORT_TOPICS, getattr(place, f"needs_{code}"))
             rows.append((question, " \u2014 ".join(x for x in (topics, words) if x)))

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from allied.allyship import actions as allyship_actions
 from allied.core.matching import vocabulary as v
-from allied.programmes import access
+from allied.programmes import access, wording
 from allied.programmes.actions import relationship as actions
 from allied.programmes.context import with_submission
 from allied.programmes.errors import ProgrammeError
@@ -37,15 +37,11 @@ from allied.programmes.submissions import key_from
 PAIR = ("mentor", "mentee")
 EVERYONE = ("mentor", "mentee", "coordinator")
 
-# Prompts for the shared notes: the four questions and the allyship qualities.
-NOTE_PROMPTS = (
-    "What I need? What can help me? What can support me? What I require?",
-    "Kindness and courage: where did we need them today?",
-    "Believing, challenging, disrupting: what did we believe, question or push back on?",
-    "Humility: what did each of us learn from the other?",
-    "Awareness of bias and race issues: did anything come up, and what will we do about it?",
-    "What will each of us do before we next meet?",
-)
+
+def _model(relationship: Relationship):
+    """Returns the mentoring model of the relationship's programme, whose words its pages use
+    (reads the cohort and programme: a query each if not loaded)."""
+    return relationship.cohort.programme.mentoring_model()
 
 
 def _partner(relationship: Relationship, side: str):
@@ -226,6 +222,7 @@ def agreement_page(request, pk: int):
             "scope_can": actions.SCOPE_CAN,
             "scope_cannot": actions.SCOPE_CANNOT,
             "mode_label": dict(v.MEETING_MODES).get(agreement.meeting_mode, ""),
+            "questions": wording.agreement_rows(_model(relationship), agreement),
         },
     )
 
@@ -237,7 +234,10 @@ def agreement_edit(request, pk: int):
         return _not_mentoring_yet(request, relationship)
     agreement = actions.agreement_of(relationship)
     form = forms.AgreementForm(
-        _posted(request), instance=agreement, initial={"version": agreement.version}
+        _posted(request),
+        instance=agreement,
+        initial={"version": agreement.version},
+        model=_model(relationship),
     )
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in actions.AGREEMENT_FIELDS}
@@ -346,7 +346,7 @@ def _meeting_page(request, meeting: Meeting, *, shared_form=None, private_form=N
             ),
             "private_form": private_form
             or forms.PrivateNoteForm(initial={"text": own.text if own else ""}),
-            "prompts": NOTE_PROMPTS,
+            "prompts": wording.meeting_prompts(_model(meeting.relationship)),
             "has_started": meeting.starts_at <= timezone.now(),
             "mode_label": dict(v.MEETING_MODES).get(meeting.mode, ""),
             "active": meeting.relationship.status == Relationship.Status.ACTIVE,
@@ -654,7 +654,7 @@ def review_page(request, pk: int, stage: str):
     relationship = access.relationship_for(request, pk, *PAIR)
     side = request.relationship_side
     existing = Review.objects.filter(relationship=relationship, stage=stage, side=side).first()
-    form = forms.ReviewForm(_posted(request), side=side)
+    form = forms.ReviewForm(_posted(request), side=side, model=_model(relationship))
     if request.method == "POST" and existing is not None:
         messages.error(
             request, f"You have already sent your {actions.STAGES[stage]}. Nothing was changed."

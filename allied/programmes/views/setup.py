@@ -25,8 +25,9 @@ from django.views.decorators.http import require_POST
 from allied.accounts.access import organisation_for
 from allied.accounts.models import Membership, Role, User
 from allied.core.matching import vocabulary as v
-from allied.programmes import access, sensitive
+from allied.programmes import access, sensitive, wording
 from allied.programmes.access import cohort_for
+from allied.programmes.actions import model as model_actions
 from allied.programmes.actions import setup as actions
 from allied.programmes.context import with_submission
 from allied.programmes.errors import ProgrammeError
@@ -108,6 +109,7 @@ def programme_create(request, org: str):
     organisation = organisation_for(request, org, *CREATES)
     form = ProgrammeForm(
         request.POST or None,
+        organisation=organisation,
         initial={
             "relationship_months": 12,
             "meeting_every_weeks": 4,
@@ -116,13 +118,18 @@ def programme_create(request, org: str):
         },
     )
     if request.method == "POST" and form.is_valid():
-        programme = actions.programme_create(
-            organisation=organisation,
-            by=request.user,
-            data=form.cleaned_data,
-            request=request,
-            submission=key_from(request.POST),
-        )
+        with transaction.atomic():
+            programme = actions.programme_create(
+                organisation=organisation,
+                by=request.user,
+                data=form.cleaned_data,
+                request=request,
+                submission=key_from(request.POST),
+            )
+            # A resent form finds its programme already on this model: nothing changes.
+            model_actions.programme_model_set(
+                programme=programme, model=form.cleaned_data["model"], by=request.user
+            )
         messages.success(
             request,
             "The programme has been created and you are its coordinator. Add a cohort, then "
@@ -155,6 +162,7 @@ def programme_detail(request, pk: int):
         "programmes/setup/detail.html",
         {
             "programme": programme,
+            "mentoring_model": programme.mentoring_model(),
             "cohorts": cohorts_with_counts(programme),
             "coordinators": programme.coordinators.order_by("full_name"),
             "questions": programme.intake_questions.count(),
@@ -184,18 +192,33 @@ def programme_edit(request, pk: int):
     choices = _coordinator_choices(programme)
     initial = ProgrammeSettingsForm.initial_for(programme, programme.coordinators.all())
     initial["fingerprint"] = actions.settings_fingerprint(programme)
-    form = ProgrammeSettingsForm(request.POST or None, coordinator_choices=choices, initial=initial)
+    form = ProgrammeSettingsForm(
+        request.POST or None,
+        coordinator_choices=choices,
+        initial=initial,
+        organisation=programme.organisation,
+        locked=model_actions.model_locked(programme),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            changed = actions.programme_update(
-                programme=programme,
-                by=request.user,
-                data=form.programme_data(),
-                matching_settings=form.cleaned_data["matching_settings"],
-                coordinators=list(form.cleaned_data["coordinators"]),
-                fingerprint=form.cleaned_data["fingerprint"],
-                request=request,
-            )
+            with transaction.atomic():
+                changed = actions.programme_update(
+                    programme=programme,
+                    by=request.user,
+                    data=form.programme_data(),
+                    matching_settings=form.cleaned_data["matching_settings"],
+                    coordinators=list(form.cleaned_data["coordinators"]),
+                    fingerprint=form.cleaned_data["fingerprint"],
+                    request=request,
+                )
+                if model_actions.programme_model_set(
+                    programme=programme,
+                    model=form.cleaned_data["model"],
+                    seen=form.cleaned_data["model_was"],
+                    by=request.user,
+                    request=request,
+                ):
+                    changed = [*changed, "model"]
         except ProgrammeError as error:
             # A stale form: show the settings as they are now, with the reason.
             messages.error(request, str(error))
@@ -491,7 +514,8 @@ def _answers(place: Participant, programme: Programme) -> list[tuple[str, list]]
     if place.side == Side.MENTEE:
         words = place.needs_text or {}
         needs = []
-        for code, question in v.NEEDS_QUESTIONS:
+        for asked in wording.questions(place.cohort.programme.mentoring_model()):
+            code, question = asked.code, asked.text
             topics = _labels(v.SUPPORT_TOPICS, getattr(place, f"needs_{code}"))
             own = words.get(code, "") if isinstance(words, dict) else ""
             needs.append((question, "; ".join(x for x in (topics, str(own)) if x)))
