@@ -19,6 +19,7 @@ from tests.programmes import (
     matrix_intake,
     matrix_matching,
     matrix_outcomes,
+    matrix_picture,
     matrix_relationship,
     matrix_reports,
     matrix_rights,
@@ -38,6 +39,7 @@ AREAS = (
     matrix_board,
     matrix_extract,
     matrix_rights,
+    matrix_picture,
 )
 
 PROGRAMME_PAGES = {k: v for area in AREAS for k, v in area.PAGES.items()}

@@ -1,7 +1,16 @@
 """Programme URLs, one module per area: set-up, intake, matching, the relationship, and the
 JSON API. Each module's `urlpatterns` joins the one `programmes` namespace."""
 
-from allied.programmes.urls import api, intake, leaving, matching, outcomes, relationship, setup
+from allied.programmes.urls import (
+    api,
+    intake,
+    leaving,
+    matching,
+    outcomes,
+    picture,
+    relationship,
+    setup,
+)
 
 app_name = "programmes"
 
@@ -10,6 +19,7 @@ urlpatterns = [
     *intake.urlpatterns,
     *matching.urlpatterns,
     *relationship.urlpatterns,
+    *picture.urlpatterns,
     *leaving.urlpatterns,
     *outcomes.urlpatterns,
     *api.urlpatterns,

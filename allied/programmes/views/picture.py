@@ -1,0 +1,74 @@
+"""The mentee's picture: their mentoring at a glance on the programme's model, as a page that
+prints on one A4 sheet, and as SVG and PNG downloads.
+
+Open to the mentee of the relationship and to its mentor (who sees it without what is the
+mentee's alone: see `allied.programmes.picture`). Coordinators and admins get a 403: the
+picture is the mentee's, and coordinators read relationships as counts and dates
+(docs/decisions/0016-mentee-picture.md). It opens once the mentoring has started.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+
+from allied.core.model import picture as drawing
+from allied.programmes import access
+from allied.programmes.picture import MENTEE, MENTOR, OPEN, picture_for
+
+PAIR = (MENTEE, MENTOR)
+NOT_YET = "The picture of your mentoring opens once the mentoring has started."
+
+
+def _picture(request, pk: int):
+    """Returns (relationship, picture), or a redirect when the mentoring has not started."""
+    relationship = access.relationship_for(request, pk, *PAIR)
+    if relationship.status not in OPEN:
+        messages.info(request, NOT_YET)
+        return relationship, None
+    return relationship, picture_for(relationship, request.relationship_side)
+
+
+def _download(content, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def picture_page(request, pk: int):
+    relationship, shown = _picture(request, pk)
+    if shown is None:
+        return redirect("programmes:relationship", relationship.pk)
+    return render(
+        request,
+        "programmes/picture/page.html",
+        {
+            "relationship": relationship,
+            "side": request.relationship_side,
+            "picture": shown,
+            "svg": drawing.picture_svg(shown),
+            "text": drawing.picture_text(shown),
+        },
+    )
+
+
+@login_required
+def picture_svg(request, pk: int):
+    relationship, shown = _picture(request, pk)
+    if shown is None:
+        return redirect("programmes:relationship", relationship.pk)
+    return _download(
+        drawing.picture_svg(shown), "image/svg+xml; charset=utf-8", "mentoring-picture.svg"
+    )
+
+
+@login_required
+def picture_png(request, pk: int):
+    relationship, shown = _picture(request, pk)
+    if shown is None:
+        return redirect("programmes:relationship", relationship.pk)
+    return _download(drawing.picture_png(shown), "image/png", "mentoring-picture.png")
