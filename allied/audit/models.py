@@ -22,11 +22,18 @@ class AuditQuerySet(models.QuerySet):
     def delete(self):
         raise AppendOnlyError("The audit log is append-only.")
 
-    def pseudonymise(self, *, user, terms: list[str], pseudonym: str) -> int:
+    def pseudonymise(self, *, user, terms: list[str], pseudonym: str, organisations=()) -> int:
         """The one sanctioned change to the log, for erasure under UK GDPR (see
-        docs/decisions/0010-data-rights.md): in every event by or about the person, their
-        email address and IP address are blanked and each of `terms` (their names and
-        email addresses) in the subject and detail is replaced by `pseudonym`. Events stay;
+        docs/decisions/0010-data-rights.md): in every event by the person (or typed with their
+        email address) their email address and IP address are blanked, and in those events and
+        in the events of `organisations` (the ones they belonged to) each of `terms` in the
+        subject and detail is replaced by `pseudonym`. Another organisation's events are
+        never touched, even when they name a namesake.
+
+        Only names of at least two words and email addresses are searched for: a single
+        word ("Mia") would rewrite every event that happens to contain it. Names and addresses
+        that erasure itself wrote ("Erased person", "erased person 7", "...@invalid") are
+        never searched for, so erasing again cannot rewrite earlier pseudonyms. Events stay;
         nothing else changes. Returns how many events changed."""
         import json
         import re
@@ -34,9 +41,7 @@ class AuditQuerySet(models.QuerySet):
         from django.db.models import Q, TextField
         from django.db.models.functions import Cast
 
-        terms = sorted(
-            {t.strip() for t in terms if t and len(t.strip()) >= 3}, key=len, reverse=True
-        )
+        terms = sorted({t for t in (_search_term(t) for t in terms) if t}, key=len, reverse=True)
         own = Q(actor=user)
         emails = [t for t in terms if "@" in t]
         for email in emails:
@@ -47,7 +52,12 @@ class AuditQuerySet(models.QuerySet):
             about |= Q(subject__icontains=term) | Q(detail_text__icontains=term)
             if escaped != term:
                 about |= Q(detail_text__icontains=escaped)
-        found = self.annotate(detail_text=Cast("detail", TextField())).filter(own | about)
+        linked = own | Q(organisation__in=[getattr(o, "pk", o) for o in organisations])
+        if not terms:
+            about = Q(pk__in=[])
+        found = self.annotate(detail_text=Cast("detail", TextField())).filter(
+            own | (linked & about)
+        )
         pattern = (
             re.compile("|".join(rf"(?<!\w){re.escape(t)}(?!\w)" for t in terms), re.IGNORECASE)
             if terms
@@ -75,6 +85,19 @@ class AuditQuerySet(models.QuerySet):
                 models.QuerySet.update(AuditEvent.objects.filter(pk=event.pk), **values)
                 changed += 1
         return changed
+
+
+def _search_term(term: str | None) -> str:
+    """Returns the term stripped, or "" when it must not be searched for: shorter than three
+    characters, a single word that is not an email address, or a name or address that erasure
+    itself wrote."""
+    term = (term or "").strip()
+    lowered = term.lower()
+    if len(term) < 3 or lowered.startswith("erased person") or lowered.endswith("@invalid"):
+        return ""
+    if "@" not in term and len(term.split()) < 2:
+        return ""
+    return term
 
 
 class Kind(models.TextChoices):

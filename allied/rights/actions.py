@@ -14,8 +14,9 @@ from collections import Counter
 from datetime import date
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.utils import timezone
 
 from allied.audit.log import record
@@ -26,6 +27,9 @@ from allied.rights import registry
 from allied.rights.models import Erasure, ErasureRequest, RetentionPolicy
 
 ERASED_NAME = "Erased person"
+# The name of the placeholder account a former participant's places point at (retention).
+FORMER_PARTICIPANT = "Former participant"
+UNMATCHED_REASON_ERASED = "The reason was removed with the programme's personal data."
 SAFEGUARDING_REASON = (
     "A safeguarding concern: kept under the organisation's legal duty to keep safeguarding "
     "records, and reviewed under its own retention schedule."
@@ -50,10 +54,14 @@ def subject_access(*, person, by, request=None, organisation=None, fmt: str = "j
     asks for it themselves: it is their data, and nobody else reads it beside their name
     (decision 0007). An admin's copy says that such answers are held."""
     own = by.pk == person.pk
-    sections, mentions = registry.copy_sections(person, special=own)
-    places = list(
-        Participant.objects.filter(user=person).select_related("cohort__programme").order_by("pk")
-    )
+    if not own and organisation is None:
+        raise RightsError("A copy for someone else is made for one organisation")
+    scope = None if own else organisation
+    sections, mentions = registry.copy_sections(person, special=own, organisation=scope)
+    places = Participant.objects.filter(user=person)
+    if scope is not None:
+        places = places.filter(cohort__programme__organisation=scope)
+    places = list(places.select_related("cohort__programme").order_by("pk"))
     equality = []
     for place in places:
         answers = sensitive.own_answers(place) if own else None
@@ -78,7 +86,9 @@ def subject_access(*, person, by, request=None, organisation=None, fmt: str = "j
             "status": c.get_status_display(),
             "what you wrote": c.text,
         }
-        for c in Concern.objects.filter(raised_by=person).select_related("programme")
+        for c in Concern.objects.filter(raised_by=person)
+        .filter(Q() if scope is None else Q(programme__organisation=scope))
+        .select_related("programme")
     ]
     audit = [
         {
@@ -88,9 +98,9 @@ def subject_access(*, person, by, request=None, organisation=None, fmt: str = "j
             "page": e.path,
             "address": e.ip_address or "",
         }
-        for e in AuditEvent.objects.filter(
-            Q(actor=person) | Q(email__iexact=person.email or "-")
-        ).order_by("created_at", "pk")
+        for e in AuditEvent.objects.filter(Q(actor=person) | Q(email__iexact=person.email or "-"))
+        .filter(Q() if scope is None else Q(organisation=scope) | Q(organisation__isnull=True))
+        .order_by("created_at", "pk")
     ]
     copy = {
         "about_this_copy": {
@@ -102,6 +112,11 @@ def subject_access(*, person, by, request=None, organisation=None, fmt: str = "j
                 "Everything Allied holds about you: your account, your places in mentoring "
                 "programmes and everything recorded in them, your workshops, your allyship "
                 "reflections, records that name you, and the audit log's entries about you."
+                if own
+                else f"What {organisation.name} holds about this person through Allied. "
+                "Private notes, reflections, circle check-ins, race notes and allyship "
+                "answers are read by the person alone: they are in the copy the person "
+                "downloads themselves, and not here."
             ),
         },
         "account": {
@@ -240,11 +255,18 @@ def erasure_refusal(user, *, by) -> str | None:
 def person_erase(*, user, by, organisation=None, request=None) -> Erasure:
     """Erases everything about the person, or anonymises it irreversibly, and returns the
     record of the erasure. Erasing someone already erased changes nothing and returns the
-    first record."""
+    first record.
+
+    The account row is locked before anything is checked, so a double-submitted form waits
+    for the first run and then finds its record (and the database allows one such record
+    per person); an account already scrubbed without a record is refused rather than
+    erased again, since its name and address are erasure's own."""
+    user = type(user).objects.select_for_update().get(pk=user.pk)
     earlier = Erasure.objects.filter(user=user, scope=Erasure.Scope.PERSON).first()
     if earlier is not None:
         return earlier
-    user = type(user).objects.select_for_update().get(pk=user.pk)
+    if _is_scrubbed(user):
+        raise RightsError("This person's data has already been erased")
     refusal = erasure_refusal(user, by=by) if by.pk != user.pk else None
     if refusal:
         raise RightsError(refusal)
@@ -257,10 +279,12 @@ def person_erase(*, user, by, organisation=None, request=None) -> Erasure:
             .exclude(real_name="")
             .values_list("real_name", flat=True)
         )
-    _leave_live_places(
-        Participant.objects.filter(user=user), by=by if by.pk != user.pk else user, request=request
-    )
+    organisations = _organisations_of(user)
+    places = Participant.objects.filter(user=user)
+    _end_mentoring_for_erasure(user, places, request=request)
+    _leave_live_places(places, by=user, request=request)
     counts: Counter = Counter()
+    counts["programmes.matchrun"] += _unname_in_match_runs(user)
     retained = _erase_concerns(counts, user=user)
     counts.update(registry.apply(registry.plan(user)))
     identity = {"name": user.full_name, "email": user.email} if retained else {}
@@ -277,7 +301,10 @@ def person_erase(*, user, by, organisation=None, request=None) -> Erasure:
         retained_identity=identity,
     )
     counts["audit.auditevent"] = AuditEvent.objects.pseudonymise(
-        user=user, terms=terms, pseudonym=f"erased person {erasure.pk}"
+        user=user,
+        terms=terms,
+        pseudonym=f"erased person {erasure.pk}",
+        organisations=organisations,
     )
     erasure.counts = {k: v for k, v in sorted(counts.items()) if v}
     erasure.save(update_fields=["counts"])
@@ -294,6 +321,167 @@ def person_erase(*, user, by, organisation=None, request=None) -> Erasure:
         retained=len(retained),
     )
     return erasure
+
+
+def _is_scrubbed(user) -> bool:
+    return user.full_name == ERASED_NAME and (user.email or "").endswith("@invalid")
+
+
+def _organisations_of(user) -> set[int]:
+    """Returns the ids of every organisation the person belongs to or took part in: their
+    roles, their programme places and their workshop seats. Read before erasure removes
+    the links; the audit log's events of these organisations are pseudonymised."""
+    from allied.accounts.models import Membership
+    from allied.workshops.models import Participant as WorkshopParticipant
+
+    found = set(Membership.objects.filter(user=user).values_list("organisation", flat=True))
+    found |= set(
+        Participant.objects.filter(user=user).values_list(
+            "cohort__programme__organisation", flat=True
+        )
+    )
+    if user.email:
+        found |= set(
+            WorkshopParticipant.objects.filter(email__iexact=user.email).values_list(
+                "workshop__organisation", flat=True
+            )
+        )
+    return found - {None}
+
+
+def _end_mentoring_for_erasure(user, places, *, request=None) -> None:
+    """Ends the active mentoring of these places (the person being erased) without blame,
+    and tells the other person and the programme's coordinators, never the person leaving:
+    their account is about to close. Planned meetings are cancelled. No email names the
+    person being erased, since it is sent after their data has gone."""
+    from django.core.mail import send_mail
+
+    from allied.programmes.actions.relationship import _coordinator_emails, _link
+    from allied.programmes.models import Meeting, Relationship, ShortlistOffer
+
+    now = timezone.now()
+    for relationship in (
+        Relationship.objects.select_for_update(of=("self",))
+        .filter(Q(mentee__in=places) | Q(mentor__in=places), status=Relationship.Status.ACTIVE)
+        .select_related("mentee__user", "mentor__user", "cohort__programme__organisation")
+    ):
+        leaving_mentee = relationship.mentee.user_id == user.pk
+        partner = relationship.mentor.user if leaving_mentee else relationship.mentee.user
+        relationship.status = Relationship.Status.ENDED
+        relationship.ending = Relationship.Ending.NO_FAULT
+        relationship.ended_at, relationship.ended_by = now, None
+        relationship.version += 1
+        relationship.save(update_fields=["status", "ended_at", "ended_by", "ending", "version"])
+        ShortlistOffer.objects.filter(
+            mentee_id=relationship.mentee_id,
+            mentor_id=relationship.mentor_id,
+            withdrawn_at__isnull=True,
+        ).update(withdrawn_at=now)
+        cancelled = Meeting.objects.filter(
+            relationship=relationship, status=Meeting.Status.SCHEDULED, starts_at__gte=now
+        ).update(status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1)
+        programme = relationship.cohort.programme
+        record(
+            Kind.RELATIONSHIP_ENDED,
+            request=request,
+            organisation=programme.organisation,
+            subject=f"Relationship {relationship.pk}",
+            relationship=relationship.pk,
+            ending=Relationship.Ending.NO_FAULT,
+            by_side="mentee" if leaving_mentee else "mentor",
+            erasure=True,
+        )
+        _tell_of_ending(
+            send_mail,
+            partner=partner,
+            leaving="mentee" if leaving_mentee else "mentor",
+            cancelled=cancelled,
+            programme=programme,
+            link=_link("programmes:relationship", relationship.pk),
+            coordinators=[e for e in _coordinator_emails(relationship) if e != user.email],
+            coordinator_link=_link("programmes:cohort_relationships", relationship.cohort_id),
+        )
+
+
+def _tell_of_ending(
+    send_mail, *, partner, leaving, cancelled, programme, link, coordinators, coordinator_link
+) -> None:
+    """Emails, once the erasure commits, the partner and the coordinators that mentoring ended
+    because one person left the programme (whose name is not in either email)."""
+    partner_name, partner_email, name = partner.full_name, partner.email, programme.name
+    transaction.on_commit(
+        lambda: send_mail(
+            subject="Your mentoring relationship has ended",
+            message=(
+                f"Your {leaving} has left the programme, so your mentoring relationship has "
+                "ended. This is nobody's fault, and no reason is needed.\n\n"
+                + ("Any meetings you had arranged have been cancelled.\n\n" if cancelled else "")
+                + f"You can still read your relationship page:\n{link}\n"
+            ),
+            from_email=None,
+            recipient_list=[partner_email],
+        )
+    )
+    if not coordinators:
+        return
+    after = (
+        f"{partner_name} is ready to be matched again; they will be included the next time "
+        "you run matching for the cohort. Please treat the ending as no-fault."
+        if leaving == "mentor"
+        else f"{partner_name} (mentor) may now have a place for another mentee."
+    )
+    transaction.on_commit(
+        lambda: send_mail(
+            subject=f"A mentoring relationship has ended: {name}",
+            message=(
+                f"A {leaving} in {name} has left the programme and their personal data has "
+                f"been erased, so their mentoring relationship has ended (no-fault).\n\n"
+                f"{after}\n\n{coordinator_link}\n"
+            ),
+            from_email=None,
+            recipient_list=coordinators,
+        )
+    )
+
+
+FORMER_PARTICIPANT = "a former participant"
+
+
+def _unname_in_match_runs(user) -> int:
+    """Replaces the person's name with "a former participant" in the matching runs (their
+    unmatched reasons, and the explanations of their proposals) of every cohort where they
+    held a place: the engine wrote names into that text. Returns how many runs changed."""
+    import re
+
+    from allied.programmes.models import MatchRun, Proposal
+
+    name = (user.full_name or "").strip()
+    if len(name) < 2:
+        return 0
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+
+    def swap(value):
+        if isinstance(value, str):
+            return pattern.sub(FORMER_PARTICIPANT, value)
+        if isinstance(value, list):
+            return [swap(v) for v in value]
+        if isinstance(value, dict):
+            return {k: swap(v) for k, v in value.items()}
+        return value
+
+    cohorts = Participant.objects.filter(user=user).values("cohort")
+    changed = 0
+    for run in MatchRun.objects.select_for_update().filter(cohort__in=cohorts):
+        unmatched = swap(run.unmatched)
+        if unmatched != run.unmatched:
+            run.unmatched = unmatched
+            run.save(update_fields=["unmatched"])
+            changed += 1
+    for proposal in Proposal.objects.filter(run__cohort__in=cohorts).only("pk", "explanation"):
+        explanation = swap(proposal.explanation)
+        if explanation != proposal.explanation:
+            Proposal.objects.filter(pk=proposal.pk).update(explanation=explanation)
+    return changed
 
 
 def _scrub_account(user) -> None:
@@ -325,9 +513,11 @@ def _end_sessions(user) -> int:
 
 @transaction.atomic
 def places_erase(*, programme: Programme, places: list[Participant], by=None) -> Erasure | None:
-    """Erases these places in one programme and everything hanging off them (retention):
-    their accounts and the rest of their data stay. Returns the record, or None when there
-    was nothing to erase."""
+    """Erases these places in one programme and everything hanging off them (retention),
+    then detaches them from the people who held them: each person's places, and every record
+    in the programme that named them, point at a placeholder account instead, so nothing
+    left leads back to anyone. Their accounts and the rest of their data stay. Returns the
+    record, or None when there was nothing to erase."""
     ids = [p.pk for p in places]
     if not ids:
         return None
@@ -336,12 +526,16 @@ def places_erase(*, programme: Programme, places: list[Participant], by=None) ->
     counts.update(registry.apply(registry.plan(places=ids)))
     from allied.allyship.models import Completion
 
-    holders = [p.user_id for p in places]
+    holders = sorted({p.user_id for p in places})
     counts["allyship.completion"] += (
         Completion.objects.filter(module__programme=programme, user__in=holders)
         .exclude(reflection="")
         .update(reflection="")
     )
+    counts["programmes.matchrun"] += _forget_unmatched_reasons(ids)
+    identity = _retained_identity(retained)
+    # Rows already counted as erased or made anonymous: detaching them is not counted again.
+    registry.detach(programme, {pk: _placeholder().pk for pk in holders})
     return Erasure.objects.create(
         scope=Erasure.Scope.PROGRAMME,
         organisation=programme.organisation,
@@ -349,8 +543,63 @@ def places_erase(*, programme: Programme, places: list[Participant], by=None) ->
         by=by,
         counts={k: v for k, v in sorted(counts.items()) if v},
         retained=retained,
+        retained_identity=identity,
         places=ids,
     )
+
+
+def _placeholder():
+    """Returns a new account that stands for one former participant: no name, no working
+    email address, no password, no roles, never able to sign in."""
+    user = get_user_model()(
+        email=f"former-participant-{secrets.token_hex(8)}@invalid",
+        full_name=FORMER_PARTICIPANT,
+        is_active=False,
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+def _retained_identity(retained: list[dict]) -> dict:
+    """Returns the names and email addresses of the people in the mentoring that retained
+    safeguarding concerns are about, read before their places are detached (kept with the
+    erasure under the same legal duty). Empty when nothing is retained."""
+    if not retained:
+        return {}
+    people = []
+    for concern in Concern.objects.filter(pk__in=[r["id"] for r in retained]).select_related(
+        "relationship__mentee__user", "relationship__mentor__user"
+    ):
+        if concern.relationship is not None:
+            for place in (concern.relationship.mentee, concern.relationship.mentor):
+                if place.user not in people:
+                    people.append(place.user)
+    return {
+        "name": ", ".join(u.full_name for u in people),
+        "email": ", ".join(u.email for u in people),
+    }
+
+
+def _forget_unmatched_reasons(places: list[int]) -> int:
+    """Replaces the reasons a matching run gave for leaving these places unmatched: they
+    name the mentee and the mentors considered. Returns how many runs changed."""
+    from allied.programmes.models import MatchRun
+
+    changed = 0
+    runs = MatchRun.objects.select_for_update().filter(cohort__participants__in=places).distinct()
+    for run in runs:
+        entries = [
+            {**e, "reason": UNMATCHED_REASON_ERASED}
+            if e.get("participant") in places and e.get("reason") != UNMATCHED_REASON_ERASED
+            else e
+            for e in run.unmatched or []
+        ]
+        if entries != run.unmatched:
+            run.unmatched = entries
+            run.save(update_fields=["unmatched"])
+            changed += 1
+    return changed
 
 
 # Erasure requests.
@@ -422,16 +671,41 @@ def retention_ends_on(programme: Programme, months: int | None) -> date | None:
     return add_months(last, months) if last else None
 
 
+def programme_live(programme: Programme, months: int | None, today: date) -> bool:
+    """Returns whether the programme's people's data must stay: no retention period, a cohort
+    not yet marked finished, mentoring still requested, in conversation or active, or the
+    last cohort ended within the period. Finished cohorts and ended mentoring are what allow
+    erasure: dates alone never do."""
+    from allied.programmes.models import Relationship
+
+    ends = retention_ends_on(programme, months)
+    if ends is None or ends >= today:
+        return True
+    if programme.cohorts.exclude(status=Cohort.Status.FINISHED).exists():
+        return True
+    return Relationship.objects.filter(
+        cohort__programme=programme, status__in=Relationship.HOLDS_PLACE
+    ).exists()
+
+
 def _live_programmes(today: date):
-    """Programmes whose people's data must stay: any cohort not yet ended, or no policy, or
-    ended within the retention period."""
+    """Programmes whose people's data must stay (see `programme_live`)."""
     live = set()
     for programme in Programme.objects.select_related("retention_policy"):
         policy = getattr(programme, "retention_policy", None)
-        ends = retention_ends_on(programme, policy.months if policy else None)
-        if ends is None or ends >= today:
+        if programme_live(programme, policy.months if policy else None, today):
             live.add(programme.pk)
     return live
+
+
+def places_due(programme: Programme) -> int:
+    """Returns how many of the programme's places retention has not yet erased."""
+    done = Erasure.objects.filter(programme=programme, scope=Erasure.Scope.PROGRAMME)
+    return (
+        Participant.objects.filter(cohort__programme=programme)
+        .exclude(pk__in=_erased_places(done))
+        .count()
+    )
 
 
 def retention_apply(*, today: date | None = None) -> dict[str, int]:
@@ -439,19 +713,26 @@ def retention_apply(*, today: date | None = None) -> dict[str, int]:
 
     A person whose places are erased keeps their account. When they have no place left in a
     programme whose data must stay, their own allyship reflections go too (they were kept for
-    mentoring that has ended everywhere). Safe to run twice: erased places are never
-    erased again."""
+    mentoring that has ended everywhere). Safe to run twice, or twice at once: each
+    programme's policy row is locked first, and the places already erased are read under
+    the lock, so erased places are never erased (or recorded) again."""
     today = today or timezone.localdate()
     live = _live_programmes(today)
     totals = Counter()
-    for policy in RetentionPolicy.objects.filter(months__isnull=False).select_related(
-        "programme__organisation"
-    ):
-        programme = policy.programme
-        if programme.pk in live:
-            continue
-        done = Erasure.objects.filter(programme=programme, scope=Erasure.Scope.PROGRAMME)
+    for pk in RetentionPolicy.objects.filter(months__isnull=False).values_list("pk", flat=True):
         with transaction.atomic():
+            policy = (
+                RetentionPolicy.objects.select_for_update(of=("self",))
+                .select_related("programme__organisation")
+                .filter(pk=pk)
+                .first()
+            )
+            if policy is None or policy.months is None:
+                continue
+            programme = policy.programme
+            if programme.pk in live or programme_live(programme, policy.months, today):
+                continue
+            done = Erasure.objects.filter(programme=programme, scope=Erasure.Scope.PROGRAMME)
             places = list(
                 Participant.objects.select_for_update()
                 .filter(cohort__programme=programme)

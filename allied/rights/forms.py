@@ -56,3 +56,21 @@ class RetentionForm(forms.Form):
             "max_value": "Enter 240 months (20 years) or fewer",
         },
     )
+
+    def __init__(self, *args, due: int = 0, **kwargs):
+        """With `due`, the period asked for has already passed for that many places: saving
+        it erases them the next time scheduled work runs, so a tick box must confirm it."""
+        super().__init__(*args, **kwargs)
+        self.due = due
+        if due:
+            places = f"{due} place{'s' if due != 1 else ''}"
+            self.fields["confirm"] = forms.BooleanField(
+                label=f"Erase the personal data of {places} the next time scheduled work runs",
+                help_text="This cannot be undone.",
+                error_messages={
+                    "required": (
+                        f"This period has already passed: tick the box to confirm that the "
+                        f"personal data of {places} will be erased, or enter a longer period"
+                    )
+                },
+            )

@@ -72,6 +72,12 @@ class Erasure(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        constraints = [
+            # A double-submitted erasure must not run twice (see `actions.person_erase`).
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(scope="person"), name="one_erasure_per_person"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Erasure {self.pk} ({self.get_scope_display()})"

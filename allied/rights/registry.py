@@ -458,6 +458,70 @@ def apply(found: Plan) -> Counter:
     return counts
 
 
+# Retention detaches a programme's places from the people who held them.
+
+# Rows in a programme that stay with the person when its places are detached: their own
+# training record (the allyship app decides what happens to reflections).
+STAYS_WITH_PERSON = {"allyship.completion"}
+PROGRAMME = "programmes.programme"
+
+
+@cache
+def _programme_paths(model, depth: int = 5) -> tuple[str, ...]:
+    """Returns the lookups from `model` to the programme it belongs to, through foreign keys
+    that go when their target goes (a row merely pointing at a programme is not in it)."""
+    if model._meta.label_lower == PROGRAMME:
+        return ("pk",)
+    if depth == 0:
+        return ()
+    found = []
+    for key in _keys(model):
+        if key.remote_field.on_delete is not models.CASCADE or key.related_model is model:
+            continue
+        for rest in _programme_paths(key.related_model, depth - 1):
+            found.append(key.name if rest == "pk" else f"{key.name}__{rest}")
+    return tuple(found)
+
+
+def detach(programme, holders: dict[int, int]) -> Counter:
+    """Points every row in the programme that links to a holder of one of its places (the
+    place itself, a review's author, a meeting's creator, a goal update's author, ...) at
+    that person's placeholder instead; `holders` maps a person's user id to their
+    placeholder's. Rows linking to anyone else (a coordinator's decisions) stay. Records
+    with a custom rule (concerns kept under a legal duty, the audit log) are left alone.
+    Returns rows changed by "app.model"."""
+    counts: Counter = Counter()
+    if not holders:
+        return counts
+    user_model = get_user_model()
+    for model in apps.get_models():
+        label = model._meta.label_lower
+        if label in STAYS_WITH_PERSON or rule_for(model).erase == CUSTOM:
+            continue
+        people = [k for k in _keys(model) if k.related_model is user_model]
+        paths = _programme_paths(model) if people else []
+        if not paths:
+            continue
+        inside = models.Q()
+        for path in paths:
+            inside |= models.Q(**{path: programme.pk})
+        rows = model._base_manager.filter(inside)
+        for key in people:
+            pks = set(
+                rows.filter(**{f"{key.attname}__in": list(holders)}).values_list("pk", flat=True)
+            )
+            if not pks:
+                continue
+            whens = [
+                models.When(**{key.attname: old}, then=models.Value(new))
+                for old, new in holders.items()
+            ]
+            counts[label] += model._base_manager.filter(pk__in=pks).update(
+                **{key.attname: models.Case(*whens, output_field=models.BigIntegerField())}
+            )
+    return counts
+
+
 def _remove_files(rows, model) -> None:
     files = [f.name for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
     for row in rows.only("pk", *files) if files else ():
@@ -506,11 +570,66 @@ class Section:
     columns: list[tuple[str, str]]  # (field name, verbose name)
 
 
-def copy_sections(user, *, special: bool) -> tuple[list[Section], list[dict]]:
+# Content with one reader, the person: never in a copy someone else makes for them. A model
+# maps to None when all of it is theirs alone, else to the fields that are.
+SINGLE_READER: dict[str, tuple[str, ...] | None] = {
+    "programmes.privatenote": None,
+    "allyship.reflection": None,
+    "allyship.answer": None,
+    "circles.checkin": None,
+    "allyship.completion": ("reflection",),
+    "programmes.participant": ("race_note",),
+    "programmes.review": (
+        "allyship",
+        "felt_believed",
+        "race_discussed_safely",
+        "challenged_barriers",
+    ),
+}
+
+
+@cache
+def organisation_lookup(model) -> str | None:
+    """Returns the shortest lookup from `model` to the organisation its rows belong to
+    (`"cohort__programme__organisation"`), or None for rows of the account itself (tokens,
+    two-factor devices), which belong to no organisation."""
+    from allied.accounts.models import Organisation
+
+    if model is Organisation:
+        return "pk"
+    paths: list[tuple[type, str]] = [(model, "")]
+    seen = {model}
+    for _ in range(MAX_DEPTH):
+        following = []
+        for current, path in paths:
+            for key in _keys(current):
+                target = key.related_model
+                lookup = f"{path}__{key.name}" if path else key.name
+                if target is Organisation:
+                    return lookup
+                if target in seen or target is get_user_model():
+                    continue
+                seen.add(target)
+                following.append((target, lookup))
+        paths = following
+    return None
+
+
+def _of_organisation(rows, model, organisation):
+    lookup = organisation_lookup(model)
+    return rows if lookup is None else rows.filter(**{lookup: organisation})
+
+
+def copy_sections(user, *, special: bool, organisation=None) -> tuple[list[Section], list[dict]]:
     """Returns the sections of a person's copy (one per model with rows about them) and the
     records that mention them. Special category fields are left out unless `special` (the
     person's own copy). A programme's equality answers are never here: see
-    `allied.rights.actions.subject_access`, which reads them through `sensitive`."""
+    `allied.rights.actions.subject_access`, which reads them through `sensitive`.
+
+    With `organisation` (a copy an organisation admin makes for a member), only that
+    organisation's rows (and the account's own, such as its tokens) are in it, and nothing
+    with one reader (`SINGLE_READER`): private notes, reflections, check-ins, race notes and
+    allyship answers stay the person's, in their own copy."""
     names: dict = {}
     sections: list[Section] = []
     mentions: list[dict] = []
@@ -521,15 +640,19 @@ def copy_sections(user, *, special: bool) -> tuple[list[Section], list[dict]]:
         pks: set[int] = set()
         for chain in owner:
             pks.update(chain.rows(user).values_list("pk", flat=True))
-        if rule.in_copy and pks and label != "accounts.user":
+        private = SINGLE_READER.get(label, ()) if organisation is not None else ()
+        if rule.in_copy and pks and label != "accounts.user" and private is not None:
             rows = model._base_manager.filter(pk__in=pks).order_by("pk")
             if rule.copy is not None:
                 rows = rule.copy(rows, user)
+            if organisation is not None:
+                rows = _of_organisation(rows, model, organisation)
             columns = [
                 (f.name, str(f.verbose_name))
                 for f in model._meta.concrete_fields
                 if f.name not in SECRET_FIELDS
                 and f.name not in rule.hide
+                and f.name not in private
                 and not (f.name in rule.special and not special)
                 and not f.primary_key
             ]
@@ -543,7 +666,10 @@ def copy_sections(user, *, special: bool) -> tuple[list[Section], list[dict]]:
                 sections.append(Section(label, title, found, [("id", "ID"), *columns]))
         for chain in mention if rule.erase != CUSTOM else ():
             key = model._meta.get_field(chain.fields[0])
-            for pk in chain.rows(user).values_list("pk", flat=True).order_by("pk"):
+            rows = chain.rows(user)
+            if organisation is not None:
+                rows = _of_organisation(rows, model, organisation)
+            for pk in rows.values_list("pk", flat=True).order_by("pk"):
                 if pk in pks:
                     continue  # already in the copy, as a record about them
                 mentions.append(

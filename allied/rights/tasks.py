@@ -1,6 +1,8 @@
 """Data rights work that runs outside a request: `allied tick` enqueues `apply_retention`.
-It is safe to run twice or side by side: erased places are recorded and never erased again,
-and each programme's places are locked while they are erased."""
+It is safe to run twice or side by side: each programme's retention policy row is locked
+first and the places already erased are read under that lock, so erased places are never
+erased, or recorded, again. Programmes with a cohort not marked finished or mentoring still
+current are never touched."""
 
 from __future__ import annotations
 

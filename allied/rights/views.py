@@ -167,35 +167,49 @@ def erasure(request, org: str, pk: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def retention(request, pk: int):
-    """A programme's retention period, for its coordinators and admins."""
+    """A programme's retention period, for its coordinators and admins. A period that has
+    already passed erases places at the next tick, so it is saved only once the coordinator
+    has confirmed how many places will go."""
     programme = programme_for(request, pk, "coordinator", "admin")
     policy = RetentionPolicy.objects.filter(programme=programme).first()
-    form = RetentionForm(
-        request.POST if request.method == "POST" else None,
-        initial={"months": policy.months if policy else None},
-    )
+    current = policy.months if policy else None
+    initial = {"months": current}
+    form = RetentionForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         months = form.cleaned_data["months"]
-        actions.retention_set(programme=programme, months=months, by=request.user, request=request)
-        messages.success(
-            request,
-            "Personal data will be kept until someone asks for it to be erased."
-            if months is None
-            else f"Personal data will be erased {months} months after the last cohort ends.",
-        )
-        return redirect("rights:retention", programme.pk)
-    months = policy.months if policy else None
+        due = _erased_at_next_tick(programme, months) if months != current else 0
+        if due:
+            form = RetentionForm(request.POST, initial=initial, due=due)
+        if not due or form.is_valid():
+            actions.retention_set(
+                programme=programme, months=months, by=request.user, request=request
+            )
+            messages.success(
+                request,
+                "Personal data will be kept until someone asks for it to be erased."
+                if months is None
+                else f"Personal data will be erased {months} months after the last cohort ends.",
+            )
+            return redirect("rights:retention", programme.pk)
     return render(
         request,
         "rights/retention.html",
         {
             "programme": programme,
             "form": form,
-            "months": months,
-            "ends_on": actions.retention_ends_on(programme, months),
+            "months": current,
+            "ends_on": actions.retention_ends_on(programme, current),
             "today": timezone.localdate(),
+            "due": _erased_at_next_tick(programme, current),
         },
     )
+
+
+def _erased_at_next_tick(programme, months: int | None) -> int:
+    """Returns how many places the next run of retention would erase with this period."""
+    if months is None or actions.programme_live(programme, months, timezone.localdate()):
+        return 0
+    return actions.places_due(programme)
 
 
 def _file(copy: dict, fmt: str, stem: str) -> HttpResponse:

@@ -183,3 +183,160 @@ def test_the_only_admin_of_an_organisation_cannot_be_erased(world):
         actions.person_erase(user=world["alice"], by=world["carol"])
     world["alice"].refresh_from_db()
     assert world["alice"].is_active
+
+
+# Finding 4: a double-submitted erasure must not run twice.
+
+
+def test_the_database_holds_one_erasure_of_a_whole_person(world):
+    from django.db import IntegrityError, transaction
+
+    mia = world["mia"]
+    Erasure.objects.create(user=mia, scope=Erasure.Scope.PERSON)
+    Erasure.objects.create(user=mia, scope=Erasure.Scope.PROGRAMME)
+    Erasure.objects.create(user=mia, scope=Erasure.Scope.PROGRAMME)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Erasure.objects.create(user=mia, scope=Erasure.Scope.PERSON)
+
+
+def test_a_second_run_that_finds_the_account_already_scrubbed_changes_nothing(marked_mia):
+    """A second submission that checked before the first committed finds, once it holds the
+    lock, an account already scrubbed: it must not erase again, nor search the audit log for
+    "Erased person" and rewrite every earlier pseudonym."""
+    mia = marked_mia["mia"]
+    first = actions.person_erase(user=mia, by=marked_mia["alice"], organisation=marked_mia["own"])
+    pseudonym = f"erased person {first.pk}"
+    # As the racing run saw it: its check ran before the first erasure's record existed.
+    Erasure.objects.filter(pk=first.pk).delete()
+    events = AuditEvent.objects.count()
+
+    with pytest.raises(actions.RightsError, match="already been erased"):
+        actions.person_erase(user=mia, by=marked_mia["alice"], organisation=marked_mia["own"])
+
+    granted = AuditEvent.objects.filter(kind=Kind.ROLE_GRANTED, actor=marked_mia["alice"]).first()
+    assert granted.subject == pseudonym
+    assert AuditEvent.objects.count() == events
+
+
+def test_erased_names_and_addresses_are_never_search_terms(world):
+    from allied.audit.log import record
+
+    earlier = record(Kind.ROLE_GRANTED, organisation=world["own"], subject="erased person 7")
+    addressed = record(
+        Kind.ROLE_GRANTED, organisation=world["own"], subject="x", to="erased-ab12@invalid"
+    )
+    changed = AuditEvent.objects.pseudonymise(
+        user=world["mia"],
+        terms=[actions.ERASED_NAME, "erased-ab12@invalid"],
+        pseudonym="erased person 8",
+        organisations=[world["own"]],
+    )
+    assert changed == 0
+    assert AuditEvent.objects.get(pk=earlier.pk).subject == "erased person 7"
+    assert AuditEvent.objects.get(pk=addressed.pk).detail == {"to": "erased-ab12@invalid"}
+
+
+# Finding 5: the partner and the coordinator are told, never the erased person.
+
+
+def test_erasure_tells_the_partner_and_the_coordinator_and_never_the_erased_person(
+    marked_mia, mailoutbox, django_capture_on_commit_callbacks
+):
+    mia = marked_mia["mia"]
+    address = mia.email
+    mailoutbox.clear()  # the world's invitation to her
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.person_erase(user=mia, by=marked_mia["alice"], organisation=marked_mia["own"])
+
+    mia.refresh_from_db()
+    recipients = [r for m in mailoutbox for r in m.to]
+    assert address not in recipients and mia.email not in recipients
+    assert not [r for r in recipients if r.endswith("@invalid")]
+    to_max = [m for m in mailoutbox if marked_mia["max_mentor"].email in m.to]
+    assert len(to_max) == 1 and "has left the programme" in to_max[0].body
+    to_carol = [m for m in mailoutbox if marked_mia["carol"].email in m.to]
+    assert len(to_carol) == 1
+    assert "ready to be matched again" not in to_carol[0].body
+    for message in mailoutbox:
+        assert MARKER not in message.subject + message.body
+
+
+def test_when_a_mentor_is_erased_the_coordinator_hears_the_mentee_is_ready_again(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.person_erase(user=world["max_mentor"], by=world["alice"], organisation=world["own"])
+    to_carol = [m for m in mailoutbox if world["carol"].email in m.to]
+    assert len(to_carol) == 1
+    assert "Mia Mentee is ready to be matched again" in to_carol[0].body
+    assert "Max" not in to_carol[0].body
+    to_mia = [m for m in mailoutbox if world["mia"].email in m.to]
+    assert len(to_mia) == 1 and "Your mentor has left the programme" in to_mia[0].body
+
+
+# Finding 6: names in matching runs.
+
+
+def test_an_erased_persons_name_leaves_matching_runs(world):
+    from allied.programmes.models import MatchRun
+
+    run = world["proposal_own"].run
+    run.unmatched = [
+        {
+            "participant": world["mentee_place_own"].pk,
+            "reason": "Not matched: 1 mentor would suit Mia Mentee, but all their places "
+            "went to others. Smallest change: give Max Mentor one more place.",
+            "removed_mentors": [world["mentor_place_own"].pk],
+        }
+    ]
+    run.save()
+    birch = world["proposal_other"].run
+    birch.unmatched = [{"participant": 1, "reason": "give Max Mentor one more place."}]
+    birch.save()
+
+    actions.person_erase(user=world["max_mentor"], by=world["alice"], organisation=world["own"])
+
+    run.refresh_from_db()
+    assert run.unmatched[0]["reason"] == (
+        "Not matched: 1 mentor would suit Mia Mentee, but all their places went to others. "
+        "Smallest change: give a former participant one more place."
+    )
+    assert run.unmatched[0]["participant"] == world["mentee_place_own"].pk
+    assert "Max Mentor" not in str(MatchRun.objects.filter(cohort=world["cohort_own"]).values())
+    birch.refresh_from_db()
+    assert birch.unmatched[0]["reason"] == "give Max Mentor one more place."
+
+
+# Finding 12: pseudonymisation reaches only events linked to the person.
+
+
+def test_a_namesake_in_another_organisation_keeps_their_name_in_the_log(world):
+    from allied.audit.log import record
+
+    namesake = record(
+        Kind.ROLE_GRANTED, actor=world["olga"], organisation=world["other"], subject="Mia Mentee"
+    )
+    ours = record(
+        Kind.ROLE_GRANTED, actor=world["alice"], organisation=world["own"], subject="Mia Mentee"
+    )
+    erasure = actions.person_erase(user=world["mia"], by=world["alice"], organisation=world["own"])
+    assert AuditEvent.objects.get(pk=namesake.pk).subject == "Mia Mentee"
+    assert AuditEvent.objects.get(pk=ours.pk).subject == f"erased person {erasure.pk}"
+
+
+def test_a_one_word_name_is_not_searched_for(world):
+    from allied.audit.log import record
+
+    mia = world["mia"]
+    mia.full_name = "Mia"
+    mia.save()
+    other = record(
+        Kind.ROLE_GRANTED, actor=world["alice"], organisation=world["own"], subject="Mia Jones"
+    )
+    addressed = record(
+        Kind.ROLE_GRANTED, actor=world["alice"], organisation=world["own"], to=mia.email
+    )
+    erasure = actions.person_erase(user=mia, by=world["alice"], organisation=world["own"])
+    assert AuditEvent.objects.get(pk=other.pk).subject == "Mia Jones"
+    assert AuditEvent.objects.get(pk=addressed.pk).detail == {"to": f"erased person {erasure.pk}"}

@@ -114,3 +114,72 @@ def test_an_admin_cannot_download_for_someone_in_another_organisation(world, sig
 
 def test_an_unknown_format_is_not_found(world, signed_in):
     assert signed_in(world["mia"]).get("/account/data/your-data.xml").status_code == 404
+
+
+# Finding 3: an admin's copy holds their own organisation's records, and nothing only the
+# person reads.
+
+
+def _mia_in_birch_too(world):
+    """Gives Mia a role and a place in Birch's programme too, with words of her own there."""
+    from allied.accounts.models import Membership, Role
+    from allied.programmes.models import Participant
+
+    Membership.objects.create(user=world["mia"], organisation=world["other"], role=Role.MENTEE)
+    return Participant.objects.create(
+        cohort=world["cohort_other"],
+        user=world["mia"],
+        side="mentee",
+        needs_text={"words": "birch needs of mia"},
+        race_note="birch race note",
+    )
+
+
+def test_an_admins_copy_holds_only_their_organisations_records(world, signed_in):
+    from allied.audit.log import record
+
+    birch_place = _mia_in_birch_too(world)
+    record(Kind.ROLE_GRANTED, actor=world["olga"], organisation=world["other"], subject="Mia")
+    url = reverse("rights:person_download", args=["alder", world["mia"].pk, "json"])
+    copy = _json(signed_in(world["alice"]).get(url))
+
+    text = json.dumps(copy)
+    assert "birch" not in text.lower() and "Birch" not in text
+    places = next(s for s in copy["sections"] if s["model"] == "programmes.participant")["rows"]
+    assert [p["id"] for p in places] == [world["mentee_place_own"].pk]
+    roles = next(s for s in copy["sections"] if s["model"] == "accounts.membership")["rows"]
+    assert {r["organisation"] for r in roles} == {"Alder Trust"}
+    assert all(e["what"] != "Role granted" for e in copy["audit_log"])
+
+    own = _json(signed_in(world["mia"]).get(reverse("rights:download", args=["json"])))
+    places = next(s for s in own["sections"] if s["model"] == "programmes.participant")["rows"]
+    assert birch_place.pk in [p["id"] for p in places]
+    assert "birch race note" in json.dumps(own)
+
+
+def test_an_admins_copy_leaves_out_what_only_the_person_reads(world, signed_in):
+    from allied.programmes.models import Participant, Review
+
+    give_mia_everything(world)
+    Participant.objects.filter(pk=world["mentee_place_own"].pk).update(race_note="my race note")
+    Review.objects.filter(pk=world["review_own"].pk).update(
+        felt_believed="yes", race_discussed_safely="partly", challenged_barriers="no"
+    )
+    url = reverse("rights:person_download", args=["alder", world["mia"].pk, "json"])
+    copy = _json(signed_in(world["alice"]).get(url))
+
+    text = json.dumps(copy)
+    for private in ("programmes.privatenote", "allyship.reflection", "allyship.answer"):
+        assert private not in _titles(copy)
+    assert "circles.checkin" not in _titles(copy)
+    assert "private note" not in text and "own overall words" not in text
+    assert "my race note" not in text
+    reviews = next(s for s in copy["sections"] if s["model"] == "programmes.review")
+    names = {name for name, _ in reviews["columns"]}
+    assert not names & {"felt_believed", "race_discussed_safely", "challenged_barriers"}
+    training = next(s for s in copy["sections"] if s["model"] == "allyship.completion")
+    assert "reflection" not in {name for name, _ in training["columns"]}
+
+    own = _json(signed_in(world["mia"]).get(reverse("rights:download", args=["json"])))
+    assert {"programmes.privatenote", "allyship.reflection", "circles.checkin"} <= _titles(own)
+    assert "my race note" in json.dumps(own)
