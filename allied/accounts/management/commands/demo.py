@@ -39,8 +39,16 @@ class Command(BaseCommand):
             out.write(line)
         out.write("")
         from allied.programmes.demo import AUTUMN, PROGRAMME, SPRING
+        from allied.programmes.demo_history import COHORTS
+        from allied.workshops.demo import FINISHED_TITLE, TITLE
 
+        out.write("NGT workshops (sign in as the facilitator):")
+        out.write(f"  {TITLE}: a draft, ready to run live.")
+        out.write(f"  {FINISHED_TITLE}: finished; build a mentoring model from its themes.")
+        out.write("")
         out.write(f"Mentoring programme: {PROGRAMME}")
+        past = ", ".join(cohort.name for cohort in COHORTS)
+        out.write(f"  {past}: finished cohorts, so the dashboard shows real figures.")
         out.write(f"  {SPRING}: the demo mentor and mentee are meeting (sign in as either).")
         out.write(f"  {AUTUMN}: intake is open; the coordinator can run matching on it.")
         out.write("")
