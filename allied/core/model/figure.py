@@ -241,13 +241,23 @@ def figure_svg(model: MentoringModel, *, id_prefix: str = "mentoring-model") -> 
 def figure_png(model: MentoringModel, *, dpi: int = 200) -> bytes:
     """Returns the same figure as a PNG (2000 pixels wide at the default dpi), drawn with
     matplotlib; its Title and Description metadata carry the name and the text alternative."""
+    return plan_png(
+        layout(model),
+        title=f"{model.name} (version {model.version})",
+        description=figure_text(model),
+        dpi=dpi,
+    )
+
+
+def plan_png(plan, *, title: str, description: str, dpi: int = 200) -> bytes:
+    """Returns a laid-out figure (`layout`, or a mentee's picture) drawn as a PNG with
+    matplotlib (imported only here), with `title` and `description` in its metadata."""
     import matplotlib
 
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
     from matplotlib.patches import Circle as Disc
 
-    plan = layout(model)
     figure = Figure(figsize=(plan.width / 100, plan.height / 100), dpi=100)
     axes = figure.add_axes((0, 0, 1, 1))
     axes.set_xlim(0, plan.width)
@@ -287,10 +297,7 @@ def figure_png(model: MentoringModel, *, dpi: int = 200) -> bytes:
         format="png",
         dpi=dpi,
         facecolor="white",
-        metadata={
-            "Title": f"{model.name} (version {model.version})",
-            "Description": figure_text(model),
-        },
+        metadata={"Title": title, "Description": description},
     )
     return buffer.getvalue()
 

@@ -23,7 +23,6 @@ SVG and a PNG. The SVG and PNG share one layout and the layout helpers of `figur
 
 from __future__ import annotations
 
-import io
 import math
 import re
 import textwrap
@@ -47,6 +46,7 @@ from allied.core.model.figure import (
     _geometry,
     _names,
     _number,
+    plan_png,
 )
 from allied.core.model.types import MentoringModel
 
@@ -430,54 +430,7 @@ def picture_svg(shown: Picture, *, id_prefix: str = "mentee-picture") -> str:
 
 def picture_png(shown: Picture, *, dpi: int = 200) -> bytes:
     """Returns the same picture as a PNG (2000 pixels wide at the default dpi), drawn with
-    matplotlib (imported only here); its Title and Description metadata carry the title and
-    the text alternative."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Circle as Disc
-
-    plan = picture_layout(shown)
-    figure = Figure(figsize=(plan.width / 100, plan.height / 100), dpi=100)
-    axes = figure.add_axes((0, 0, 1, 1))
-    axes.set_xlim(0, plan.width)
-    axes.set_ylim(plan.height, 0)
-    axes.set_aspect("equal")
-    axes.axis("off")
-    for circle in plan.circles:
-        edge = INK if circle.colour == "#ffffff" else circle.colour
-        axes.add_patch(
-            Disc(
-                (circle.x, circle.y),
-                circle.r,
-                facecolor=circle.colour,
-                alpha=circle.fill_opacity,
-                edgecolor="none",
-            )
-        )
-        axes.add_patch(
-            Disc((circle.x, circle.y), circle.r, facecolor="none", edgecolor=edge, linewidth=2.2)
-        )
-    for text in plan.texts:
-        axes.text(
-            text.x,
-            text.y,
-            text.text,
-            fontsize=text.size * 0.72,
-            fontweight="bold" if text.bold else "normal",
-            ha="center" if text.anchor == "middle" else "left",
-            va="baseline",
-            color=INK,
-            family="sans-serif",
-            parse_math=False,  # typed names ("$5k"), never TeX
-        )
-    buffer = io.BytesIO()
-    figure.savefig(
-        buffer,
-        format="png",
-        dpi=dpi,
-        facecolor="white",
-        metadata={"Title": shown.title, "Description": picture_text(shown)},
+    matplotlib; its Title and Description metadata carry the title and the text alternative."""
+    return plan_png(
+        picture_layout(shown), title=shown.title, description=picture_text(shown), dpi=dpi
     )
-    return buffer.getvalue()
