@@ -48,11 +48,18 @@ def _own_reflection(request, pk: int) -> Reflection:
 
 
 def _mentor_programmes(user) -> list[Programme]:
+    """The programmes where the person holds a live mentor's place. One filter() call, so
+    every condition is about the same place (an exclude() would drop a programme as soon as
+    anyone in it had withdrawn)."""
     return list(
         Programme.objects.filter(
-            cohorts__participants__user=user, cohorts__participants__side=Side.MENTOR
+            cohorts__participants__user=user,
+            cohorts__participants__side=Side.MENTOR,
+            cohorts__participants__status__in=[
+                Participant.Status.INTAKE,
+                Participant.Status.READY,
+            ],
         )
-        .exclude(cohorts__participants__status=Participant.Status.WITHDRAWN)
         .distinct()
         .order_by("name")
     )

@@ -119,7 +119,8 @@ def _item(draft: ModelDraft, key: str) -> Theme | Idea:
     """Returns the theme or idea a form's key names, if it comes from one of the draft's
     workshops (ideas merged into another are not on the ballot, so not placeable)."""
     kind, _, number = key.partition("-")
-    if not number.isdigit():
+    # isdigit() alone lets "²" through, which int() refuses.
+    if not (number.isascii() and number.isdigit() and len(number) < 19):
         raise ConsensusError("Choose a theme or an idea from this model's workshops.")
     workshops = draft.workshops.all()
     found: Theme | Idea | None

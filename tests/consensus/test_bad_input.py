@@ -28,6 +28,10 @@ def snapshot(draft):
             {"item": "theme-999999", "domain": "allyship", "question": "need"},
             "Choose a theme or an idea",
         ),
+        (
+            {"item": "theme-²", "domain": "allyship", "question": "need"},
+            "Choose a theme or an idea",
+        ),
         ({"item": "{key}", "domain": "", "question": "need"}, "Choose a domain."),
         ({"item": "{key}", "domain": "nowhere", "question": "need"}, "Choose one of the domains."),
         (
@@ -163,7 +167,9 @@ FIELDS = ["item", "domain", "question", "note", "keep", "absorb", "name", "defin
 junk = st.one_of(
     st.text(max_size=30),
     st.just("\x00"),
-    st.sampled_from(["allyship", "need", "theme-1", "idea-1", "theme-", "-1", "9" * 30, ""]),
+    st.sampled_from(
+        ["allyship", "need", "theme-1", "idea-1", "theme-", "-1", "9" * 30, "", "theme-²"]
+    ),
 )
 
 

@@ -83,6 +83,15 @@ def test_the_figure_escapes_what_people_typed():
     assert any("<script>" in (t.text or "") for t in root.iter(f"{SVG}text"))
 
 
+def test_the_figure_drops_characters_xml_cannot_hold():
+    """An idea typed with a control character in it still gives a readable SVG."""
+    model = place(
+        STUDY_MODEL, ThemeRef("t", "Peer\x01support\x0b circles", "need"), "surface", "need"
+    )
+    root = parsed(figure_svg(model))
+    assert any("Peersupport" in (t.text or "") for t in root.iter(f"{SVG}text"))
+
+
 def test_the_figure_draws_any_number_of_domains():
     model = STUDY_MODEL
     for name in ("Peer support", "Wellbeing", "Leadership", "Networks"):

@@ -152,6 +152,21 @@ def test_a_request_not_yet_accepted_has_no_picture_yet(client, world, pair):
     assert NOT_YET in response.content.decode()
 
 
+def test_once_the_mentoring_has_ended_only_the_mentee_still_sees_the_picture(client, world, pair):
+    """The picture is drawn from the mentee's record as it is now (her circle, her next
+    session): a former mentor no longer sees it; she still does."""
+    Relationship.objects.filter(pk=pair.pk).update(
+        status=Relationship.Status.ENDED, ending=Relationship.Ending.NO_FAULT
+    )
+    sign_in(client, world["max_mentor"])
+    response = client.get(reverse("programmes:picture", args=[pair.pk]), follow=True)
+    assert response.redirect_chain[0][0] == reverse("programmes:relationship", args=[pair.pk])
+    assert "Circle of Alder" not in response.content.decode()
+    for name in ("programmes:picture_svg", "programmes:picture_png"):
+        assert client.get(reverse(name, args=[pair.pk])).status_code == 302
+    assert "Circle of Alder" in page(client, world["mia"], pair)
+
+
 def test_the_picture_follows_the_model_the_programme_runs_on(client, world, pair):
     model = replace(
         core.rename_domain(core.STUDY_MODEL, "circles", "Peer circles"),

@@ -5,6 +5,7 @@ prompts, reviews and allyship reflection speak its words while storing the same 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 from django.urls import reverse
@@ -225,6 +226,26 @@ def test_a_resent_create_form_makes_one_programme_on_its_model(client, world, ou
     assert AuditEvent.objects.filter(kind=Kind.PROGRAMME_CHANGED).count() == 1
 
 
+def test_a_resent_create_form_choosing_another_model_changes_nothing(client, world, ours):
+    """Back, another model, submit again: the programme stays as it was made (and people
+    who joined in between are not moved to another model, nor given a server error)."""
+    sign_in(client, world["carol"])
+    form = {**PROGRAMME, "submission": "2f6d0c3e-6f1e-4a5b-8d3a-7b2e9c4d5a61"}
+    first = client.post(reverse("programmes:create", args=["alder"]), form)
+    programme = Programme.objects.get(name=PROGRAMME["name"])
+    cohort = Cohort.objects.create(
+        programme=programme, name="First", starts_on=date(2026, 1, 1), ends_on=date(2026, 12, 31)
+    )
+    Participant.objects.create(cohort=cohort, user=world["mia"], side="mentee")
+    again = client.post(
+        reverse("programmes:create", args=["alder"]), {**form, "model": str(ours.pk)}
+    )
+    assert first.status_code == again.status_code == 302
+    programme.refresh_from_db()
+    assert programme.model is None
+    assert Programme.objects.filter(name=PROGRAMME["name"]).count() == 1
+
+
 def test_a_programme_created_without_choosing_runs_on_the_studys_model(client, world):
     sign_in(client, world["carol"])
     client.post(reverse("programmes:create", args=["alder"]), PROGRAMME)
@@ -349,3 +370,25 @@ def test_the_reflection_uses_the_model_of_the_mentors_programme(client, world, o
     sign_in(client, world["max_mentor"])
     page = client.get(reverse("allyship:reflection_new")).content.decode()
     assert "Allyship is to combine kindness and courage" in page
+
+
+def test_someone_else_withdrawing_does_not_change_the_mentors_reflection_wording(
+    client, world, ours
+):
+    words = "Allyship here means standing beside us when it is hard."
+    version = PublishedModel.objects.create(
+        organisation=ours.organisation,
+        draft=ours.draft,
+        name=ours.name,
+        version=2,
+        json=core.to_json(replace(ours.model(), version=2, allyship=words)),
+        published_by=ours.published_by,
+    )
+    on_model(world["programme_own"], version)
+    sign_in(client, world["max_mentor"])
+    assert words in client.get(reverse("allyship:reflection_new")).content.decode()
+    cohort = Participant.objects.get(user=world["max_mentor"]).cohort
+    Participant.objects.create(
+        cohort=cohort, user=world["pat"], side="mentee", status=Participant.Status.WITHDRAWN
+    )
+    assert words in client.get(reverse("allyship:reflection_new")).content.decode()

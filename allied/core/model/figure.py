@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 import textwrap
 from dataclasses import dataclass
 from html import escape
@@ -199,7 +200,17 @@ def figure_text(model: MentoringModel) -> str:
 
 
 def _attr(value: object) -> str:
-    return escape(str(value), quote=True)
+    return escape(NOT_XML.sub("", str(value)), quote=True)
+
+
+# Characters XML 1.0 cannot hold at all, escaped or not (control characters, lone surrogates):
+# typed text that carries one would make the SVG unreadable, so they are dropped.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml(value: object) -> str:
+    """Returns the text escaped for XML, without characters XML cannot hold."""
+    return escape(NOT_XML.sub("", str(value)))
 
 
 def _number(value: float) -> str:
@@ -215,8 +226,8 @@ def figure_svg(model: MentoringModel, *, id_prefix: str = "mentoring-model") -> 
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {plan.width} {plan.height}" '
         f'width="{plan.width}" height="{plan.height}" role="img" '
         f'aria-labelledby="{_attr(title_id)} {_attr(desc_id)}" font-family="{FONT}">',
-        f'<title id="{_attr(title_id)}">{escape(model.name)} (version {model.version})</title>',
-        f'<desc id="{_attr(desc_id)}">{escape(figure_text(model))}</desc>',
+        f'<title id="{_attr(title_id)}">{_xml(model.name)} (version {model.version})</title>',
+        f'<desc id="{_attr(desc_id)}">{_xml(figure_text(model))}</desc>',
         f'<rect x="0" y="0" width="{plan.width}" height="{plan.height}" fill="#ffffff"/>',
     ]
     for circle in plan.circles:
@@ -229,7 +240,7 @@ def figure_svg(model: MentoringModel, *, id_prefix: str = "mentoring-model") -> 
         weight = ' font-weight="bold"' if text.bold else ""
         out.append(
             f'<text x="{_number(text.x)}" y="{_number(text.y)}" font-size="{text.size}" '
-            f'text-anchor="{text.anchor}" fill="{INK}"{weight}>{escape(text.text)}</text>'
+            f'text-anchor="{text.anchor}" fill="{INK}"{weight}>{_xml(text.text)}</text>'
         )
     out.append("</svg>")
     return "\n".join(out) + "\n"

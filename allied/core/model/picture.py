@@ -24,12 +24,10 @@ SVG and a PNG. The SVG and PNG share one layout and the layout helpers of `figur
 from __future__ import annotations
 
 import math
-import re
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from html import escape
 
 from allied.core.model.figure import (
     CENTRE_RADIUS,
@@ -46,6 +44,7 @@ from allied.core.model.figure import (
     _geometry,
     _names,
     _number,
+    _xml,
     plan_png,
 )
 from allied.core.model.types import MentoringModel
@@ -67,9 +66,6 @@ NOTHING_HERE = "Nothing in the record belongs here yet: a topic for the next rev
 AREA_LINES = 9
 QUESTION_LINES = 3
 # Characters XML 1.0 does not allow: a stray one in someone's words must not break the SVG.
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 # The record ---------------------------------------------------------------------------------
 
 
@@ -392,11 +388,6 @@ def picture_layout(shown: Picture) -> Layout:
             y += 17
             texts.append(Text(40, y, line, 11, anchor="start"))
     return Layout(WIDTH, int(y + 24), tuple(circles), tuple(texts))
-
-
-def _xml(value: object) -> str:
-    """Returns the text escaped for XML, without characters XML cannot hold."""
-    return escape(NOT_XML.sub("", str(value)))
 
 
 def picture_svg(shown: Picture, *, id_prefix: str = "mentee-picture") -> str:

@@ -96,10 +96,17 @@ def _create_once(model, key, scope: dict, **values):
 
 @transaction.atomic
 def programme_create(
-    *, organisation: Organisation, by: User, data: dict, request=None, submission=None
+    *,
+    organisation: Organisation,
+    by: User,
+    data: dict,
+    request=None,
+    submission=None,
+    model=None,
 ) -> Programme:
-    """Returns the new programme; the person who created it becomes its first coordinator.
-    A second submission of the same form (`submission`) returns the first one's programme."""
+    """Returns the new programme, on `model` (a published model; None is the study's); the
+    person who created it becomes its first coordinator. A second submission of the same
+    form (`submission`) returns the first one's programme unchanged, whatever it chose."""
     programme, made = _create_once(
         Programme,
         submission,
@@ -110,6 +117,10 @@ def programme_create(
     if not made:
         return programme
     programme.coordinators.add(by)
+    if model is not None:
+        from allied.programmes.actions.model import programme_model_set
+
+        programme_model_set(programme=programme, model=model, by=by)
     record(
         Kind.PROGRAMME_CREATED,
         request=request,

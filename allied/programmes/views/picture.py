@@ -16,17 +16,27 @@ from django.shortcuts import redirect, render
 
 from allied.core.model import picture as drawing
 from allied.programmes import access
+from allied.programmes.models import Relationship
 from allied.programmes.picture import MENTEE, MENTOR, OPEN, picture_for
 
 PAIR = (MENTEE, MENTOR)
 NOT_YET = "The picture of your mentoring opens once the mentoring has started."
+ENDED_FOR_MENTOR = (
+    "This mentoring has ended, so the picture of your former mentee's mentoring is theirs alone "
+    "now."
+)
 
 
 def _picture(request, pk: int):
-    """Returns (relationship, picture), or a redirect when the mentoring has not started."""
+    """Returns (relationship, picture), or a redirect when the mentoring has not started, or
+    has ended and the reader was the mentor: the picture is drawn from the mentee's record as
+    it is now, which a former mentor has no reason to follow."""
     relationship = access.relationship_for(request, pk, *PAIR)
     if relationship.status not in OPEN:
         messages.info(request, NOT_YET)
+        return relationship, None
+    if relationship.status != Relationship.Status.ACTIVE and request.relationship_side == MENTOR:
+        messages.info(request, ENDED_FOR_MENTOR)
         return relationship, None
     return relationship, picture_for(relationship, request.relationship_side)
 

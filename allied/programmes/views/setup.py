@@ -118,24 +118,26 @@ def programme_create(request, org: str):
         },
     )
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            programme = actions.programme_create(
-                organisation=organisation,
-                by=request.user,
-                data=form.cleaned_data,
-                request=request,
-                submission=key_from(request.POST),
+        try:
+            # A resent form finds its programme as it was made, whatever model it chose.
+            with transaction.atomic():
+                programme = actions.programme_create(
+                    organisation=organisation,
+                    by=request.user,
+                    data=form.cleaned_data,
+                    request=request,
+                    submission=key_from(request.POST),
+                    model=form.cleaned_data["model"],
+                )
+        except ProgrammeError as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(
+                request,
+                "The programme has been created and you are its coordinator. Add a cohort, "
+                "then add mentors and mentees to it.",
             )
-            # A resent form finds its programme already on this model: nothing changes.
-            model_actions.programme_model_set(
-                programme=programme, model=form.cleaned_data["model"], by=request.user
-            )
-        messages.success(
-            request,
-            "The programme has been created and you are its coordinator. Add a cohort, then "
-            "add mentors and mentees to it.",
-        )
-        return redirect("programmes:detail", programme.pk)
+            return redirect("programmes:detail", programme.pk)
     return render(
         request,
         "programmes/setup/create.html",
