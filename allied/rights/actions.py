@@ -471,7 +471,7 @@ def _unname_in_match_runs(user) -> int:
 
     cohorts = Participant.objects.filter(user=user).values("cohort")
     changed = 0
-    for run in MatchRun.objects.select_for_update().filter(cohort__in=cohorts):
+    for run in MatchRun.objects.select_for_update(of=("self",)).filter(cohort__in=cohorts):
         unmatched = swap(run.unmatched)
         if unmatched != run.unmatched:
             run.unmatched = unmatched
@@ -587,7 +587,9 @@ def _forget_unmatched_reasons(places: list[int]) -> int:
     from allied.programmes.models import MatchRun
 
     changed = 0
-    runs = MatchRun.objects.select_for_update().filter(cohort__participants__in=places).distinct()
+    # PostgreSQL refuses FOR UPDATE with DISTINCT: lock the runs found by a subquery.
+    named = MatchRun.objects.filter(cohort__participants__in=places).values("pk")
+    runs = MatchRun.objects.select_for_update(of=("self",)).filter(pk__in=named)
     for run in runs:
         entries = [
             {**e, "reason": UNMATCHED_REASON_ERASED}
@@ -734,7 +736,7 @@ def retention_apply(*, today: date | None = None) -> dict[str, int]:
                 continue
             done = Erasure.objects.filter(programme=programme, scope=Erasure.Scope.PROGRAMME)
             places = list(
-                Participant.objects.select_for_update()
+                Participant.objects.select_for_update(of=("self",))
                 .filter(cohort__programme=programme)
                 .exclude(pk__in=_erased_places(done))
                 .order_by("pk")
