@@ -220,14 +220,25 @@ def _number(value: float) -> str:
 def figure_svg(model: MentoringModel, *, id_prefix: str = "mentoring-model") -> str:
     """Returns the figure as an SVG document: role="img" with a title and a description that
     says everything the picture shows, and no inline style."""
-    plan = layout(model)
+    return plan_svg(
+        layout(model),
+        title=f"{model.name} (version {model.version})",
+        description=figure_text(model),
+        id_prefix=id_prefix,
+    )
+
+
+def plan_svg(plan: Layout, *, title: str, description: str, id_prefix: str) -> str:
+    """Returns a laid-out figure (`layout`, or a mentee's picture) as an SVG document with
+    `title` and `description`, role="img", and no inline style (the site's Content Security
+    Policy); characters XML cannot hold are dropped from every text."""
     title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {plan.width} {plan.height}" '
         f'width="{plan.width}" height="{plan.height}" role="img" '
         f'aria-labelledby="{_attr(title_id)} {_attr(desc_id)}" font-family="{FONT}">',
-        f'<title id="{_attr(title_id)}">{_xml(model.name)} (version {model.version})</title>',
-        f'<desc id="{_attr(desc_id)}">{_xml(figure_text(model))}</desc>',
+        f'<title id="{_attr(title_id)}">{_xml(title)}</title>',
+        f'<desc id="{_attr(desc_id)}">{_xml(description)}</desc>',
         f'<rect x="0" y="0" width="{plan.width}" height="{plan.height}" fill="#ffffff"/>',
     ]
     for circle in plan.circles:
@@ -260,7 +271,7 @@ def figure_png(model: MentoringModel, *, dpi: int = 200) -> bytes:
     )
 
 
-def plan_png(plan, *, title: str, description: str, dpi: int = 200) -> bytes:
+def plan_png(plan: Layout, *, title: str, description: str, dpi: int = 200) -> bytes:
     """Returns a laid-out figure (`layout`, or a mentee's picture) drawn as a PNG with
     matplotlib (imported only here), with `title` and `description` in its metadata."""
     import matplotlib

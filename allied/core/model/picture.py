@@ -32,20 +32,16 @@ from datetime import date
 from allied.core.model.figure import (
     CENTRE_RADIUS,
     COLOURS,
-    FONT,
-    INK,
     VENN_HEIGHT,
     VENN_TOP,
     WIDTH,
     Circle,
     Layout,
     Text,
-    _attr,
     _geometry,
     _names,
-    _number,
-    _xml,
     plan_png,
+    plan_svg,
 )
 from allied.core.model.types import MentoringModel
 
@@ -393,30 +389,12 @@ def picture_layout(shown: Picture) -> Layout:
 def picture_svg(shown: Picture, *, id_prefix: str = "mentee-picture") -> str:
     """Returns the picture as an SVG document: role="img" with a title and a description that
     says everything in it, and no inline style (the site's Content Security Policy)."""
-    plan = picture_layout(shown)
-    title_id, desc_id = f"{id_prefix}-title", f"{id_prefix}-desc"
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {plan.width} {plan.height}" '
-        f'width="{plan.width}" height="{plan.height}" role="img" '
-        f'aria-labelledby="{_attr(title_id)} {_attr(desc_id)}" font-family="{FONT}">',
-        f'<title id="{_attr(title_id)}">{_xml(shown.title)}</title>',
-        f'<desc id="{_attr(desc_id)}">{_xml(picture_text(shown))}</desc>',
-        f'<rect x="0" y="0" width="{plan.width}" height="{plan.height}" fill="#ffffff"/>',
-    ]
-    for circle in plan.circles:
-        out.append(
-            f'<circle cx="{_number(circle.x)}" cy="{_number(circle.y)}" r="{_number(circle.r)}" '
-            f'fill="{circle.colour}" fill-opacity="{circle.fill_opacity}" '
-            f'stroke="{INK if circle.colour == "#ffffff" else circle.colour}" stroke-width="3"/>'
-        )
-    for text in plan.texts:
-        weight = ' font-weight="bold"' if text.bold else ""
-        out.append(
-            f'<text x="{_number(text.x)}" y="{_number(text.y)}" font-size="{text.size}" '
-            f'text-anchor="{text.anchor}" fill="{INK}"{weight}>{_xml(text.text)}</text>'
-        )
-    out.append("</svg>")
-    return "\n".join(out) + "\n"
+    return plan_svg(
+        picture_layout(shown),
+        title=shown.title,
+        description=picture_text(shown),
+        id_prefix=id_prefix,
+    )
 
 
 def picture_png(shown: Picture, *, dpi: int = 200) -> bytes:
