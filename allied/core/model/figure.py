@@ -106,34 +106,46 @@ def _domain_lines(model: MentoringModel, domain: Domain, width: int) -> list[tup
     return lines + [(line, 14, False) for _, line in theme_lines]
 
 
-def layout(model: MentoringModel) -> Layout:
-    """Returns where every circle and line of text goes, in a WIDTH-wide coordinate space."""
+def venn(blocks: list[list[tuple[str, int, bool]]], centre: str) -> tuple[list, list]:
+    """Returns (circles, texts) for intersecting domains around a centre: one circle per
+    block, each block's lines (text, size, bold) centred in the part of its circle away from
+    the others, and the centre's name in a white disc. Used by the model's figure and by a
+    mentee's picture, so both draw the same shape."""
     cx, cy = WIDTH / 2, VENN_TOP + VENN_HEIGHT / 2
-    texts: list[Text] = []
-    circles: list[Circle] = []
-    for row, line in enumerate(textwrap.wrap(model.name, 70)[:2]):
-        texts.append(Text(cx, 34 + row * 26, line, 22, bold=True))
-    count = len(model.domains)
+    count = len(blocks)
     distance, radius = _geometry(count)
-    width = 26 if count <= 4 else 20
-    for index, domain in enumerate(model.domains):
+    circles: list[Circle] = []
+    texts: list[Text] = []
+    for index, lines in enumerate(blocks):
         angle = math.radians(-90 + 360 * index / count)
         x, y = cx + distance * math.cos(angle), cy + distance * math.sin(angle)
         circles.append(Circle(x, y, radius, COLOURS[index % len(COLOURS)], 0.16))
         reach = distance + radius * 0.52 if count > 1 else radius * 0.6
         tx = cx + reach * math.cos(angle) if count > 1 else cx
         ty = cy + reach * math.sin(angle) if count > 1 else cy - reach
-        lines = _domain_lines(model, domain, width)
-        height = sum(size + 6 for _, size, _ in lines)
-        top = ty - height / 2
+        top = ty - sum(size + 6 for _, size, _ in lines) / 2
         for text, size, bold in lines:
             top += size + 6
             texts.append(Text(tx, top - 6, text, size, bold=bold))
     circles.append(Circle(cx, cy, CENTRE_RADIUS, "#ffffff", 1.0))
-    centre_lines = textwrap.wrap(model.centre, 12)[:3]
+    centre_lines = textwrap.wrap(centre, 12)[:3]
     for row, line in enumerate(centre_lines):
         offset = (row - (len(centre_lines) - 1) / 2) * 22
         texts.append(Text(cx, cy + offset + 7, line, 19, bold=True))
+    return circles, texts
+
+
+def layout(model: MentoringModel) -> Layout:
+    """Returns where every circle and line of text goes, in a WIDTH-wide coordinate space."""
+    cx = WIDTH / 2
+    texts: list[Text] = []
+    for row, line in enumerate(textwrap.wrap(model.name, 70)[:2]):
+        texts.append(Text(cx, 34 + row * 26, line, 22, bold=True))
+    count = len(model.domains)
+    width = 26 if count <= 4 else 20
+    blocks = [_domain_lines(model, domain, width) for domain in model.domains]
+    circles, drawn = venn(blocks, model.centre)
+    texts += drawn
     y = VENN_TOP + VENN_HEIGHT + 30
     texts.append(Text(40, y, "Questions", 18, bold=True, anchor="start"))
     for number, question in enumerate(model.questions, start=1):

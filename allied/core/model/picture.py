@@ -23,25 +23,21 @@ SVG and a PNG. The SVG and PNG share one layout and the layout helpers of `figur
 
 from __future__ import annotations
 
-import math
 import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from allied.core.model.figure import (
-    CENTRE_RADIUS,
-    COLOURS,
     VENN_HEIGHT,
     VENN_TOP,
     WIDTH,
-    Circle,
     Layout,
     Text,
-    _geometry,
     _names,
     plan_png,
     plan_svg,
+    venn,
 )
 from allied.core.model.types import MentoringModel
 
@@ -319,36 +315,24 @@ def _clipped(items: tuple[str, ...], width: int, limit: int, more: str, per_item
 
 def picture_layout(shown: Picture) -> Layout:
     """Returns where every circle and line of text goes, in `figure`'s coordinate space."""
-    cx, cy = WIDTH / 2, VENN_TOP + VENN_HEIGHT / 2
+    cx = WIDTH / 2
     texts = [Text(cx, 34, textwrap.shorten(shown.title, 70, placeholder="…"), 22, bold=True)]
     subtitle = f"On {shown.model_name} (version {shown.model_version})"
     texts.append(Text(cx, 60, textwrap.shorten(subtitle, 110, placeholder="…"), 14))
-    circles: list[Circle] = []
     count = len(shown.areas)
-    distance, radius = _geometry(count)
     width = 26 if count <= 4 else 20
     limit = AREA_LINES if count <= 4 else 6
-    for index, area in enumerate(shown.areas):
-        angle = math.radians(-90 + 360 * index / count)
-        x, y = cx + distance * math.cos(angle), cy + distance * math.sin(angle)
-        circles.append(Circle(x, y, radius, COLOURS[index % len(COLOURS)], 0.16))
-        reach = distance + radius * 0.52 if count > 1 else radius * 0.6
-        tx = cx + reach * math.cos(angle) if count > 1 else cx
-        ty = cy + reach * math.sin(angle) if count > 1 else cy - reach
-        lines = [(line, 20, True) for line in textwrap.wrap(area.name, 20)[:2] or [area.code]]
-        body = area.lines or (area.empty,)
-        more = "and {} more (see the page)"
-        lines += [(line, 14, False) for line in _clipped(body, width, limit, more, 4)]
-        height = sum(size + 6 for _, size, _ in lines)
-        top = ty - height / 2
-        for text, size, bold in lines:
-            top += size + 6
-            texts.append(Text(tx, top - 6, text, size, bold=bold))
-    circles.append(Circle(cx, cy, CENTRE_RADIUS, "#ffffff", 1.0))
-    centre_lines = textwrap.wrap(shown.centre, 12)[:3]
-    for row, line in enumerate(centre_lines):
-        offset = (row - (len(centre_lines) - 1) / 2) * 22
-        texts.append(Text(cx, cy + offset + 7, line, 19, bold=True))
+    more = "and {} more (see the page)"
+    blocks = [
+        [(line, 20, True) for line in textwrap.wrap(area.name, 20)[:2] or [area.code]]
+        + [
+            (line, 14, False)
+            for line in _clipped(area.lines or (area.empty,), width, limit, more, 4)
+        ]
+        for area in shown.areas
+    ]
+    circles, drawn = venn(blocks, shown.centre)
+    texts += drawn
     y = VENN_TOP + VENN_HEIGHT + 30
     texts.append(Text(40, y, "The questions", 18, bold=True, anchor="start"))
     for question in shown.questions:
