@@ -12,6 +12,8 @@ import statistics
 from collections.abc import Callable, Collection, Hashable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 SUPPRESSED = "*"
 SMALLEST_SHOWN = 8
 
@@ -45,6 +47,17 @@ def disclose_percentage(part: int, whole: int) -> str:
 def disclose_mean(values: Sequence[float]) -> float | None:
     """Return the mean of `values`, or None over fewer than 8 values."""
     return statistics.fmean(values) if len(values) >= SMALLEST_SHOWN else None
+
+
+def disclose_mean_of(total: float, count: int) -> float | None:
+    """Return the mean of `count` values that add up to `total` (a database's SUM and COUNT),
+    or None over fewer than 8 values."""
+    return total / count if count >= SMALLEST_SHOWN else None
+
+
+def disclose_median_of(median: float, count: int) -> float | None:
+    """Return a median a database worked out over `count` values, or None over fewer than 8."""
+    return median if count >= SMALLEST_SHOWN else None
 
 
 def disclose_median(values: Sequence[float]) -> float | None:
@@ -251,6 +264,40 @@ def _cell_to_hide(
     return min(choices)[-1]
 
 
+def atom_masks(
+    cells: Mapping[str, Collection[Hashable]],
+) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """Return `cells` as masks over their atoms (`atoms_of`), and each atom's number of people:
+    the form `disclose_structured_masks` and `atoms_from_masks` read."""
+    atoms = list(atoms_of(cells).items())
+    weights = np.array([count for _, count in atoms], dtype=np.int64)
+    masks = {key: np.zeros(len(atoms), dtype=bool) for key in cells}
+    for index, (signature, _) in enumerate(atoms):
+        for key in signature:
+            masks[key][index] = True
+    return masks, weights
+
+
+def atoms_from_masks(
+    masks: Mapping[str, np.ndarray], weights: np.ndarray
+) -> dict[frozenset[str], int]:
+    """Return the people behind cells given as masks over groups of people (`weights` counts
+    each group) as `atoms_of` returns them: counted by the exact set of cells they are in."""
+    keys = list(masks)
+    if not keys:
+        return {}
+    table = np.stack([np.asarray(masks[key], dtype=bool) for key in keys], axis=1)
+    held = weights > 0
+    patterns, inverse = np.unique(table[held], axis=0, return_inverse=True)
+    counts = np.bincount(inverse.reshape(-1), weights=weights[held], minlength=len(patterns))
+    atoms: dict[frozenset[str], int] = {}
+    for pattern, count in zip(patterns, counts, strict=True):
+        signature = frozenset(key for key, inside in zip(keys, pattern, strict=True) if inside)
+        if signature:
+            atoms[signature] = atoms.get(signature, 0) + int(count)
+    return atoms
+
+
 def disclose_structured(
     cells: Mapping[str, Collection[Hashable]],
     partitions: Sequence[tuple[str, Sequence[str]]] = (),
@@ -286,27 +333,53 @@ def disclose_structured(
     up is protection against long chains of sums across different partitions, which the
     rounding of every shown figure to the nearest 5 blurs by up to 2 people a figure
     (docs/decisions/0008-disclosure-control.md).
+
+    A report that counts its people in the database passes groups of them instead, with
+    `disclose_structured_masks`; this is the same rule on the people themselves.
     """
-    members = {key: frozenset(people) for key, people in cells.items()}
+    masks, weights = atom_masks(cells)
+    return disclose_structured_masks(
+        masks, weights, partitions, hide_first=hide_first, special=special
+    )
+
+
+def disclose_structured_masks(
+    masks: Mapping[str, np.ndarray],
+    weights: np.ndarray,
+    partitions: Sequence[tuple[str, Sequence[str]]] = (),
+    *,
+    hide_first: Callable[[str], Any] | None = None,
+    special: Collection[int] = (),
+) -> dict[str, str]:
+    """`disclose_structured` for people counted in groups: `weights[i]` people are in group
+    i, and each cell is a boolean mask over the groups (the people of the groups it holds).
+
+    A group must not be split by any cell (everyone in it is in the same cells), which a
+    GROUP BY over the columns that decide the cells guarantees. The result is the same as
+    `disclose_structured` on the people."""
+    weights = np.asarray(weights, dtype=np.int64)
+    if (weights < 0).any():
+        raise ValueError("a group cannot hold a negative number of people")
+    members = {key: np.asarray(mask, dtype=bool) for key, mask in masks.items()}
+    sizes = {key: int(weights[mask].sum()) for key, mask in members.items()}
+    held = weights > 0
     for total, parts in partitions:
-        union: set = set()
-        size = 0
+        size = sum(sizes[part] for part in parts)
+        union = np.zeros(len(weights), dtype=bool)
         for part in parts:
             union |= members[part]
-            size += len(members[part])
-        if union != members[total] or size != len(union):
+        if size != sizes[total] or not np.array_equal(union & held, members[total] & held):
             raise ValueError(f"the parts of {total!r} do not split it exactly")
 
     def rank(key: str):
-        return (
-            (hide_first(key), -len(members[key]), key) if hide_first else (-len(members[key]), key)
-        )
+        return (hide_first(key), -sizes[key], key) if hide_first else (-sizes[key], key)
 
-    hidden = {key for key, people in members.items() if 1 <= len(people) < SMALLEST_SHOWN}
+    hidden = {key for key, size in sizes.items() if 1 <= size < SMALLEST_SHOWN}
     for index, (total, parts) in enumerate(partitions):
-        held = [part for part in parts if members[part]]
-        if index in special and len(held) == 1 and members[total]:
+        filled = [part for part in parts if sizes[part]]
+        if index in special and len(filled) == 1 and sizes[total]:
             hidden.update(parts)
+    breaches = _nested_pairs(members, sizes, held)
     changed = True
     while changed:
         changed = False
@@ -316,37 +389,38 @@ def disclose_structured(
                     hidden.update(parts)
                     changed = True
                 continue
-            concealed = [part for part in parts if part in hidden and members[part]]
+            concealed = [part for part in parts if part in hidden and sizes[part]]
             if not concealed:
                 continue
-            held = sum(len(members[part]) for part in concealed)
-            if _safe_remainder(held, len(concealed)):
+            if _safe_remainder(sum(sizes[part] for part in concealed), len(concealed)):
                 continue
-            spare = [part for part in parts if part not in hidden and members[part]]
+            spare = [part for part in parts if part not in hidden and sizes[part]]
             hidden.add(max(spare, key=rank) if spare else total)
             changed = True
-        breach = _nested_pair(members, hidden)
+        breach = next(
+            (pair for pair in breaches if pair[0] not in hidden and pair[1] not in hidden), None
+        )
         if breach is not None:
             hidden.add(max(breach, key=rank))
             changed = True
-    return {
-        key: SUPPRESSED if key in hidden else disclose_count(len(people))
-        for key, people in members.items()
-    }
+    return {key: SUPPRESSED if key in hidden else disclose_count(sizes[key]) for key in members}
 
 
-def _nested_pair(members: Mapping[str, frozenset], hidden: set[str]) -> tuple[str, str] | None:
-    """Return two shown cells, one inside the other, that differ by 1 to 7 people, or None."""
-    shown = sorted(
-        ((len(people), key) for key, people in members.items() if key not in hidden),
-    )
-    for i, (size, small_key) in enumerate(shown):
+def _nested_pairs(
+    members: Mapping[str, np.ndarray], sizes: Mapping[str, int], held: np.ndarray
+) -> list[tuple[str, str]]:
+    """Every two cells, one inside the other, that differ by 1 to 7 people, smallest first:
+    the pairs that may not both be shown. Which is shown changes as cells are hidden; which
+    cells lie inside which does not, so they are found once."""
+    ordered = sorted((size, key) for key, size in sizes.items())
+    pairs = []
+    for i, (size, small_key) in enumerate(ordered):
         if size == 0:
             continue  # nothing is inside an empty cell, and a cell of 1 to 7 is hidden
-        small = members[small_key]
-        for big_size, big_key in shown[i + 1 :]:
+        small = members[small_key] & held
+        for big_size, big_key in ordered[i + 1 :]:
             if big_size - size >= SMALLEST_SHOWN:
                 break
-            if big_size > size and small <= members[big_key]:
-                return small_key, big_key
-    return None
+            if big_size > size and not (small & ~members[big_key]).any():
+                pairs.append((small_key, big_key))
+    return pairs
