@@ -477,6 +477,8 @@ class Meeting(models.Model):
 
     class Meta:
         ordering = ["starts_at"]
+        # Reminders and the dashboard's "met recently" look at a window of recent meetings.
+        indexes = [models.Index(fields=["starts_at"], name="meeting_starts_at")]
 
     def __str__(self) -> str:
         return f"Meeting on {self.starts_at:%d %B %Y}"

@@ -8,6 +8,8 @@ log. Participants see their own answers on their own intake and nobody else's, e
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 from django.utils import timezone
 
@@ -71,27 +73,54 @@ def read_for(
     return rows
 
 
-def monitoring_groups(programme, *, side: str, request=None, actor=None) -> dict[int, str]:
-    """Returns participant id → ethnic group code for the programme's participants on `side`
-    who consented to equality monitoring and answered, for statistics only; nobody else's
-    answer is read. One audit record (purpose "equality monitoring") names the ids read."""
-    rows = dict(
-        SpecialCategory.objects.filter(
+@dataclass
+class MonitoringRead:
+    """A read of ethnic groups inside a report's own SQL (see `monitoring_group_join`)."""
+
+    join: str
+    column: str
+    params: list
+    # How many answers the report read (people on the side who consented and answered):
+    # the report must set it once it has run its query.
+    count: int | None = None
+
+
+@contextmanager
+def monitoring_group_join(programme, participant: str, *, side: str, request=None, actor=None):
+    """For a report that counts people in the database by ethnic group: gives a
+    `MonitoringRead` whose LEFT JOIN clause (`join`, with `params`) makes `column` the ethnic
+    group code of the participant row aliased `participant` when they are on `side`,
+    consented to equality monitoring and answered, and "" for everyone else; nobody else's
+    answer is read. On leaving, logs the read: one audit record (purpose "equality
+    monitoring") with how many answers were read (`count`, which the report sets from its
+    own result) and the first 500 of their participant ids. Nothing is logged if the report
+    failed; a report that forgets to set `count` fails."""
+    table = SpecialCategory._meta.db_table
+    read = MonitoringRead(
+        join=(
+            f"LEFT JOIN {table} monitoring ON monitoring.participant_id = {participant}.id "
+            f"AND monitoring.monitoring_consent = %s AND {participant}.side = %s"
+        ),
+        column="COALESCE(monitoring.ethnic_group, '')",
+        params=[True, side],
+    )
+    yield read
+    if read.count is None:
+        raise RuntimeError("a report read ethnic groups without saying how many")
+    if read.count:
+        answered = SpecialCategory.objects.filter(
             participant__cohort__programme=programme,
             participant__side=side,
             monitoring_consent=True,
-        )
-        .exclude(ethnic_group="")
-        .values_list("participant_id", "ethnic_group")
-    )
-    if rows:
+        ).exclude(ethnic_group="")
         record(
             Kind.SPECIAL_CATEGORY_VIEWED,
             request=request,
             actor=actor,
             organisation=programme.organisation,
             subject="equality monitoring",
-            participants=sorted(rows)[:500],
-            count=len(rows),
+            participants=list(
+                answered.order_by("participant_id").values_list("participant_id", flat=True)[:500]
+            ),
+            count=read.count,
         )
-    return rows

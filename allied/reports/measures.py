@@ -3,17 +3,17 @@ the disclosure rule.
 
 The measures follow the study's questions: were people recruited and matched, did the pairs
 meet, did they stay, did they find it acceptable, did mentees progress, and do the answers
-differ by group. Each count is worked out as the set of people (participant ids) or meetings
-behind it. The figures every view shows, the whole programme and every cohort, for all dates
-and for the chosen period, are decided together in one call, so no filter's figure can be
-subtracted from another (a cohort from the programme, a period from all dates) to reveal a
-small group. Each breakdown (ethnic group, profession, band, work setting), published for the
-whole programme only, is then decided beside those figures with theirs fixed, and a last
-pass stops any two published figures, one inside the other, differing by a small group
-(`allied.core.disclosure.disclose_tables`). The page's cohort, date and group choosers only
-pick among figures already decided (docs/decisions/0008-disclosure-control.md,
-0013-equity-reporting.md). Averages go through `disclose_mean` and `disclose_median`, so none
-is shown over fewer than 8 people.
+differ by group. The database counts the programme's people in groups whose members are in
+exactly the same figures, and its meetings by cohort and month (`allied.reports.counting`);
+`published` turns those into the groups behind every figure, and every figure the page
+publishes, the whole programme and every cohort, for all dates and for the chosen period, and
+each breakdown (ethnic group, profession, band, work setting; for the whole programme only),
+is decided in one call of the structured rule
+(`allied.core.disclosure.disclose_structured_masks`), so no filter's figure can be subtracted
+from another (a cohort from the programme, a period from all dates, a group from its total)
+to reveal a small group. The page's cohort, date and group choosers only pick among figures
+already decided (docs/decisions/0008-disclosure-control.md, 0013-equity-reporting.md,
+0018-counting-in-the-database.md). Averages are shown only over 8 or more people.
 
 A mentee's ethnic group is read through `allied.programmes.sensitive` (one audited read,
 purpose "equality monitoring") and only for those who consented to equality monitoring;
@@ -22,43 +22,50 @@ everyone else counts as "Not stated".
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
+import numpy as np
 from django.utils import timezone
 
 from allied.core.disclosure import (
     SUPPRESSED,
     disclose_cells,
     disclose_count,
-    disclose_mean,
-    disclose_median,
-    disclose_structured,
+    disclose_mean_of,
+    disclose_median_of,
+    disclose_structured_masks,
 )
 from allied.core.matching import vocabulary as v
-from allied.programmes import sensitive
-from allied.programmes.models import (
-    CareerOutcome,
-    Cohort,
-    Meeting,
-    Participant,
-    Programme,
-    Relationship,
-    Review,
+from allied.programmes.models import CareerOutcome, Cohort, Participant, Programme, Review
+from allied.reports.counting import (
+    ACTIVE,
+    ALL_DATES,
+    COMPLETED,
+    DECLINED,
+    EXPECTATIONS,
+    MATCHED,
+    NO_FAULT,
+    NOT_RECENT,
+    OUTCOME_AFTER,
+    OUTCOME_ANY,
+    OUTCOME_BEFORE,
+    OUTCOME_KIND,
+    PERIOD,
+    RECENT,
+    REVIEWED,
+    REVIEWED_MENTEE,
+    UNMATCHED,
+    WITHDRAWN,
+    Counted,
+    Period,
+    _long_date,
+    count,
 )
 from allied.reports.models import ETHNIC_GROUPS, MINORITISED, NOT_STATED, WHITE
 
 ALL = "all"
 SIDES = (("mentee", "Mentees"), ("mentor", "Mentors"))
-STARTED = (
-    Relationship.Status.REQUESTED,
-    Relationship.Status.CONVERSATION,
-    Relationship.Status.ACTIVE,
-    Relationship.Status.ENDED,
-)
-# The two sets of figures a page may publish: all dates, and the chosen period.
-ALL_DATES, PERIOD = "dates-all", "dates-period"
 
 
 @dataclass(frozen=True)
@@ -182,404 +189,160 @@ _ORDER = {
 }
 
 
-# The period --------------------------------------------------------------------------------
-
-
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
-
-
-@dataclass(frozen=True)
-class Period:
-    """A date range, both days included; None leaves that end open (no dates: all of them).
-    Moments are compared in the site's time zone."""
-
-    start: date | None = None
-    end: date | None = None
-    since: datetime | None = field(init=False, default=None, compare=False)
-    until: datetime | None = field(init=False, default=None, compare=False)
-
-    def __post_init__(self):
-        def midnight(day):
-            return timezone.make_aware(datetime.combine(day, time.min))
-
-        if self.start is not None:
-            object.__setattr__(self, "since", midnight(self.start))
-        if self.end is not None:
-            object.__setattr__(self, "until", midnight(self.end + timedelta(days=1)))
-
-    @property
-    def is_open(self) -> bool:
-        return self.start is None and self.end is None
-
-    def holds(self, moment: datetime | None) -> bool:
-        """Whether something that happened at `moment` falls in the period (with no period,
-        everything does, even without a moment)."""
-        if self.is_open:
-            return True
-        if moment is None:
-            return False
-        return (self.since is None or moment >= self.since) and (
-            self.until is None or moment < self.until
-        )
-
-    def holds_day(self, day: date | None) -> bool:
-        if self.is_open:
-            return True
-        if day is None:
-            return False
-        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
-
-    def reference(self, now: datetime) -> datetime:
-        """The moment "now" means for the period: its end, or now if that is earlier."""
-        return min(now, self.until) if self.until is not None else now
-
-    @property
-    def label(self) -> str:
-        if self.start and self.end:
-            return f"{_long_date(self.start)} to {_long_date(self.end)}"
-        if self.start:
-            return f"From {_long_date(self.start)}"
-        if self.end:
-            return f"Up to {_long_date(self.end)}"
-        return "All dates"
-
-
-# Reading the programme ----------------------------------------------------------------------
-
-
-@dataclass
-class Records:
-    """Everything the measures read from the database for one programme, as plain tuples, so
-    that the counting below is pure (and can be tried on made-up programmes)."""
-
-    interval: timedelta
-    cohorts: list[int]
-    # (pk, cohort_id, side, status, intake_completed_at)
-    places: list[tuple]
-    # (pk, cohort_id, mentee_id, status, ending, created_at, started_at, ended_at)
-    relationships: list[tuple]
-    # (pk, relationship_id, cohort_id, starts_at): held meetings only
-    meetings: list[tuple]
-    # (relationship_id, cohort_id, mentee_id, mentor_id, side, satisfaction, trust,
-    #  psychological_safety, expectations_met, submitted_at), oldest first
-    reviews: list[tuple]
-    # (mentee_id, cohort_id, kind, happened_on): confirmed outcomes only
-    outcomes: list[tuple]
-    # breakdown → mentee id → group code (every mentee is in one group of each)
-    groups: dict[str, dict[int, str]]
-
-
-def _ethnic_group(code: str) -> str:
-    return v.broad_ethnic_group(code) or NOT_STATED
-
-
-def records(programme: Programme, *, request=None, actor=None) -> Records:
-    """Reads the programme's records (seven queries). Mentees' ethnic groups are read through
-    `sensitive.monitoring_groups`, which writes one audit record naming who was read."""
-    places = list(
-        Participant.objects.filter(cohort__programme=programme)
-        .order_by("pk")
-        .values_list(
-            "pk",
-            "cohort_id",
-            "side",
-            "status",
-            "intake_completed_at",
-            "profession",
-            "band",
-            "work_setting",
-        )
-    )
-    ethnic = sensitive.monitoring_groups(programme, side="mentee", request=request, actor=actor)
-    groups: dict[str, dict[int, str]] = {name: {} for name, _ in BREAKDOWNS}
-    for pk, _cohort, side, _status, _done, profession, band, setting in places:
-        if side != "mentee":
-            continue
-        groups["ethnicity"][pk] = _ethnic_group(ethnic.get(pk, ""))
-        groups["profession"][pk] = profession or NOT_STATED
-        groups["band"][pk] = band or NOT_STATED
-        groups["setting"][pk] = setting or NOT_STATED
-    return Records(
-        interval=timedelta(weeks=max(programme.meeting_every_weeks, 1)),
-        cohorts=list(programme.cohorts.order_by("pk").values_list("pk", flat=True)),
-        places=[row[:5] for row in places],
-        relationships=list(
-            Relationship.objects.filter(cohort__programme=programme)
-            .order_by("pk")
-            .values_list(
-                "pk",
-                "cohort_id",
-                "mentee_id",
-                "status",
-                "ending",
-                "created_at",
-                "started_at",
-                "ended_at",
-            )
-        ),
-        meetings=list(
-            Meeting.objects.filter(
-                relationship__cohort__programme=programme, status=Meeting.Status.HELD
-            )
-            .order_by("pk")
-            .values_list("pk", "relationship_id", "relationship__cohort_id", "starts_at")
-        ),
-        reviews=list(
-            Review.objects.filter(relationship__cohort__programme=programme)
-            .order_by("submitted_at", "pk")
-            .values_list(
-                "relationship_id",
-                "relationship__cohort_id",
-                "relationship__mentee_id",
-                "relationship__mentor_id",
-                "side",
-                "satisfaction",
-                "trust",
-                "psychological_safety",
-                "expectations_met",
-                "submitted_at",
-            )
-        ),
-        outcomes=list(
-            CareerOutcome.objects.filter(
-                participant__cohort__programme=programme,
-                participant__side="mentee",
-                status=CareerOutcome.Status.CONFIRMED,
-            )
-            .order_by("pk")
-            .values_list("participant_id", "participant__cohort_id", "kind", "happened_on")
-        ),
-        groups=groups,
-    )
-
-
-# Counting -----------------------------------------------------------------------------------
-
-
-@dataclass
-class Scope:
-    """The raw material for one scope (the whole programme or one cohort): never shown."""
-
-    cells: dict[str, set] = field(default_factory=lambda: defaultdict(set))
-    months: dict[str, set] = field(default_factory=lambda: defaultdict(set))
-    expected_meetings: int = 0
-    days_to_match: list[float] = field(default_factory=list)
-    ratings: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-
-
-def _month(moment: datetime, zone=None) -> str:
-    """The moment's month ("2026-03") in `zone` (default: the current time zone). Callers
-    counting many rows pass the zone once: looking it up per row is most of the cost."""
-    local = moment.astimezone(zone or timezone.get_current_timezone())
-    return f"{local.year:04d}-{local.month:02d}"
+# Counting ----------------------------------------------------------------------------------
 
 
 def _month_label(month: str) -> str:
     return datetime.strptime(month, "%Y-%m").strftime("%B %Y")
 
 
-def _gather(data: Records, now: datetime, period: Period) -> dict[str, Scope]:
-    """Collects, for the programme and each of its cohorts, the people behind every figure in
-    the period. People registered count whatever the period; events (relationships starting
-    and ending, meetings, reviews, career outcomes) count when they happened in it; "active"
-    and "recent" are as at the period's end (or now)."""
-    scopes = {ALL: Scope(), **{f"cohort-{pk}": Scope() for pk in data.cohorts}}
+@dataclass
+class Published:
+    """Every figure the page publishes, keyed "<dates>|<scope>|<figure>", as a mask over the
+    groups of people (and of meetings) the database counted: `weights[i]` are in group i.
+    Never shown: only the disclosure rule sees these."""
 
-    def into(cohort_id):
-        return (scopes[ALL], scopes[f"cohort-{cohort_id}"])
+    masks: dict[str, np.ndarray]
+    weights: np.ndarray
+    # Each set of dates' months with meetings ("2026-03"), oldest first.
+    months: dict[str, list[str]]
+    # Each breakdown's groups, in the vocabulary's order (without "minoritised").
+    groups: dict[str, list[str]]
 
-    interval = data.interval
-    reference = period.reference(now)
-    intake_done = {}
-    ready_mentees = defaultdict(set)
-    mentee_cohort = {}
-    for pk, cohort_id, side, status, completed in data.places:
-        for scope in into(cohort_id):
-            scope.cells[f"recruitment.{side}.registered"].add(pk)
-            scope.cells[f"recruitment.{side}.{status}"].add(pk)
-        if side == "mentee":
-            mentee_cohort[pk] = cohort_id
-            if status == Participant.Status.READY:
-                ready_mentees[cohort_id].add(pk)
-        intake_done[pk] = completed
-
-    first_start: dict[int, datetime] = {}
-    matched = defaultdict(set)
-    matched_by_end = defaultdict(set)
-    active: dict[int, tuple[int, int]] = {}
-    for pk, cohort_id, mentee, status, ending, created, started, ended in data.relationships:
-        scopes_here = into(cohort_id)
-        begun = started or created
-        if status in STARTED:
-            if period.holds(begun):
-                matched[cohort_id].add(mentee)
-            if period.until is None or (begun is not None and begun < period.until):
-                matched_by_end[cohort_id].add(mentee)
-        if started and (mentee not in first_start or started < first_start[mentee]):
-            first_start[mentee] = started
-        if started:
-            since = max(started, period.since) if period.since else started
-            until = min(ended or now, period.until) if period.until else (ended or now)
-            if until > since:
-                for scope in scopes_here:
-                    scope.expected_meetings += int((until - since) / interval)
-        key = None
-        if status == Relationship.Status.ACTIVE and (begun is None or begun <= reference):
-            active[pk] = (cohort_id, mentee)
-            key = "retention.active"
-        elif status == Relationship.Status.ENDED:
-            if started and started <= reference and ended and ended > reference:
-                active[pk] = (cohort_id, mentee)
-                key = "retention.active"
-            elif period.holds(ended):
-                key = "retention.no_fault" if ending == "no_fault" else "retention.completed"
-        elif status == Relationship.Status.WITHDRAWN and period.holds(ended or created):
-            key = "retention.withdrawn"
-        elif status == Relationship.Status.DECLINED and period.holds(created):
-            key = "retention.declined"
-        if key:
-            for scope in scopes_here:
-                scope.cells[key].add(mentee)
-
-    for cohort_id, mentees in matched.items():
-        for scope in into(cohort_id):
-            scope.cells["matching.matched"] |= mentees
-    for cohort_id, mentees in ready_mentees.items():
-        for scope in into(cohort_id):
-            scope.cells["matching.unmatched"] |= mentees - matched_by_end[cohort_id]
-    for mentee, started in first_start.items():
-        completed = intake_done.get(mentee)
-        if completed and started >= completed and period.holds(started):
-            for scope in into(mentee_cohort[mentee]):
-                scope.days_to_match.append((started - completed) / timedelta(days=1))
-
-    met_recently = set()
-    zone = timezone.get_current_timezone()
-    for pk, relationship_id, cohort_id, starts_at in data.meetings:
-        if not period.holds(starts_at):
-            continue
-        month = _month(starts_at, zone)
-        for scope in into(cohort_id):
-            scope.cells["engagement.meetings"].add(("meeting", pk))
-            scope.months[month].add(("meeting", pk))
-        if reference - 2 * interval <= starts_at and (
-            period.until is None or starts_at <= reference
-        ):
-            met_recently.add(relationship_id)
-    for pk, (cohort_id, mentee) in active.items():
-        key = "engagement.recent" if pk in met_recently else "engagement.not_recent"
-        for scope in into(cohort_id):
-            scope.cells[key].add(mentee)
-
-    # Each person's latest review of each relationship, so one keen reviewer counts once.
-    latest = {}
-    for rel, cohort_id, mentee, mentor, side, *answers, submitted in data.reviews:
-        if period.holds(submitted):
-            latest[(rel, side)] = (cohort_id, side, mentee if side == "mentee" else mentor, answers)
-    for cohort_id, side, person, (satisfaction, trust, safety, expectations) in latest.values():
-        for scope in into(cohort_id):
-            scope.cells["acceptability.reviewed"].add(person)
-            if side == "mentee":
-                scope.cells["acceptability.reviewed.mentee"].add(person)
-            scope.cells[f"acceptability.expectations.{expectations}"].add(person)
-            scope.ratings["satisfaction"].append(satisfaction)
-            scope.ratings["trust"].append(trust)
-            scope.ratings["psychological_safety"].append(safety)
-
-    for mentee, cohort_id, kind, happened_on in data.outcomes:
-        if not period.holds_day(happened_on):
-            continue
-        keys = ["progression.any", f"progression.{kind}"]
-        began = first_start.get(mentee)
-        if began is not None:
-            when = "before" if happened_on < timezone.localtime(began).date() else "after"
-            keys += [f"progression.{when}", f"progression.{kind}.{when}"]
-        for scope in into(cohort_id):
-            for key in keys:
-                scope.cells[key].add(mentee)
-    return scopes
+    def size(self, key: str) -> int:
+        return int(self.weights[self.masks[key]].sum())
 
 
-def _members(data: Records) -> dict[str, dict[str, set[int]]]:
-    """Each breakdown's groups (every ethnic group, and the other breakdowns' groups that
-    anyone in the programme is in, in the vocabulary's order) → the mentees in it."""
-    out = {}
-    for name, _ in BREAKDOWNS:
-        found = defaultdict(set)
-        for person, group in data.groups.get(name, {}).items():
-            found[group].add(person)
-        # Every ethnic group is always listed, as the WRES lists them; other groups only
-        # when someone in the programme is in them.
-        every = _ORDER[name] + ([] if name == "ethnicity" else [NOT_STATED])
-        codes = every if name == "ethnicity" else [code for code in every if code in found]
-        out[name] = {code: found.get(code, set()) for code in codes}
-    minoritised = set().union(*(out["ethnicity"][code] for code in MINORITISED))
-    out["ethnicity"][MINORITISED_GROUP[0]] = minoritised
-    return out
+def _present(counted: Counted, name: str) -> list[str]:
+    """The groups of breakdown `name` a page lists: every ethnic group, as the WRES lists
+    them; other groups only when a mentee in the programme is in them (then "Not stated")."""
+    if name == "ethnicity":
+        return list(_ORDER[name])
+    people = counted.people
+    found = set(people[name][people["side"] == "mentee"].tolist())
+    return [code for code in [*_ORDER[name], NOT_STATED] if code in found]
 
 
-def _scope_cells(
-    scope: Scope, members: dict, months: list[str], breakdowns: bool
-) -> dict[str, set]:
-    """Every cell one scope publishes: the sections' rows, the career outcomes by kind, the
-    meetings by month, and (with `breakdowns`, for the whole programme only) each headline
-    measure for every group of every breakdown."""
-    cells = {row.key: scope.cells.get(row.key, set()) for s in SECTIONS for row in s.rows}
-    for kind, _ in OUTCOME_KINDS:
-        for suffix in ("", ".before", ".after"):
-            cells[f"progression.{kind}{suffix}"] = scope.cells.get(
-                f"progression.{kind}{suffix}", set()
-            )
-    for month in months:
-        cells[f"month.{month}"] = scope.months.get(month, set())
-    for measure, _, source in HEADLINE:
-        whole = scope.cells.get(source, set())
-        cells[f"by.total.{measure}"] = whole
-        if not breakdowns:
-            continue
-        for name, groups in members.items():
-            for group, people in groups.items():
-                cells[f"by.{name}.{group}.{measure}"] = whole & people
-    return cells
+def published(counted: Counted) -> Published:
+    """Works out, from the database's counts, which groups of people (and of meetings) are
+    behind every figure the page publishes: the sections' rows, the career outcomes by kind
+    and the meetings by month, for the whole programme and each cohort, for all dates and
+    for the period; and each headline measure for every group of every breakdown, for the
+    whole programme only."""
+    people, meetings = counted.people, counted.meetings
+    extra = len(meetings)
+    size = len(people["count"]) + extra
+
+    def column(name, meeting_values, dtype):
+        return np.concatenate([people[name], np.array(meeting_values, dtype=dtype)]).reshape(size)
+
+    weights = column("count", [n for *_, n in meetings], np.int64)
+    is_meeting = np.zeros(size, dtype=bool)
+    is_meeting[size - extra :] = True
+    is_person = ~is_meeting
+    cohort = column("cohort", [c for c, *_ in meetings], np.int64)
+    side = column("side", [""] * extra, str)
+    status = column("status", [""] * extra, str)
+    month = np.array([""] * (size - extra) + [m for _, m, _, _ in meetings], dtype=str)
+    meeting_in_period = np.array(
+        [False] * (size - extra) + [i for _, _, i, _ in meetings], dtype=bool
+    )
+    flags = {
+        ALL_DATES: column("flags", [0] * extra, np.int64),
+        PERIOD: column("flags_period", [0] * extra, np.int64),
+    }
+    outcomes = {
+        ALL_DATES: column("outcomes", [0] * extra, np.int64),
+        PERIOD: column("outcomes_period", [0] * extra, np.int64),
+    }
+    groups = {name: _present(counted, name) for name, _ in BREAKDOWNS}
+    group_of = {name: column(name, [""] * extra, str) for name, _ in BREAKDOWNS}
+    in_group = {name: {code: group_of[name] == code for code in groups[name]} for name in group_of}
+    in_group["ethnicity"][MINORITISED_GROUP[0]] = np.isin(
+        group_of["ethnicity"], sorted(MINORITISED)
+    )
+    scopes = {ALL: np.ones(size, dtype=bool)}
+    scopes.update({f"cohort-{pk}": cohort == pk for pk in counted.cohorts})
+    on_side = {name: side == name for name, _ in SIDES}
+    with_status = {code: status == code for code in Participant.Status.values}
+    masks: dict[str, np.ndarray] = {}
+    months: dict[str, list[str]] = {}
+    for era in counted.eras:
+        held = is_meeting if era == ALL_DATES else is_meeting & meeting_in_period
+        months[era] = sorted(set(month[held & (weights > 0)].tolist()))
+        in_month = {m: held & (month == m) for m in months[era]}
+
+        def bit(values, which):
+            return (values & which) != 0
+
+        figures = {
+            "matching.matched": bit(flags[era], MATCHED),
+            "matching.unmatched": bit(flags[era], UNMATCHED),
+            "engagement.meetings": held,
+            "engagement.recent": bit(flags[era], RECENT),
+            "engagement.not_recent": bit(flags[era], NOT_RECENT),
+            "retention.active": bit(flags[era], ACTIVE),
+            "retention.completed": bit(flags[era], COMPLETED),
+            "retention.no_fault": bit(flags[era], NO_FAULT),
+            "retention.withdrawn": bit(flags[era], WITHDRAWN),
+            "retention.declined": bit(flags[era], DECLINED),
+            "acceptability.reviewed": bit(flags[era], REVIEWED),
+            "acceptability.reviewed.mentee": bit(flags[era], REVIEWED_MENTEE),
+            "progression.any": bit(outcomes[era], OUTCOME_ANY),
+            "progression.before": bit(outcomes[era], OUTCOME_BEFORE),
+            "progression.after": bit(outcomes[era], OUTCOME_AFTER),
+        }
+        for answer, which in EXPECTATIONS.items():
+            figures[f"acceptability.expectations.{answer}"] = bit(flags[era], which)
+        for kind, (which, before, after) in OUTCOME_KIND.items():
+            figures[f"progression.{kind}"] = bit(outcomes[era], which)
+            figures[f"progression.{kind}.before"] = bit(outcomes[era], before)
+            figures[f"progression.{kind}.after"] = bit(outcomes[era], after)
+        for name, _ in SIDES:
+            registered = is_person & on_side[name]
+            figures[f"recruitment.{name}.registered"] = registered
+            for code in Participant.Status.values:
+                figures[f"recruitment.{name}.{code}"] = registered & with_status[code]
+        for m, mask in in_month.items():
+            figures[f"month.{m}"] = mask
+        names = [row.key for s in SECTIONS for row in s.rows]
+        names += [
+            f"progression.{kind}{suffix}"
+            for kind, _ in OUTCOME_KINDS
+            for suffix in ("", ".before", ".after")
+        ]
+        names += [f"month.{m}" for m in months[era]]
+        for key, within in scopes.items():
+            at = f"{era}|{key}|"
+            for figure in names:
+                masks[at + figure] = figures[figure] & within
+            for measure, _, source in HEADLINE:
+                whole = figures[source] & within
+                masks[f"{at}by.total.{measure}"] = whole
+                if key != ALL:
+                    continue
+                for name, members in in_group.items():
+                    for code, mask in members.items():
+                        masks[f"{at}by.{name}.{code}.{measure}"] = whole & mask
+    return Published(masks=masks, weights=weights, months=months, groups=groups)
 
 
-def published_cells(
-    data: Records, now: datetime, period: Period
-) -> tuple[dict[str, set], dict[str, dict[str, Scope]], dict[str, list[str]]]:
-    """Returns (every cell the page publishes, keyed "<dates>|<scope>|<figure>"; the raw
-    scopes for all dates and, with a period, for the period; each one's months)."""
-    eras = {ALL_DATES: _gather(data, now, Period())}
-    if not period.is_open:
-        eras[PERIOD] = _gather(data, now, period)
-    members = _members(data)
-    cells: dict[str, set] = {}
-    months = {}
-    for era, scopes in eras.items():
-        months[era] = sorted({m for scope in scopes.values() for m in scope.months})
-        for key, scope in scopes.items():
-            for name, people in _scope_cells(
-                scope, members, months[era], breakdowns=key == ALL
-            ).items():
-                cells[f"{era}|{key}|{name}"] = people
-    return cells, eras, months
-
-
-def _partitions(cells: dict[str, set]) -> list[tuple[str, list[str]]]:
+def _partitions(cells: Published) -> list[tuple[str, list[str]]]:
     """The totals the page publishes beside the parts that split them: the whole programme
     into its cohorts (every figure), each side's registered people into their statuses, the
     people who reviewed into their answers on expectations, the meetings held into months,
     and each breakdown's total into its groups. Only the splits that are exact on this data
     are returned (one person's two reviews can give two answers, for example)."""
-    eras = sorted({key.split("|", 1)[0] for key in cells})
-    scopes = sorted({key.split("|")[1] for key in cells})
+    masks = cells.masks
+    eras = sorted({key.split("|", 1)[0] for key in masks})
+    scopes = sorted({key.split("|")[1] for key in masks})
     cohorts = [scope for scope in scopes if scope != ALL]
     found = []
     for era in eras:
-        whole_figures = {key.split("|", 2)[2] for key in cells if key.startswith(f"{era}|{ALL}|")}
+        whole_figures = {key.split("|", 2)[2] for key in masks if key.startswith(f"{era}|{ALL}|")}
         for figure in sorted(whole_figures):
             parts = [f"{era}|{scope}|{figure}" for scope in cohorts]
-            if all(part in cells for part in parts):
+            if all(part in masks for part in parts):
                 found.append((f"{era}|{ALL}|{figure}", parts))
         for scope in scopes:
             at = f"{era}|{scope}|"
@@ -596,20 +359,15 @@ def _partitions(cells: dict[str, set]) -> list[tuple[str, list[str]]]:
                     [f"{at}acceptability.expectations.{answer}" for answer in Review.Expectations],
                 )
             )
-            months = [key for key in cells if key.startswith(f"{at}month.")]
-            found.append((f"{at}engagement.meetings", months))
-        for name, _ in BREAKDOWNS:
-            groups = sorted(
-                {
-                    key.split("|", 2)[2].split(".")[2]
-                    for key in cells
-                    if key.startswith(f"{era}|{ALL}|by.{name}.")
-                }
-                - {MINORITISED_GROUP[0]}
+            found.append(
+                (f"{at}engagement.meetings", [f"{at}month.{m}" for m in cells.months[era]])
             )
+        for name, _ in BREAKDOWNS:
             for measure, _, _ in HEADLINE:
                 total = f"{era}|{ALL}|by.total.{measure}"
-                found.append((total, [f"{era}|{ALL}|by.{name}.{g}.{measure}" for g in groups]))
+                found.append(
+                    (total, [f"{era}|{ALL}|by.{name}.{g}.{measure}" for g in cells.groups[name]])
+                )
                 if name == "ethnicity":
                     found.append(
                         (
@@ -620,13 +378,20 @@ def _partitions(cells: dict[str, set]) -> list[tuple[str, list[str]]]:
                             ],
                         )
                     )
+    held = cells.weights > 0
+
+    def exact(total: str, parts: list[str]) -> bool:
+        if sum(cells.size(part) for part in parts) != cells.size(total):
+            return False
+        union = np.zeros(len(held), dtype=bool)
+        for part in parts:
+            union |= masks[part]
+        return bool(np.array_equal(union & held, masks[total] & held))
+
     return [
         (total, parts)
         for total, parts in found
-        if total in cells
-        and all(part in cells for part in parts)
-        and sum(len(cells[part]) for part in parts) == len(cells[total])
-        and set().union(*(cells[part] for part in parts)) == set(cells[total])
+        if total in masks and all(part in masks for part in parts) and exact(total, parts)
     ]
 
 
@@ -638,10 +403,10 @@ def _hide_first(key: str) -> tuple[int, int, int]:
     return (int(grouped), int(scope != ALL), int(era == PERIOD))
 
 
-def _disclose(cells: dict[str, set]) -> dict[str, str]:
+def _disclose(cells: Published) -> dict[str, str]:
     """Decides every figure the page and its exports publish, together: the whole programme
     and every cohort, all dates and the period, every group of every breakdown
-    (`allied.core.disclosure.disclose_structured`)."""
+    (`allied.core.disclosure.disclose_structured_masks`)."""
     partitions = _partitions(cells)
     # Ethnic group is special category data: a breakdown where one group holds everyone (the
     # mentees matched on one day, say) would tell anyone who knows who they are.
@@ -650,7 +415,9 @@ def _disclose(cells: dict[str, set]) -> dict[str, str]:
         for index, (_, parts) in enumerate(partitions)
         if parts and "|by.ethnicity." in parts[0]
     }
-    return disclose_structured(cells, partitions, hide_first=_hide_first, special=special)
+    return disclose_structured_masks(
+        cells.masks, cells.weights, partitions, hide_first=_hide_first, special=special
+    )
 
 
 # What is published --------------------------------------------------------------------------
@@ -860,24 +627,30 @@ def _likelihood(
     return f"{subject} are {words} {others} {what}."
 
 
-def _figures(raw: dict[str, Scope], shown: dict[str, str], era: str, months, labels) -> dict:
+def _figures(counted: Counted, cells: Published, shown: dict[str, str], era: str, labels) -> dict:
     scopes = {}
-    for key, scope in raw.items():
+    for key in [ALL, *(f"cohort-{pk}" for pk in counted.cohorts)]:
+        label = labels[key]
         prefix = f"{era}|{key}|"
         mine = {
             name[len(prefix) :]: value for name, value in shown.items() if name.startswith(prefix)
         }
-        expected = disclose_count(scope.expected_meetings)
+        cohorts = counted.cohorts if key == ALL else [int(key.split("-", 1)[1])]
+        expected = disclose_count(sum(counted.expected.get((era, c), 0) for c in cohorts))
+        median, matched = counted.days_to_match.get((era, key), (0.0, 0))
+        totals = [counted.ratings.get((era, c), (0, 0, 0, 0)) for c in cohorts]
+        reviews = sum(t[3] for t in totals)
         scopes[key] = ScopeFigures(
             key=key,
-            label=labels[key],
+            label=label,
             shown=mine,
-            months=[(_month_label(m), mine[f"month.{m}"]) for m in months],
+            months=[(_month_label(m), mine[f"month.{m}"]) for m in cells.months[era]],
             expected_meetings=expected,
             meetings_percent=_percent(mine["engagement.meetings"], expected),
-            median_days_to_match=_number(disclose_median(scope.days_to_match), 0),
+            median_days_to_match=_number(disclose_median_of(median, matched), 0),
             ratings=[
-                (label, _number(disclose_mean(scope.ratings[name]))) for name, label in RATINGS
+                (label, _number(disclose_mean_of(sum(t[i] for t in totals), reviews)))
+                for i, (_, label) in enumerate(RATINGS)
             ],
         )
     return scopes
@@ -929,21 +702,16 @@ def dashboard(
     now = now or timezone.now()
     period = Period(start, end)
     cohorts = list(programme.cohorts.order_by("starts_on", "pk"))
-    data = records(programme, request=request)
-    cells, eras, months = published_cells(data, now, period)
+    counted = count(programme, now, period, request=request)
+    cells = published(counted)
     shown = _disclose(cells)
     labels = {ALL: "Whole programme", **{f"cohort-{c.pk}": c.name for c in cohorts}}
-    overall = _figures(eras[ALL_DATES], shown, ALL_DATES, months[ALL_DATES], labels)
-    scopes = (
-        _figures(eras[PERIOD], shown, PERIOD, months[PERIOD], labels) if PERIOD in eras else overall
-    )
-    members = _members(data)
+    overall = _figures(counted, cells, shown, ALL_DATES, labels)
+    scopes = _figures(counted, cells, shown, PERIOD, labels) if counted.has_period else overall
     groups = {}
     for name, _ in BREAKDOWNS:
         labels_here = {**_LABELS[name], NOT_STATED: "Not stated"}
-        groups[name] = [
-            (code, labels_here[code]) for code in members[name] if code != MINORITISED_GROUP[0]
-        ]
+        groups[name] = [(code, labels_here[code]) for code in cells.groups[name]]
     as_of, counts = workforce_figures(programme)
     return Dashboard(
         programme=programme,
