@@ -288,6 +288,12 @@ def worker(participants: int, label: str) -> dict:
     started = time.perf_counter()
     programme, sizes = build_programme(participants)
     built = time.perf_counter() - started
+    # Fresh planner statistics, as autovacuum would have them on a live database after such
+    # a load (a just-loaded table looks empty to the planner until it is analysed).
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
     from allied.reports import measures
 
