@@ -250,12 +250,15 @@ def _micros(later: str, earlier: str) -> str:
     raise NotImplementedError(f"no interval arithmetic for {connection.vendor}")
 
 
-def _whole(micros: str, interval: timedelta) -> tuple[str, list]:
-    """SQL for how many whole `interval`s fit in `micros` (not negative)."""
-    step = interval // timedelta(microseconds=1)
+def _days_between(later: tuple[str, list], earlier: tuple[str, list]) -> tuple[str, list]:
+    """SQL for the whole days from the site's date of `earlier` to that of `later` (two
+    moments, each (sql, params)): calendar days, so a clock change is not an hour short."""
+    (later_sql, later_params), (earlier_sql, earlier_params) = later, earlier
+    a, a_params = connection.ops.datetime_cast_date_sql(later_sql, tuple(later_params), _zone())
+    b, b_params = connection.ops.datetime_cast_date_sql(earlier_sql, tuple(earlier_params), _zone())
     if connection.vendor == "postgresql":
-        return f"FLOOR({micros} / %s)", [step]
-    return f"({micros} / %s)", [step]
+        return f"({a} - {b})", [*a_params, *b_params]
+    return f"CAST(julianday({a}) - julianday({b}) AS INTEGER)", [*a_params, *b_params]
 
 
 def _least(a: str, b: str) -> str:
@@ -364,7 +367,7 @@ def _met_recently(programme: Programme, eras: dict[str, tuple[Period, datetime]]
             window += " AND m.starts_at <= %s"
             params.append(_moment(reference))
         q.add(f", {_flag(window, 1)} AS recent_{name.replace('-', '_')}", *params)
-    earliest = min(reference for _, reference in eras.values()) - 2 * interval
+    earliest = min(reference - 2 * interval for _, reference in eras.values())
     q.add(
         f"FROM {T_MEETING} m JOIN {T_RELATIONSHIP} r ON r.id = m.relationship_id"
         f" WHERE r.{IN_PROGRAMME} AND m.status = %s AND m.starts_at >= %s"
@@ -559,9 +562,11 @@ def _grouped_people(programme, eras, interval, read: sensitive.MonitoringRead) -
         value = {number: f"x.{number}" for number in numbers}
         body = _Query().add(
             f"FROM (SELECT s.person AS person, {sums} FROM ({stacked.sql()}) s"
-            f" GROUP BY s.person) x JOIN {T_PLACE} p ON p.id = x.person {join}",
+            f" GROUP BY s.person) x JOIN {T_PLACE} p ON p.id = x.person {join}"
+            f" WHERE p.{IN_PROGRAMME}",
             *stacked.params,
             *join_params,
+            programme.pk,
         )
     for name in both:
         if name not in eras:
@@ -578,13 +583,20 @@ def _grouped_people(programme, eras, interval, read: sensitive.MonitoringRead) -
     q.add(", COUNT(*)")
     q.add(body.sql(), *body.params)
     q.add("GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11")
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(q.sql(), q.params)
+            return cursor.fetchall()
     with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Room to group a large programme's people in memory rather than on disk, for
-            # this query alone (the default, 4 MB, is sized for many small queries).
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+        # Room to group a large programme's people in memory rather than on disk, for this
+        # query alone (the default, 4 MB, is sized for many small queries). Inside a request's
+        # transaction this block is a savepoint, which keeps a SET LOCAL when it ends: so it
+        # is set back at once (and a failed query's rollback undoes it).
+        cursor.execute("SET LOCAL work_mem = '64MB'")
         cursor.execute(q.sql(), q.params)
-        return cursor.fetchall()
+        rows = cursor.fetchall()
+        cursor.execute("SET LOCAL work_mem TO DEFAULT")
+        return rows
 
 
 def _meetings(programme: Programme, period: Period) -> list[tuple[int, str, bool, int]]:
@@ -609,8 +621,8 @@ def _meetings(programme: Programme, period: Period) -> list[tuple[int, str, bool
 
 def _expected(programme, eras, interval, now) -> dict[tuple[str, int], int]:
     """(dates, cohort) → the meetings the pairs were expected to hold: for each relationship
-    that started, the whole meeting intervals from its start to its end (or now), within
-    the dates."""
+    that started, the whole meeting intervals (of whole weeks) in the days from its start to
+    its end (or now), within the dates, by the site's calendar."""
     q = _Query().add("SELECT r.cohort_id")
     for _name, (period, _) in eras.items():
         since, since_params = "r.started_at", []
@@ -620,14 +632,13 @@ def _expected(programme, eras, interval, now) -> dict[tuple[str, int], int]:
         if period.until is not None:
             until = _least(until, "%s")
             until_params.append(_moment(period.until))
-        whole, whole_params = _whole(_micros(until, since), interval)
+        days, days_params = _days_between((until, until_params), (since, since_params))
         q.add(
-            f", SUM(CASE WHEN {until} > {since} THEN {whole} ELSE 0 END)",
+            f", SUM(CASE WHEN {until} > {since} THEN {days} / %s ELSE 0 END)",
             *until_params,
             *since_params,
-            *until_params,
-            *since_params,
-            *whole_params,
+            *days_params,
+            interval.days,
         )
     q.add(
         f"FROM {T_RELATIONSHIP} r WHERE r.{IN_PROGRAMME} AND r.started_at IS NOT NULL"

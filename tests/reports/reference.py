@@ -224,8 +224,10 @@ def _gather(data: Records, now: datetime, period: Period) -> dict[str, Scope]:
             since = max(started, period.since) if period.since else started
             until = min(ended or now, period.until) if period.until else (ended or now)
             if until > since:
+                # Whole meeting intervals in the calendar days between the two moments.
+                days = (timezone.localtime(until).date() - timezone.localtime(since).date()).days
                 for scope in scopes_here:
-                    scope.expected_meetings += int((until - since) / interval)
+                    scope.expected_meetings += days // interval.days
         key = None
         if status == Relationship.Status.ACTIVE and (begun is None or begun <= reference):
             active[pk] = (cohort_id, mentee)

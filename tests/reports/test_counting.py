@@ -38,6 +38,10 @@ PERIODS = [
     measures.Period(date(2026, 4, 1), None),
     measures.Period(None, date(2026, 2, 28)),
     measures.Period(date(2026, 6, 30), date(2026, 6, 30)),
+    # Four weeks across the spring clock change (29 March): a whole number of fortnights and
+    # of four-week intervals, though an hour short of it in elapsed time.
+    measures.Period(date(2026, 3, 2), date(2026, 3, 29)),
+    measures.Period(None, date(2026, 3, 29)),
 ]
 ETHNIC = [
     "white_british",
