@@ -50,22 +50,23 @@ services:
 	@scripts/services.sh
 
 # SQLite: the whole suite but the browser and fuzz suites, which run once, on PostgreSQL
-# when it is reachable (always in CI), else on SQLite.
+# when it is reachable (always in CI), else on SQLite. Tests that serve their own SQLite
+# database whatever DATABASE_URL says (`own_database`) run in the SQLite pass only.
 test: install assets lint chromium
 	$(BIN)/pytest $(XDIST) -m "not browser and not fuzz and not postgres and not redis" -p no:cacheprovider
 	@if scripts/services.sh; then \
 	  echo "== PostgreSQL and Redis suite =="; \
 	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) ALLIED_REQUIRE_SERVICES=1 \
-	    $(BIN)/pytest $(XDIST) -m "not browser" -p no:cacheprovider && \
+	    $(BIN)/pytest $(XDIST) -m "not browser and not own_database" -p no:cacheprovider && \
 	  echo "== Browser suite (Chromium), on PostgreSQL and Redis ==" && \
 	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) ALLIED_REQUIRE_SERVICES=1 \
-	    $(BIN)/pytest -m browser -p no:cacheprovider; \
+	    $(BIN)/pytest $(XDIST) -m browser -p no:cacheprovider; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "CI=true: PostgreSQL and Redis must be reachable, and they are not."; exit 1; \
 	else \
 	  echo "PostgreSQL or Redis could not be started: running the browser and fuzz suites on SQLite only."; \
 	  $(BIN)/pytest $(XDIST) -m "fuzz" -p no:cacheprovider && \
-	  $(BIN)/pytest -m browser -p no:cacheprovider; \
+	  $(BIN)/pytest $(XDIST) -m browser -p no:cacheprovider; \
 	fi
 
 bench: install

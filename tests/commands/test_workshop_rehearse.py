@@ -17,7 +17,12 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from tests.servers import free_port, start_uvicorn, stop
+
+# Its server has a SQLite database of its own, whatever the pass's DATABASE_URL: once is enough.
+pytestmark = pytest.mark.own_database
 
 ROOT = Path(__file__).resolve().parents[2]
 
