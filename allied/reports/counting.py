@@ -305,37 +305,31 @@ def _relationships(programme: Programme, eras: dict[str, tuple[Period, datetime]
         in_ended, in_ended_params = _holds("r.ended_at", period)
         in_withdrawn, in_withdrawn_params = _holds("COALESCE(r.ended_at, r.created_at)", period)
         in_created, in_created_params = _holds("r.created_at", period)
-        recent_sql, recent_params = f"COALESCE(met.recent_{name.replace('-', '_')}, 0) = 1", []
+        recent = f"COALESCE(met.recent_{name.replace('-', '_')}, 0) = 1"
         ended_here = f"r.status = %s AND NOT {live_ended} AND {in_ended}"
         ended_params = [Relationship.Status.ENDED, *live_params, *in_ended_params]
-        q.add(", " + _flag(f"{started} AND {in_begun}", MATCHED), *STARTED, *in_begun_params)
-        q.add(" + " + _flag(active, ACTIVE), *active_params)
-        q.add(
-            " + " + _flag(f"{ended_here} AND r.ending <> %s", COMPLETED),
-            *ended_params,
-            Relationship.Ending.NO_FAULT,
-        )
-        q.add(
-            " + " + _flag(f"{ended_here} AND r.ending = %s", NO_FAULT),
-            *ended_params,
-            Relationship.Ending.NO_FAULT,
-        )
-        q.add(
-            " + " + _flag(f"r.status = %s AND {in_withdrawn}", WITHDRAWN),
-            Relationship.Status.WITHDRAWN,
-            *in_withdrawn_params,
-        )
-        q.add(
-            " + " + _flag(f"r.status = %s AND {in_created}", DECLINED),
-            Relationship.Status.DECLINED,
-            *in_created_params,
-        )
-        q.add(" + " + _flag(f"{active} AND {recent_sql}", RECENT), *active_params, *recent_params)
-        q.add(
-            " + " + _flag(f"{active} AND NOT {recent_sql}", NOT_RECENT),
-            *active_params,
-            *recent_params,
-        )
+        no_fault = Relationship.Ending.NO_FAULT
+        # (condition, its parameters, the bit it sets)
+        flags = [
+            (f"{started} AND {in_begun}", [*STARTED, *in_begun_params], MATCHED),
+            (active, active_params, ACTIVE),
+            (f"{ended_here} AND r.ending <> %s", [*ended_params, no_fault], COMPLETED),
+            (f"{ended_here} AND r.ending = %s", [*ended_params, no_fault], NO_FAULT),
+            (
+                f"r.status = %s AND {in_withdrawn}",
+                [Relationship.Status.WITHDRAWN, *in_withdrawn_params],
+                WITHDRAWN,
+            ),
+            (
+                f"r.status = %s AND {in_created}",
+                [Relationship.Status.DECLINED, *in_created_params],
+                DECLINED,
+            ),
+            (f"{active} AND {recent}", active_params, RECENT),
+            (f"{active} AND NOT {recent}", active_params, NOT_RECENT),
+        ]
+        for i, (condition, params, bit) in enumerate(flags):
+            q.add((", " if i == 0 else " + ") + _flag(condition, bit), *params)
         q.add(f" AS flags_{name.replace('-', '_')}")
         if period.until is None:
             q.add(f", {_flag(started, 1)} AS by_end_{name.replace('-', '_')}", *STARTED)

@@ -223,6 +223,27 @@ def _present(counted: Counted, name: str) -> list[str]:
     return [code for code in [*_ORDER[name], NOT_STATED] if code in found]
 
 
+# The figures each bit of a person's flags (and of their career outcomes) puts them in.
+FLAG_FIGURES = {
+    "matching.matched": MATCHED,
+    "matching.unmatched": UNMATCHED,
+    "engagement.recent": RECENT,
+    "engagement.not_recent": NOT_RECENT,
+    "retention.active": ACTIVE,
+    "retention.completed": COMPLETED,
+    "retention.no_fault": NO_FAULT,
+    "retention.withdrawn": WITHDRAWN,
+    "retention.declined": DECLINED,
+    "acceptability.reviewed": REVIEWED,
+    "acceptability.reviewed.mentee": REVIEWED_MENTEE,
+}
+OUTCOME_FIGURES = {
+    "progression.any": OUTCOME_ANY,
+    "progression.before": OUTCOME_BEFORE,
+    "progression.after": OUTCOME_AFTER,
+}
+
+
 def published(counted: Counted) -> Published:
     """Works out, from the database's counts, which groups of people (and of meetings) are
     behind every figure the page publishes: the sections' rows, the career outcomes by kind
@@ -275,23 +296,9 @@ def published(counted: Counted) -> Published:
         def bit(values, which):
             return (values & which) != 0
 
-        figures = {
-            "matching.matched": bit(flags[era], MATCHED),
-            "matching.unmatched": bit(flags[era], UNMATCHED),
-            "engagement.meetings": held,
-            "engagement.recent": bit(flags[era], RECENT),
-            "engagement.not_recent": bit(flags[era], NOT_RECENT),
-            "retention.active": bit(flags[era], ACTIVE),
-            "retention.completed": bit(flags[era], COMPLETED),
-            "retention.no_fault": bit(flags[era], NO_FAULT),
-            "retention.withdrawn": bit(flags[era], WITHDRAWN),
-            "retention.declined": bit(flags[era], DECLINED),
-            "acceptability.reviewed": bit(flags[era], REVIEWED),
-            "acceptability.reviewed.mentee": bit(flags[era], REVIEWED_MENTEE),
-            "progression.any": bit(outcomes[era], OUTCOME_ANY),
-            "progression.before": bit(outcomes[era], OUTCOME_BEFORE),
-            "progression.after": bit(outcomes[era], OUTCOME_AFTER),
-        }
+        figures = {key: bit(flags[era], which) for key, which in FLAG_FIGURES.items()}
+        figures |= {key: bit(outcomes[era], which) for key, which in OUTCOME_FIGURES.items()}
+        figures["engagement.meetings"] = held
         for answer, which in EXPECTATIONS.items():
             figures[f"acceptability.expectations.{answer}"] = bit(flags[era], which)
         for kind, (which, before, after) in OUTCOME_KIND.items():
