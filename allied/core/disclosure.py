@@ -326,7 +326,9 @@ def disclose_structured(
     - in each partition named in `special` (by its index in `partitions`: a breakdown by
       ethnic group, say), when one part holds everyone in the total, every part is hidden:
       anyone who knows who is in the total (the mentees matched on one day) would otherwise
-      learn that part about each of them.
+      learn that part about each of them;
+    - cells that count exactly the same people are hidden together when one is hidden for
+      its number (not by the special rule): a twin shown elsewhere would give it away.
 
     A report whose figures cut across each other in many ways (every measure of every cohort
     and every group) keeps far more figures this way than under the atom rule; what it gives
@@ -374,10 +376,25 @@ def disclose_structured_masks(
     def rank(key: str):
         return (hide_first(key), -sizes[key], key) if hide_first else (-sizes[key], key)
 
-    hidden = {key for key, size in sizes.items() if 1 <= size < SMALLEST_SHOWN}
+    # Cells that count exactly the same people share one fate: a figure hidden in one place
+    # and shown in another (a month's meetings for all dates and for a period that holds the
+    # whole month) would not be hidden at all.
+    twins: dict[bytes, list[str]] = {}
+    for key, mask in members.items():
+        twins.setdefault((mask & held).tobytes(), []).append(key)
+    twin_of = {key: same for same in twins.values() if len(same) > 1 for key in same}
+
+    def conceal(*keys: str) -> None:
+        for key in keys:
+            hidden.update(twin_of.get(key, (key,)))
+
+    hidden: set[str] = set()
+    conceal(*(key for key, size in sizes.items() if 1 <= size < SMALLEST_SHOWN))
     for index, (total, parts) in enumerate(partitions):
         filled = [part for part in parts if sizes[part]]
         if index in special and len(filled) == 1 and sizes[total]:
+            # Hidden for what they say about the people, not for their number: the total,
+            # the same people, may still be shown.
             hidden.update(parts)
     breaches = _nested_pairs(members, sizes, held)
     changed = True
@@ -386,7 +403,7 @@ def disclose_structured_masks(
         for total, parts in partitions:
             if total in hidden:
                 if not hidden.issuperset(parts):
-                    hidden.update(parts)
+                    conceal(*parts)
                     changed = True
                 continue
             concealed = [part for part in parts if part in hidden and sizes[part]]
@@ -395,13 +412,13 @@ def disclose_structured_masks(
             if _safe_remainder(sum(sizes[part] for part in concealed), len(concealed)):
                 continue
             spare = [part for part in parts if part not in hidden and sizes[part]]
-            hidden.add(max(spare, key=rank) if spare else total)
+            conceal(max(spare, key=rank) if spare else total)
             changed = True
         breach = next(
             (pair for pair in breaches if pair[0] not in hidden and pair[1] not in hidden), None
         )
         if breach is not None:
-            hidden.add(max(breach, key=rank))
+            conceal(max(breach, key=rank))
             changed = True
     return {key: SUPPRESSED if key in hidden else disclose_count(sizes[key]) for key in members}
 

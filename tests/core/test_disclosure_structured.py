@@ -131,3 +131,36 @@ def test_every_part_of_a_hidden_total_is_hidden(page):
         held = [part for part in parts if cells[part]]
         if shown[total] == SUPPRESSED or (len(held) == 1 and cells[total]):
             assert all(shown[part] == SUPPRESSED for part in parts)
+
+
+def test_a_figure_hidden_to_protect_others_is_hidden_wherever_it_is_published():
+    """All dates' meetings split by month, beside a period's months: January (25 meetings)
+    must be hidden to protect two small months, so the period's January, the same meetings,
+    must not give it away."""
+    months = {"jan": range(25), "feb": range(25, 28), "mar": range(28, 30), "may": range(30, 70)}
+    cells = {f"all:{m}": frozenset(ids) for m, ids in months.items()}
+    cells["all"] = frozenset(range(70))
+    cells["period:jan"] = cells["all:jan"]
+    cells["period:apr"] = frozenset(range(100, 110))
+    cells["period"] = cells["period:jan"] | cells["period:apr"]
+    shown = disclose_structured(
+        cells,
+        [
+            ("all", ["all:jan", "all:feb", "all:mar", "all:may"]),
+            ("period", ["period:jan", "period:apr"]),
+        ],
+    )
+    assert shown["all:jan"] == SUPPRESSED
+    assert shown["period:jan"] == SUPPRESSED
+
+
+@given(pages())
+def test_figures_of_the_same_people_are_shown_or_hidden_together(page):
+    """(The special rule hides a breakdown's groups for what they say about the people, not
+    for their number, so it is left out here.)"""
+    cells, partitions = page
+    shown = disclose_structured(cells, partitions)
+    for a in cells:
+        for b in cells:
+            if cells[a] == cells[b]:
+                assert (shown[a] == SUPPRESSED) == (shown[b] == SUPPRESSED), (a, b)
