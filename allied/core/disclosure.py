@@ -381,7 +381,7 @@ def disclose_structured_masks(
     # whole month) would not be hidden at all.
     twins: dict[bytes, list[str]] = {}
     for key, mask in members.items():
-        twins.setdefault((mask & held).tobytes(), []).append(key)
+        twins.setdefault(np.packbits(mask & held).tobytes(), []).append(key)
     twin_of = {key: same for same in twins.values() if len(same) > 1 for key in same}
 
     def conceal(*keys: str) -> None:

@@ -244,7 +244,7 @@ def _holds_day(expression: str, period: Period) -> tuple[str, list]:
 def _micros(later: str, earlier: str) -> str:
     """SQL for the microseconds from `earlier` to `later` (two moments)."""
     if connection.vendor == "postgresql":
-        return f"(EXTRACT(EPOCH FROM ({later} - {earlier})) * 1000000)"
+        return f"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) * 1000000 AS BIGINT)"
     if connection.vendor == "sqlite":
         return f"django_timestamp_diff({later}, {earlier})"
     raise NotImplementedError(f"no interval arithmetic for {connection.vendor}")
@@ -669,13 +669,13 @@ def _days_to_match(programme, eras) -> dict[tuple[str, str], tuple[float, int]]:
         "mentee",
     )
     scoped = (
-        "SELECT 0 AS era, CAST(d.cohort AS VARCHAR(20)) AS scope, d.micros FROM d"
-        " UNION ALL SELECT 0, 'all', d.micros FROM d"
+        # Scope 0 is the whole programme (cohorts' keys start at 1).
+        "SELECT 0 AS era, d.cohort AS scope, d.micros FROM d UNION ALL SELECT 0, 0, d.micros FROM d"
     )
     if PERIOD in eras:
         scoped += (
-            " UNION ALL SELECT 1, CAST(d.cohort AS VARCHAR(20)), d.micros FROM d WHERE d.inside = 1"
-            " UNION ALL SELECT 1, 'all', d.micros FROM d WHERE d.inside = 1"
+            " UNION ALL SELECT 1, d.cohort, d.micros FROM d WHERE d.inside = 1"
+            " UNION ALL SELECT 1, 0, d.micros FROM d WHERE d.inside = 1"
         )
     q = _Query().add(
         f"WITH d AS ({source.sql()}) SELECT x.era, x.scope, x.micros, x.n FROM ("
@@ -690,7 +690,7 @@ def _days_to_match(programme, eras) -> dict[tuple[str, str], tuple[float, int]]:
     with connection.cursor() as cursor:
         cursor.execute(q.sql(), q.params)
         for era, scope, micros, n in cursor:
-            key = (PERIOD if era else ALL_DATES, "all" if scope == "all" else f"cohort-{scope}")
+            key = (PERIOD if era else ALL_DATES, f"cohort-{scope}" if scope else "all")
             middle.setdefault(key, []).append(int(micros))
             sizes[key] = int(n)
     day = timedelta(days=1) // timedelta(microseconds=1)
