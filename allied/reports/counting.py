@@ -8,10 +8,12 @@ group is in exactly the same figures, which is all the disclosure rule needs to 
 (`allied.core.disclosure.disclose_structured_masks`). Held meetings are counted the same way
 by cohort and month, and the averages come as sums and counts.
 
-The SQL is written once for SQLite and PostgreSQL: time zone and interval arithmetic go
+The same subqueries serve SQLite and PostgreSQL: time zone and interval arithmetic go
 through Django's own database operations (`connection.ops`), so months and dates are the
-site's, as everywhere else. `tests/reports/reference.py` counts the same measures the plain
-way, person by person, and the tests hold the two to the same answers on both databases.
+site's, as everywhere else; only the last step of grouping people differs, for the two
+planners (`_grouped_people`). `tests/reports/reference.py` counts the same measures the plain
+way, person by person, and the tests hold the two to the same answers on both databases
+(docs/decisions/0018-counting-in-the-database.md).
 """
 
 # ruff: noqa: S608 (every value is a query parameter; the text joined here is this module's own)
@@ -41,7 +43,7 @@ from allied.reports.models import NOT_STATED
 # The two sets of figures a page may publish: all dates, and the chosen period.
 ALL_DATES, PERIOD = "dates-all", "dates-period"
 
-# What a person did in one set of dates, as bits of one number (`Person.flags`).
+# What a person did in one set of dates, as bits of one number (the `flags` column).
 MATCHED = 1 << 0
 UNMATCHED = 1 << 1
 ACTIVE = 1 << 2
@@ -55,8 +57,8 @@ REVIEWED = 1 << 9
 REVIEWED_MENTEE = 1 << 10
 EXPECTATIONS = {answer: 1 << (11 + i) for i, answer in enumerate(Review.Expectations.values)}
 
-# A mentee's confirmed career outcomes in one set of dates (`Person.outcomes`): any, dated
-# before or after their mentoring began, and the same for each kind.
+# A mentee's confirmed career outcomes in one set of dates: any, dated
+# before or after their mentoring began, and the same for each kind (the `outcomes` column).
 OUTCOME_ANY, OUTCOME_BEFORE, OUTCOME_AFTER = 1, 2, 4
 OUTCOME_KIND = {
     kind: (1 << (3 + 3 * i), 1 << (4 + 3 * i), 1 << (5 + 3 * i))
@@ -178,12 +180,12 @@ class Counted:
     days_to_match: dict[tuple[str, str], tuple[float, int]]
     # (dates, cohort) → (satisfaction, trust, psychological safety) totals, number of reviews
     ratings: dict[tuple[str, int], tuple[int, int, int, int]]
+    # Whether a period was asked for (else only all dates are counted).
+    has_period: bool = False
 
     @property
     def eras(self) -> list[str]:
         return [ALL_DATES] + ([PERIOD] if self.has_period else [])
-
-    has_period: bool = False
 
 
 # The SQL ------------------------------------------------------------------------------------
@@ -270,7 +272,7 @@ def _greatest(a: str, b: str) -> str:
 
 
 def _zone() -> str:
-    return timezone._get_timezone_name(timezone.get_current_timezone())
+    return timezone.get_current_timezone_name()
 
 
 def _flag(condition: str, bit: int) -> str:
@@ -424,30 +426,26 @@ def _first_starts(programme: Programme) -> _Query:
 
 def _outcomes(programme: Programme, eras: dict[str, tuple[Period, datetime]]) -> _Query:
     """Per mentee with a confirmed career outcome: for each set of dates, their outcome bits."""
-    began, began_params = "fs.began", []
     q = _Query().add("SELECT o.participant_id AS person")
     for name, (period, _) in eras.items():
         inside, inside_params = _holds_day("o.happened_on", period)
-        before = f"fs.first IS NOT NULL AND o.happened_on < {began}"
-        after = f"fs.first IS NOT NULL AND o.happened_on >= {began}"
+        # Dated before or after the site's date their first relationship started.
+        before = "fs.first IS NOT NULL AND o.happened_on < fs.began"
+        after = "fs.first IS NOT NULL AND o.happened_on >= fs.began"
         q.add(", " + _flag(inside, OUTCOME_ANY), *inside_params)
-        q.add(
-            " + " + _flag(f"{inside} AND {before}", OUTCOME_BEFORE), *inside_params, *began_params
-        )
-        q.add(" + " + _flag(f"{inside} AND {after}", OUTCOME_AFTER), *inside_params, *began_params)
+        q.add(" + " + _flag(f"{inside} AND {before}", OUTCOME_BEFORE), *inside_params)
+        q.add(" + " + _flag(f"{inside} AND {after}", OUTCOME_AFTER), *inside_params)
         for kind, (bit, bit_before, bit_after) in OUTCOME_KIND.items():
             q.add(" + " + _flag(f"{inside} AND o.kind = %s", bit), *inside_params, kind)
             q.add(
                 " + " + _flag(f"{inside} AND o.kind = %s AND {before}", bit_before),
                 *inside_params,
                 kind,
-                *began_params,
             )
             q.add(
                 " + " + _flag(f"{inside} AND o.kind = %s AND {after}", bit_after),
                 *inside_params,
                 kind,
-                *began_params,
             )
         q.add(f" AS bits_{name.replace('-', '_')}")
     first = _first_starts(programme)
