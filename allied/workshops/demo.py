@@ -306,13 +306,18 @@ def load_finished_workshop(organisation: Organisation, facilitator: User) -> Wor
         ]
         actions.workshop_start(workshop=workshop, by=facilitator)
         for question, item in zip(questions, FINISHED, strict=True):
-            _run_question(workshop, question, item, people, facilitator)
+            run_question(workshop, question, item, people, facilitator)
         workshop.refresh_from_db()
     return workshop
 
 
-def _run_question(workshop, question, item: dict, people, facilitator) -> None:
-    """Runs one question from silent generation to the final discussion, then moves on."""
+def run_question(workshop, question, item: dict, people, facilitator) -> None:
+    """Runs one question from silent generation to the final discussion, then moves on.
+
+    `item` holds "ideas" (each idea's text → its theme, "" for none, in the order shared),
+    "notes" (an idea's text → a note the facilitator takes on it) and "votes" (one ballot
+    per person in `people`: idea texts, best first). Tests that need a finished workshop
+    run their questions through it too."""
     for phase in (Phase.SILENT, Phase.ROUND_ROBIN):
         question = actions.phase_move(question=question, to_phase=phase, by=facilitator)
     for text in item["ideas"]:

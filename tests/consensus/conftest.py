@@ -9,7 +9,8 @@ import pytest
 
 from allied.consensus import actions as consensus
 from allied.workshops import actions
-from allied.workshops.models import Phase, Question, StaffRole, Workshop, WorkshopStaff
+from allied.workshops.demo import run_question
+from allied.workshops.models import Question, StaffRole, Workshop, WorkshopStaff
 
 # Each participant's top choices, in rank order (top-3), and the theme of each idea; "Coffee
 # with peers" stays in no theme.
@@ -45,34 +46,13 @@ def finish_workshop(org, lead, title="What matters in mentoring", votes=VOTES, t
         for _ in votes
     ]
     actions.workshop_start(workshop=workshop, by=lead)
-    for phase in (Phase.SILENT, Phase.ROUND_ROBIN):
-        question = actions.phase_move(question=question, to_phase=phase, by=lead)
-    for text in dict.fromkeys(t for ballot in votes for t in ballot):
-        question.refresh_from_db()
-        order = actions.turn_order(workshop)
-        actions.turn_take(
-            question=question,
-            participant=order[question.turn_index % len(order)],
-            client_id=uuid.uuid4(),
-            text=text,
-        )
-    question = actions.phase_move(question=question, to_phase=Phase.CLARIFICATION, by=lead)
-    for theme in sorted(set(themes.values())):
-        ideas = [i for i in question.ideas.all() if themes.get(i.text) == theme]
-        actions.ideas_theme(question=question, name=theme, ideas=ideas, by=lead)
-    for idea in question.ideas.all():
-        if idea.text in NOTES:
-            actions.note_add(question=question, idea=idea, text=NOTES[idea.text], by=lead)
-    question = actions.phase_move(question=question, to_phase=Phase.VOTING, by=lead)
-    ideas = {i.text: i for i in question.ideas.all()}
-    for person, ballot in zip(people, votes, strict=True):
-        values = {ideas[text]: rank for rank, text in enumerate(ballot, start=1)}
-        actions.ballot_submit(
-            question=question, participant=person, client_id=uuid.uuid4(), values=values
-        )
-    for phase in (Phase.RESULTS, Phase.DISCUSSION):
-        question = actions.phase_move(question=question, to_phase=phase, by=lead)
-    actions.question_next(workshop=workshop, by=lead)
+    ideas = dict.fromkeys(t for ballot in votes for t in ballot)
+    item = {
+        "ideas": {text: themes.get(text, "") for text in ideas},
+        "notes": {text: note for text, note in NOTES.items() if text in ideas},
+        "votes": votes,
+    }
+    run_question(workshop, question, item, people, lead)
     workshop.refresh_from_db()
     assert workshop.status == Workshop.Status.FINISHED
     return workshop
