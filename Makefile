@@ -38,6 +38,7 @@ run: install assets
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/python scripts/check_paths.py
 
 format: install
 	$(BIN)/ruff check --fix .

@@ -11,6 +11,9 @@ from pathlib import Path
 
 from allied.cli import main
 
+# The command installed beside the interpreter running the tests, wherever the clone is.
+ALLIED = Path(sys.executable).parent / "allied"
+
 PROFESSIONS = ("OT", "PT", "Nurse", "SLT")
 PEOPLE = "ID,Profession,Band,Availability\n" + "".join(
     f"m{i:02d},{PROFESSIONS[i % 4]},{5 + i % 3},{'Tue eve' if i < 10 else 'Thu am'}\n"
@@ -169,7 +172,7 @@ def test_bad_options_exit_with_status_two(tmp_path, capsys):
 def test_the_installed_command_runs_without_django_settings_or_django(tmp_path):
     people = _write(tmp_path, "cohort.csv", PEOPLE)
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    command = "/work/main/.venv/bin/allied"
+    command = str(ALLIED)
     args = ["circles", "form", str(people), "--size", "5-8", "--diverse", "profession"]
     direct = subprocess.run([command, *args], capture_output=True, text=True, env=env, timeout=60)
     assert direct.returncode == 0, direct.stderr

@@ -12,6 +12,9 @@ from pathlib import Path
 
 from allied.cli import main
 
+# The command installed beside the interpreter running the tests, wherever the clone is.
+ALLIED = Path(sys.executable).parent / "allied"
+
 # Four participants rank their top three of five ideas (hand-checked in tests/core/test_ngt_tally.py):
 # totals A 10, B 7, C 6, D 1, E 0; Kendall's W = 1242/1824.
 BALLOTS = """participant,idea,rank
@@ -234,7 +237,7 @@ def test_bad_options_and_missing_files_are_clear_errors(tmp_path, capsys):
 def test_the_installed_command_runs_without_django_settings_or_django(tmp_path):
     ballots = _write(tmp_path, "votes.csv", BALLOTS)
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    command = "/work/main/.venv/bin/allied"
+    command = str(ALLIED)
     direct = subprocess.run(
         [command, "ngt", "tally", str(ballots), "--k", "3"],
         capture_output=True,
