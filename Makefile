@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/1
 XDIST ?= -n 2
 
-.PHONY: run test lint format bench services assets install chromium clean
+.PHONY: run test test-deep lint format bench services assets install chromium clean
 
 $(BIN)/allied: pyproject.toml requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Allied needs Python 3.11 ($(PYTHON) was not found)."; exit 1; }
@@ -52,12 +52,15 @@ services:
 
 # SQLite: the whole suite but the browser and fuzz suites, which run once, on PostgreSQL
 # when it is reachable (always in CI), else on SQLite. Tests that serve their own SQLite
-# database whatever DATABASE_URL says (`own_database`) run in the SQLite pass only.
+# database whatever DATABASE_URL says (`own_database`) run in the SQLite pass only; tests
+# that touch no database ran there and are not run again on PostgreSQL
+# (ALLIED_DATABASE_TESTS_ONLY, tests/conftest.py).
 test: install assets lint chromium
 	$(BIN)/pytest $(XDIST) -m "not browser and not fuzz and not postgres and not redis" -p no:cacheprovider
 	@if scripts/services.sh; then \
 	  echo "== PostgreSQL and Redis suite =="; \
 	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) ALLIED_REQUIRE_SERVICES=1 \
+	  ALLIED_DATABASE_TESTS_ONLY=1 \
 	    $(BIN)/pytest $(XDIST) -m "not browser and not own_database" -p no:cacheprovider && \
 	  echo "== Browser suite (Chromium), on PostgreSQL and Redis ==" && \
 	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) ALLIED_REQUIRE_SERVICES=1 \
@@ -69,6 +72,14 @@ test: install assets lint chromium
 	  $(BIN)/pytest $(XDIST) -m "fuzz" -p no:cacheprovider && \
 	  $(BIN)/pytest $(XDIST) -m browser -p no:cacheprovider; \
 	fi
+
+# Before a release: the whole suite with hypothesis's heavy profile (many more examples and
+# longer stateful sequences), on SQLite and on PostgreSQL with Redis.
+test-deep: install assets lint
+	HYPOTHESIS_PROFILE=deep $(BIN)/pytest $(XDIST) -m "not browser and not postgres and not redis" -p no:cacheprovider
+	scripts/services.sh
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) ALLIED_REQUIRE_SERVICES=1 ALLIED_DATABASE_TESTS_ONLY=1 \
+	  HYPOTHESIS_PROFILE=deep $(BIN)/pytest $(XDIST) -m "not browser and not own_database" -p no:cacheprovider
 
 bench: install
 	@set -e; for script in bench/bench_*.py; do echo "== $$script =="; $(BIN)/python $$script; done

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, settings
 settings.register_profile(
     "ci",
     max_examples=30,
+    stateful_step_count=12,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
@@ -22,6 +23,15 @@ settings.register_profile(
 settings.register_profile(
     "dev",
     max_examples=60,
+    stateful_step_count=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+# `make test-deep`, before a release: many more examples, longer stateful sequences.
+settings.register_profile(
+    "deep",
+    max_examples=500,
+    stateful_step_count=40,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
@@ -56,9 +66,35 @@ def pytest_sessionstart(session):
         raise pytest.UsageError(f"Redis cannot be reached at {redis_url}: {exc}") from exc
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
+SERVICE_MARKERS = ("postgres", "redis", "fuzz", "browser")
+
+
+def touches_the_database(item) -> bool:
+    """Returns whether the test uses the database: marked `django_db`, or asking (directly or
+    through its fixtures) for a database fixture."""
+    return item.get_closest_marker("django_db") is not None or not DATABASE_FIXTURES.isdisjoint(
+        getattr(item, "fixturenames", ())
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     """Outside `make test`'s PostgreSQL and Redis pass, tests that need those services say
-    so and skip; inside it (ALLIED_REQUIRE_SERVICES), they always run."""
+    so and skip; inside it (ALLIED_REQUIRE_SERVICES), they always run.
+
+    With ALLIED_DATABASE_TESTS_ONLY (the second pass of `make test`), tests that touch
+    neither the database nor a service are deselected: they ran in the SQLite pass, and
+    running them again on PostgreSQL checks nothing new."""
+    if os.environ.get("ALLIED_DATABASE_TESTS_ONLY"):
+        kept, deselected = [], []
+        for item in items:
+            needed = touches_the_database(item) or any(
+                item.get_closest_marker(name) for name in SERVICE_MARKERS
+            )
+            (kept if needed else deselected).append(item)
+        if deselected:
+            config.hook.pytest_deselected(items=deselected)
+            items[:] = kept
     if os.environ.get("ALLIED_REQUIRE_SERVICES"):
         return
     skip = pytest.mark.skip(reason="needs `make test`'s PostgreSQL and Redis pass")
@@ -79,89 +115,24 @@ def fast_password_hashing(request, settings):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture
-def make_person(db):
+def create_person(email, name, organisation=None, *roles, two_factor=None):
+    """Returns a new person with the test password, these roles in `organisation`, and a
+    confirmed authenticator when asked or when their roles need one."""
     from allied.accounts.models import Membership, User
 
-    def make(email, name, organisation=None, *roles, two_factor=None):
-        user = User.objects.create_user(email, PASSWORD, full_name=name)
-        for role in roles:
-            Membership.objects.create(user=user, organisation=organisation, role=role)
-        if two_factor or (two_factor is None and user.requires_two_factor()):
-            from django_otp.plugins.otp_totp.models import TOTPDevice
+    user = User.objects.create_user(email, PASSWORD, full_name=name)
+    for role in roles:
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+    if two_factor or (two_factor is None and user.requires_two_factor()):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
 
-            TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
-        return user
-
-    return make
+        TOTPDevice.objects.create(user=user, name="Test app", confirmed=True)
+    return user
 
 
 @pytest.fixture
-def org(db):
-    from allied.accounts.models import Organisation
-
-    return Organisation.objects.create(name="Alder Trust", slug="alder")
-
-
-@pytest.fixture
-def other_org(db):
-    from allied.accounts.models import Organisation
-
-    return Organisation.objects.create(name="Birch Council", slug="birch")
-
-
-@pytest.fixture
-def alice(make_person, org):
-    from allied.accounts.models import Role
-
-    return make_person("alice@alder.example", "Alice Admin", org, Role.ORG_ADMIN)
-
-
-@pytest.fixture
-def carol(make_person, org):
-    from allied.accounts.models import Role
-
-    return make_person("carol@alder.example", "Carol Coordinator", org, Role.COORDINATOR)
-
-
-@pytest.fixture
-def fay(make_person, org):
-    from allied.accounts.models import Role
-
-    return make_person("fay@alder.example", "Fay Facilitator", org, Role.FACILITATOR)
-
-
-@pytest.fixture
-def max_mentor(make_person, org):
-    from allied.accounts.models import Role
-
-    return make_person("max@alder.example", "Max Mentor", org, Role.MENTOR)
-
-
-@pytest.fixture
-def mia(make_person, org):
-    from allied.accounts.models import Role
-
-    return make_person("mia@alder.example", "Mia Mentee", org, Role.MENTEE)
-
-
-@pytest.fixture
-def pat(make_person, org):
-    from allied.accounts.models import Role
-
-    return make_person("pat@alder.example", "Pat Participant", org, Role.PARTICIPANT)
-
-
-@pytest.fixture
-def olga(make_person, other_org):
-    from allied.accounts.models import Role
-
-    return make_person("olga@birch.example", "Olga Other", other_org, Role.ORG_ADMIN)
-
-
-@pytest.fixture
-def nora(make_person):
-    return make_person("nora@nowhere.example", "Nora Nobody")
+def make_person(db):
+    return create_person
 
 
 def sign_in(client, user):
@@ -182,34 +153,104 @@ def signed_in(client):
     return lambda user: sign_in(client, user)
 
 
-@pytest.fixture
-def world(
-    request, make_person, org, other_org, alice, carol, fay, max_mentor, mia, pat, olga, nora
-):
-    people = {
-        "alice": alice,
-        "carol": carol,
-        "fay": fay,
-        "max_mentor": max_mentor,
-        "mia": mia,
-        "pat": pat,
-        "olga": olga,
-        "nora": nora,
-    }
-    from allied.accounts.models import Invitation, Role
+PERSONAS = (
+    ("alice", "alice@alder.example", "Alice Admin", "own", "ORG_ADMIN"),
+    ("carol", "carol@alder.example", "Carol Coordinator", "own", "COORDINATOR"),
+    ("fay", "fay@alder.example", "Fay Facilitator", "own", "FACILITATOR"),
+    ("max_mentor", "max@alder.example", "Max Mentor", "own", "MENTOR"),
+    ("mia", "mia@alder.example", "Mia Mentee", "own", "MENTEE"),
+    ("pat", "pat@alder.example", "Pat Participant", "own", "PARTICIPANT"),
+    ("olga", "olga@birch.example", "Olga Other", "other", "ORG_ADMIN"),
+    ("nora", "nora@nowhere.example", "Nora Nobody", None, None),
+)
 
-    invitation_own, _ = Invitation.issue(
-        organisation=org, email="a@alder.example", role=Role.MENTEE, invited_by=alice
-    )
-    invitation_other, _ = Invitation.issue(
-        organisation=other_org, email="b@birch.example", role=Role.MENTEE, invited_by=olga
-    )
+
+def create_persona(key: str, organisations: dict):
+    from allied.accounts.models import Role
+
+    _, email, name, side, role = next(row for row in PERSONAS if row[0] == key)
+    roles = [getattr(Role, role)] if role else []
+    return create_person(email, name, organisations.get(side), *roles)
+
+
+@pytest.fixture
+def org(db):
+    from allied.accounts.models import Organisation
+
+    return Organisation.objects.create(name="Alder Trust", slug="alder")
+
+
+@pytest.fixture
+def other_org(db):
+    from allied.accounts.models import Organisation
+
+    return Organisation.objects.create(name="Birch Council", slug="birch")
+
+
+@pytest.fixture
+def alice(org):
+    return create_persona("alice", {"own": org})
+
+
+@pytest.fixture
+def carol(org):
+    return create_persona("carol", {"own": org})
+
+
+@pytest.fixture
+def fay(org):
+    return create_persona("fay", {"own": org})
+
+
+@pytest.fixture
+def max_mentor(org):
+    return create_persona("max_mentor", {"own": org})
+
+
+@pytest.fixture
+def mia(org):
+    return create_persona("mia", {"own": org})
+
+
+@pytest.fixture
+def pat(org):
+    return create_persona("pat", {"own": org})
+
+
+@pytest.fixture
+def olga(other_org):
+    return create_persona("olga", {"other": other_org})
+
+
+@pytest.fixture
+def nora(db):
+    return create_persona("nora", {})
+
+
+def build_world(org, other_org, people: dict) -> dict:
+    """Returns both organisations, every persona and one of each of their objects: an
+    invitation, a workshop with a question and a briefing file, and a programme with its
+    cohort, places, relationship and records (tests/programmes/world.py)."""
     from django.core.files.base import ContentFile
 
+    from allied.accounts.models import Invitation, Role
     from allied.workshops.models import BriefingFile, Question, StaffRole, Workshop, WorkshopStaff
 
+    organisations = {"own": org, "other": other_org}
+    invitation_own, _ = Invitation.issue(
+        organisation=org, email="a@alder.example", role=Role.MENTEE, invited_by=people["alice"]
+    )
+    invitation_other, _ = Invitation.issue(
+        organisation=other_org,
+        email="b@birch.example",
+        role=Role.MENTEE,
+        invited_by=people["olga"],
+    )
     workshops = {}
-    for side, organisation, lead in (("own", org, fay), ("other", other_org, olga)):
+    for side, organisation, lead in (
+        ("own", org, people["fay"]),
+        ("other", other_org, people["olga"]),
+    ):
         workshop = Workshop.objects.create(
             organisation=organisation, title=f"{side} workshop", created_by=lead
         )
@@ -223,8 +264,7 @@ def world(
             file=ContentFile(b"Earlier findings", name="findings.txt"),
         )
     built = {
-        "own": org,
-        "other": other_org,
+        **organisations,
         "invitation_own": invitation_own,
         "invitation_other": invitation_other,
         **workshops,
@@ -232,5 +272,76 @@ def world(
     }
     from tests.programmes.world import build
 
-    built.update(build(built, make_person))
+    built.update(build(built, create_person))
     return built
+
+
+@pytest.fixture
+def world(org, other_org, alice, carol, fay, max_mentor, mia, pat, olga, nora):
+    people = {
+        "alice": alice,
+        "carol": carol,
+        "fay": fay,
+        "max_mentor": max_mentor,
+        "mia": mia,
+        "pat": pat,
+        "olga": olga,
+        "nora": nora,
+    }
+    return build_world(org, other_org, people)
+
+
+def kept_for_the_module(django_db_blocker, build, **overrides):
+    """Yields what `build()` returns, made once for a whole module of tests.
+
+    It is built inside a transaction that stays open while the module runs; each test runs in
+    a savepoint within it (pytest-django's `db`), so whatever a test changes is rolled back,
+    and what was built is rolled back after the module. Use it from a module-scoped fixture:
+    `yield from kept_for_the_module(django_db_blocker, build)`. `overrides` are settings kept
+    for the module (the fast password hasher always)."""
+    from django.db import connections, transaction
+    from django.test.utils import override_settings
+
+    kept = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], **overrides
+    )
+    kept.enable()
+    atomics = [(alias, transaction.atomic(using=alias)) for alias in connections]
+
+    def roll_back():
+        with django_db_blocker.unblock():
+            for alias, atomic in reversed(atomics):
+                transaction.set_rollback(True, using=alias)
+                atomic.__exit__(None, None, None)
+        kept.disable()
+
+    with django_db_blocker.unblock():
+        for _, atomic in atomics:
+            atomic.__enter__()
+        try:
+            built = build()
+        except BaseException:
+            roll_back()
+            raise
+    yield built
+    roll_back()
+
+
+def build_the_whole_world() -> dict:
+    from allied.accounts.models import Organisation
+
+    org = Organisation.objects.create(name="Alder Trust", slug="alder")
+    other_org = Organisation.objects.create(name="Birch Council", slug="birch")
+    organisations = {"own": org, "other": other_org}
+    people = {row[0]: create_persona(row[0], organisations) for row in PERSONAS}
+    return build_world(org, other_org, people)
+
+
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world built once for a whole module of tests that only read it (a module using it
+    overrides `media_in_a_temporary_folder` to keep this world's files: see
+    test_access_matrix.py)."""
+    yield from kept_for_the_module(
+        django_db_blocker, build_the_whole_world, MEDIA_ROOT=tmp_path_factory.mktemp("media")
+    )

@@ -7,6 +7,8 @@ The matrix is the specification of who may do what. A URL missing from it fails
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -23,6 +25,19 @@ from tests.programmes.matrix import (
 from tests.programmes.world import programme_role
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(module_world):
+    """Every case reads one world, built once for the module; each case's changes are rolled
+    back (conftest's `module_world`), and each gets its own copy of the objects."""
+    return copy.deepcopy(module_world)
+
+
+@pytest.fixture(autouse=True)
+def media_in_a_temporary_folder():
+    """The module's world keeps its briefing files in its own media folder."""
+
 
 PERSONAS = ["anonymous", "nora", "alice", "carol", "fay", "max_mentor", "mia", "pat", "olga"]
 ROLE_OF = {
