@@ -436,8 +436,64 @@ def _drop_as_facilitator(circle: Circle, participant: Participant) -> None:
 
 
 @transaction.atomic
+def participant_left(*, place: Participant, by, request=None) -> list[Circle]:
+    """Returns the circles left without a facilitator because `place` has left the programme.
+
+    Ends the place's current membership today (a mentee), and takes away every circle it
+    facilitates (a mentor, or a mentee running their own): a withdrawn participant is never
+    a facilitator. Such a circle is flagged in the coordinator's review ("No facilitator
+    chosen yet"), and the programme's coordinators are emailed after the commit."""
+    CircleMembership.objects.filter(participant=place, left_on__isnull=True).update(
+        left_on=_today(), left_reason=CircleMembership.Reason.LEFT, changed_by=by
+    )
+    orphaned = list(
+        Circle.objects.select_for_update()
+        .filter(facilitator=place)
+        .select_related("cohort__programme__organisation")
+    )
+    if not orphaned:
+        return []
+    Circle.objects.filter(pk__in=[c.pk for c in orphaned]).update(facilitator=None)
+    programme = orphaned[0].cohort.programme
+    record(
+        Kind.PROGRAMME_CHANGED,
+        request=request,
+        actor=by,
+        organisation=programme.organisation,
+        subject=f"participant {place.pk}",
+        action="circle_facilitator_left",
+        circles=len(orphaned),
+    )
+    ids = [c.pk for c in orphaned]
+    transaction.on_commit(lambda: _email_no_facilitator(ids))
+    return orphaned
+
+
+def _email_no_facilitator(ids: list[int]) -> None:
+    """Tells the coordinators without naming who left: the same email serves a person who
+    asked to be erased."""
+    for circle in Circle.objects.filter(pk__in=ids).select_related("cohort__programme"):
+        programme = circle.cohort.programme
+        EmailMessage(
+            subject=f"{circle.name} has no facilitator",
+            body=(
+                f"The facilitator of {circle.name} has left {programme.name}, "
+                f"{circle.cohort.name}, so the circle has no facilitator now.\n\n"
+                "Choose a new facilitator, a mentor of the cohort or a member of the circle, "
+                "on the cohort's circles page:\n"
+                f"{_link('circles:cohort', circle.cohort_id)}\n"
+            ),
+            to=programme.coordinator_emails(),
+        ).send()
+
+
+@transaction.atomic
 def add_member(*, circle: Circle, participant: Participant, by, note: str = "") -> CircleMembership:
-    """Adds a mentee of the cohort who is in no circle yet (joining late, once published)."""
+    """Adds a mentee of the cohort who is in no circle yet (joining late, once published).
+    Reads the place afresh: one withdrawn since the page was drawn is refused."""
+    participant = (
+        Participant.objects.select_for_update().select_related("user").get(pk=participant.pk)
+    )
     if participant.cohort_id != circle.cohort_id or participant.side != "mentee":
         raise ProgrammeError("Only a mentee of this cohort can join one of its circles.")
     if participant.status == Participant.Status.WITHDRAWN:

@@ -6,3 +6,11 @@ class CirclesConfig(AppConfig):
     name = "allied.circles"
     label = "circles"
     verbose_name = "Mentoring circles"
+
+    def ready(self) -> None:
+        from allied.circles import receivers
+        from allied.programmes import signals
+
+        signals.participant_withdrawn.connect(
+            receivers.participant_withdrawn, dispatch_uid="circles.participant_withdrawn"
+        )

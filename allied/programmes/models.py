@@ -82,6 +82,20 @@ class Programme(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def coordinator_emails(self) -> list[str]:
+        """Returns the coordinators' addresses, or, when it has none, the organisation admins',
+        so that news a coordinator must act on always reaches someone. Two queries at most."""
+        from allied.accounts.models import Membership, Role
+
+        emails = list(self.coordinators.values_list("email", flat=True))
+        if not emails:
+            emails = list(
+                Membership.objects.filter(
+                    organisation_id=self.organisation_id, role=Role.ORG_ADMIN
+                ).values_list("user__email", flat=True)
+            )
+        return sorted(set(emails))
+
     def mentoring_model(self):
         """Returns the `allied.core.model.MentoringModel` the programme runs on: the version it
         chose, or the study's. Reads `self.model` (one query if not loaded) and parses its JSON."""

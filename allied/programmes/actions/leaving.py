@@ -3,7 +3,8 @@
 Leaving touches every part of their time in the cohort, in one transaction: an active
 mentoring relationship ends without blame (the other person is told kindly and, for a mentee
 left without a mentor, goes back to matching); a request waiting for an answer is withdrawn
-or declined; suggestions made to them or of them are withdrawn; they leave their circle.
+or declined; suggestions made to them or of them are withdrawn; the apps built on programmes hear of it
+(`signals.participant_withdrawn`: circles end their membership and any circle they facilitate).
 Their records stay, readable by the people they were shared with, and no reminder reaches
 them again (reminders go to active pairs only).
 """
@@ -19,6 +20,7 @@ from allied.audit.models import Kind
 from allied.programmes.actions.relationship import relationship_end
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import Participant, Relationship, ShortlistOffer, Side
+from allied.programmes.signals import participant_withdrawn
 
 
 @transaction.atomic
@@ -50,11 +52,7 @@ def participant_withdraw(*, place: Participant, by, request=None) -> Participant
     ShortlistOffer.objects.filter(
         Q(mentee=locked) | Q(mentor=locked), withdrawn_at__isnull=True
     ).update(withdrawn_at=now)
-    from allied.circles.models import CircleMembership
-
-    CircleMembership.objects.filter(participant=locked, left_on__isnull=True).update(
-        left_on=timezone.localdate(), left_reason=CircleMembership.Reason.LEFT
-    )
+    participant_withdrawn.send(sender=Participant, place=locked, by=by, request=request)
     locked.status = Participant.Status.WITHDRAWN
     locked.save(update_fields=["status", "updated_at"])
     record(

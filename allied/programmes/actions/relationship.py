@@ -119,19 +119,8 @@ def _link(name: str, *args) -> str:
 
 
 def _coordinator_emails(relationship: Relationship) -> list[str]:
-    """Returns the programme's coordinators' addresses, or, when it has none, the
-    organisation admins', so that an ending or a concern always reaches someone."""
-    from allied.accounts.models import Membership, Role
-
-    programme = relationship.cohort.programme
-    emails = list(programme.coordinators.values_list("email", flat=True))
-    if not emails:
-        emails = list(
-            Membership.objects.filter(
-                organisation_id=programme.organisation_id, role=Role.ORG_ADMIN
-            ).values_list("user__email", flat=True)
-        )
-    return sorted(set(emails))
+    """Returns who hears of an ending or a concern: see `Programme.coordinator_emails`."""
+    return sorted(set(relationship.cohort.programme.coordinator_emails()))
 
 
 # Reading ----------------------------------------------------------------------------------
