@@ -1,8 +1,8 @@
 """Fails when a test, script, benchmark or the Makefile names an absolute path of one machine.
 
-A test that runs `<somebody's checkout>/.venv/bin/allied` passes on that machine and fails in
-every other clone. This check finds absolute paths in the files git tracks under tests/,
-scripts/, bench/ and .ci/, and in the Makefile, and refuses those that point outside the
+A test that runs the allied command from one checkout's virtual environment passes there and
+fails in every other clone. This check finds absolute paths in the files git tracks under
+tests/, scripts/, bench/ and .ci/, and in the Makefile, and refuses those that point outside the
 repository into one machine's folders: any path whose top folder is a home or workspace folder
 (or exists at the root of this machine without being a system folder), and any path into a
 virtual environment. URL paths such as `/api/workshops/` are not files and pass; so do system
