@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from allied.accounts import demo as accounts_demo
 from allied.allyship import actions
-from allied.allyship.demo import MENTOR, load_demo_allyship
 from allied.allyship.models import Completion, Reflection, TrainingModule
 from allied.allyship.steps import steps_for
 from allied.core import allyship as model
-from allied.programmes.demo import PROGRAMME
+from allied.demo import organisation as organisation_demo
+from allied.demo.allyship import MENTOR, load_demo_allyship
+from allied.demo.programmes import PROGRAMME
 from allied.programmes.models import Participant, Programme
 from tests.allyship.helpers import reflection_data
 
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_mentor_has_two_dated_reflections_one_shared_and_is_trained():
-    accounts_demo.load_demo()
+    organisation_demo.load_demo()
     load_demo_allyship()
     load_demo_allyship()
     programme = Programme.objects.get(name=PROGRAMME)

@@ -9,7 +9,7 @@ import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from allied.accounts import demo
+from allied.demo import organisation as demo
 from tests.browser.conftest import axe_violations
 
 SCREENSHOTS = os.environ.get("ALLIED_SCREENSHOTS")  # a folder, to look at the pages

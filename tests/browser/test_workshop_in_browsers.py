@@ -10,8 +10,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from allied.accounts import demo
-from allied.workshops.demo import TITLE
+from allied.demo import organisation as demo
+from allied.demo.workshops import TITLE
 from tests.browser.conftest import axe_violations
 
 SCREENSHOTS = os.environ.get("ALLIED_SCREENSHOTS")

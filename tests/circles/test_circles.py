@@ -627,11 +627,11 @@ def test_the_api_paths_document_every_circles_api_url():
 
 
 def test_the_demo_forms_draft_circles_for_autumn_once():
-    from allied.accounts import demo as accounts_demo
-    from allied.circles.demo import load_demo_circles
-    from allied.programmes import demo
+    from allied.demo import organisation as organisation_demo
+    from allied.demo import programmes as demo
+    from allied.demo.circles import load_demo_circles
 
-    accounts_demo.load_demo()
+    organisation_demo.load_demo()
     circles = load_demo_circles()
     assert circles and {c.cohort.name for c in circles} == {demo.AUTUMN}
     assert all(c.status == Circle.Status.DRAFT for c in circles)

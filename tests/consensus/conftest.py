@@ -8,8 +8,8 @@ import uuid
 import pytest
 
 from allied.consensus import actions as consensus
+from allied.demo.workshops import run_question
 from allied.workshops import actions
-from allied.workshops.demo import run_question
 from allied.workshops.models import Question, StaffRole, Workshop, WorkshopStaff
 
 # Each participant's top choices, in rank order (top-3), and the theme of each idea; "Coffee

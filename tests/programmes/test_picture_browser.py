@@ -10,7 +10,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from allied.accounts import demo
+from allied.demo import organisation as demo
 from allied.programmes.models import Relationship
 
 # The browser fixtures live in tests/browser/conftest.py; imported so that pytest finds them here.

@@ -294,12 +294,12 @@ def test_an_empty_programme_gives_just_the_header(client, alice, org, carol):
 
 
 def test_the_extract_of_the_demo_covers_its_history(client):
-    from allied.accounts import demo as accounts_demo
     from allied.accounts.models import User
-    from allied.programmes import demo
+    from allied.demo import organisation as organisation_demo
+    from allied.demo import programmes as demo
     from allied.programmes.models import Programme
 
-    accounts_demo.load_demo()
+    organisation_demo.load_demo()
     programme = Programme.objects.get(name=demo.PROGRAMME)
     sign_in(client, User.objects.get(email="admin@northbrook.example"))
 

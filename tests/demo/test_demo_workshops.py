@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from allied.accounts import demo
 from allied.consensus import actions as consensus
 from allied.consensus.trail import question_items
-from allied.workshops.demo import FINISHED, FINISHED_TITLE, QUESTIONS, TITLE
+from allied.demo import organisation as demo
+from allied.demo.workshops import FINISHED, FINISHED_TITLE, QUESTIONS, TITLE
 from allied.workshops.models import Note, Phase, Theme, Workshop
 
 pytestmark = pytest.mark.django_db

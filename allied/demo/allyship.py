@@ -2,7 +2,7 @@
 (Amara Nwosu, mentor@northbrook.example) with two dated reflections, the later one shared with
 the coordinator, and every module completed, so she is marked allyship trained.
 
-Loaded after `allied.programmes.demo.load_demo_programme`; idempotent: reflections are found by
+Loaded after `allied.demo.programmes.load_demo_programme`; idempotent: reflections are found by
 fixed submission keys, modules by title, completions by (module, person).
 """
 
@@ -18,7 +18,7 @@ from allied.accounts.models import User
 from allied.allyship import actions
 from allied.allyship.models import Reflection
 from allied.core import allyship as model
-from allied.programmes.demo import PROGRAMME
+from allied.demo.programmes import PROGRAMME
 from allied.programmes.models import Programme
 
 MENTOR = "mentor@northbrook.example"

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from allied.accounts import totp
+from allied.demo.organisation import DOMAIN
 
 
 class Command(BaseCommand):
@@ -11,8 +12,6 @@ class Command(BaseCommand):
         parser.add_argument("email")
 
     def handle(self, *args, email, **options):
-        from allied.accounts.demo import DOMAIN
-
         if not email.lower().endswith("@" + DOMAIN):
             raise CommandError("Codes are printed for demo accounts only.")
         device = TOTPDevice.objects.filter(user__email__iexact=email, confirmed=True).first()

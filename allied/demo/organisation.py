@@ -112,19 +112,19 @@ def load_demo() -> Organisation:
             and not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         ):
             TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
-    from allied.workshops.demo import load_demo_workshop
+    from allied.demo.workshops import load_demo_workshop
 
     load_demo_workshop(organisation, f"facilitator@{DOMAIN}")
-    from allied.programmes.demo import load_demo_programme
+    from allied.demo.programmes import load_demo_programme
 
     programme = load_demo_programme(organisation)
-    from allied.reports.demo import load_demo_workforce
+    from allied.demo.reports import load_demo_workforce
 
     load_demo_workforce(programme, programme.coordinators.first())
-    from allied.allyship.demo import load_demo_allyship
+    from allied.demo.allyship import load_demo_allyship
 
     load_demo_allyship()
-    from allied.circles.demo import load_demo_circles
+    from allied.demo.circles import load_demo_circles
 
     load_demo_circles()
     return organisation

@@ -2,8 +2,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from allied.accounts import demo, totp
+from allied.accounts import totp
 from allied.accounts.models import User
+from allied.demo import organisation as demo
+from allied.demo.history import COHORTS
+from allied.demo.programmes import AUTUMN, PROGRAMME, SPRING
+from allied.demo.workshops import FINISHED_TITLE, TITLE
 
 
 class Command(BaseCommand):
@@ -38,10 +42,6 @@ class Command(BaseCommand):
                 line += f"\n  {'':<24} current code: .venv/bin/allied demo totp {email}"
             out.write(line)
         out.write("")
-        from allied.programmes.demo import AUTUMN, PROGRAMME, SPRING
-        from allied.programmes.demo_history import COHORTS
-        from allied.workshops.demo import FINISHED_TITLE, TITLE
-
         out.write("NGT workshops (sign in as the facilitator):")
         out.write(f"  {TITLE}: a draft, ready to run live.")
         out.write(f"  {FINISHED_TITLE}: finished; build a mentoring model from its themes.")

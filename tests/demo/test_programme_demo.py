@@ -9,12 +9,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from allied.accounts import demo as accounts_demo
-from allied.accounts.demo import DOMAIN
 from allied.accounts.models import Membership, User
 from allied.audit.models import AuditEvent, Kind
 from allied.core.matching import match_cohort
-from allied.programmes import demo, demo_history
+from allied.demo import history as history_demo
+from allied.demo import organisation as organisation_demo
+from allied.demo import programmes as demo
+from allied.demo.organisation import DOMAIN
 from allied.programmes.engine import cohort_people, config_for, ready_people
 from allied.programmes.models import (
     Agreement,
@@ -63,16 +64,16 @@ def counts() -> dict:
 
 
 def test_loading_twice_changes_nothing():
-    accounts_demo.load_demo()
+    organisation_demo.load_demo()
     first = counts()
-    accounts_demo.load_demo()
+    organisation_demo.load_demo()
 
     assert counts() == first
     assert first["Programme"] == 1 and first["Cohort"] == 5
 
 
 def test_the_spring_pair_meets_under_a_signed_agreement():
-    accounts_demo.load_demo()
+    organisation_demo.load_demo()
     programme = Programme.objects.get(name=demo.PROGRAMME)
     relationship = Relationship.objects.get(cohort__name=demo.SPRING)  # the only pair there
 
@@ -90,7 +91,7 @@ def test_the_spring_pair_meets_under_a_signed_agreement():
 
 
 def test_the_autumn_cohort_has_complete_varied_intakes_and_two_in_progress():
-    accounts_demo.load_demo()
+    organisation_demo.load_demo()
     cohort = Cohort.objects.get(name=demo.AUTUMN)
     mentors = ready_people(cohort, "mentor")
     mentees = ready_people(cohort, "mentee")
@@ -116,7 +117,7 @@ def test_the_autumn_cohort_has_complete_varied_intakes_and_two_in_progress():
 
 
 def test_the_coordinator_can_match_the_autumn_cohort():
-    accounts_demo.load_demo()
+    organisation_demo.load_demo()
     cohort = Cohort.objects.get(name=demo.AUTUMN)
     mentees, mentors = cohort_people(ready_people(cohort, "mentee"), ready_people(cohort, "mentor"))
 
@@ -135,11 +136,11 @@ def test_the_demo_command_still_prints_the_sign_ins_and_the_programme(capsys):
 
 # The history: past cohorts with enough people for the dashboard to show real figures.
 
-HISTORY = [cohort.name for cohort in demo_history.COHORTS]
+HISTORY = [cohort.name for cohort in history_demo.COHORTS]
 
 
 def test_the_history_is_three_finished_cohorts_of_a_few_hundred_people():
-    accounts_demo.load_demo()
+    organisation_demo.load_demo()
     past = Cohort.objects.filter(name__in=HISTORY)
     places = Participant.objects.filter(cohort__in=past)
     pairs = Relationship.objects.filter(cohort__in=past)
@@ -179,8 +180,8 @@ def test_the_history_is_three_finished_cohorts_of_a_few_hundred_people():
 
 
 def test_the_demo_people_take_no_part_in_the_history():
-    accounts_demo.load_demo()
-    demo_emails = {p.email for p in accounts_demo.demo_people()}
+    organisation_demo.load_demo()
+    demo_emails = {p.email for p in organisation_demo.demo_people()}
     history = Participant.objects.filter(cohort__name__in=HISTORY)
 
     assert not history.filter(user__email__in=demo_emails).exists()
@@ -191,7 +192,7 @@ def test_the_demo_people_take_no_part_in_the_history():
 
 
 def test_the_history_is_planned_the_same_way_every_time():
-    first, second = demo_history.history_plan(), demo_history.history_plan()
+    first, second = history_demo.history_plan(), history_demo.history_plan()
 
     assert first.places == second.places
     assert first.pairs == second.pairs
@@ -200,16 +201,16 @@ def test_the_history_is_planned_the_same_way_every_time():
 
 
 def test_the_history_loads_in_bulk_and_a_second_load_only_looks(django_assert_max_num_queries):
-    accounts_demo.load_demo()
+    organisation_demo.load_demo()
     programme = Programme.objects.get(name=demo.PROGRAMME)
     coordinator = User.objects.get(email=f"coordinator@{DOMAIN}")
 
     with django_assert_max_num_queries(30):
-        demo_history.load_history(programme, programme.organisation, coordinator)
+        history_demo.load_history(programme, programme.organisation, coordinator)
 
 
 def test_the_dashboard_shows_real_figures_for_the_demo(client):
-    accounts_demo.load_demo()
+    organisation_demo.load_demo()
     programme = Programme.objects.get(name=demo.PROGRAMME)
     sign_in(client, User.objects.get(email=f"coordinator@{DOMAIN}"))
 
@@ -247,7 +248,7 @@ def test_the_dashboard_shows_real_figures_for_the_demo(client):
 
 
 def test_the_coordinator_opens_the_past_cohorts_and_their_pairs(client):
-    accounts_demo.load_demo()
+    organisation_demo.load_demo()
     programme = Programme.objects.get(name=demo.PROGRAMME)
     sign_in(client, User.objects.get(email=f"coordinator@{DOMAIN}"))
 
@@ -260,7 +261,7 @@ def test_the_coordinator_opens_the_past_cohorts_and_their_pairs(client):
 
 
 def test_the_demo_dashboard_compares_mentees_with_the_workforce():
-    accounts_demo.load_demo()
+    organisation_demo.load_demo()
     programme = Programme.objects.get(name=demo.PROGRAMME)
     assert programme.workforce_figures.count() == 6
     comparison = measures.dashboard(programme).comparison(measures.ALL)

@@ -12,7 +12,7 @@
 
 Before them, three finished cohorts (Autumn 2024, Spring 2025, Autumn 2025) give the programme
 a history of a few hundred people, so that its dashboard shows real figures: see
-`allied.programmes.demo_history`. The demo people above take no part in that history.
+`allied.demo.history`. The demo people above take no part in that history.
 
 Everyone is fictional. Loading is idempotent: rows are found by natural keys (and the
 relationship's records by fixed submission keys), so a second run changes nothing. Ethnicity
@@ -27,10 +27,10 @@ from datetime import date, datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from allied.accounts import demo as accounts_demo
 from allied.accounts.models import Membership, Organisation, Role, User
+from allied.demo import organisation as organisation_demo
+from allied.demo.history import load_history
 from allied.programmes import sensitive
-from allied.programmes.demo_history import load_history
 from allied.programmes.models import (
     Agreement,
     Cohort,
@@ -49,11 +49,11 @@ from allied.programmes.models import (
 PROGRAMME = "Northbrook Valley allied health mentoring"
 SPRING = "Spring 2026"
 AUTUMN = "Autumn 2026"
-DOMAIN = accounts_demo.DOMAIN
+DOMAIN = organisation_demo.DOMAIN
 # Fixed keys for the demo relationship's records, so a second load finds them.
 KEYS = uuid.UUID("6f1b8f5e-2b7a-4c59-9d0e-5a1d2c3b4e60")
 
-# The accounts demo keeps professions and settings in its own short form.
+# The demo organisation keeps professions and settings in its own short form.
 PROFESSION = {
     "diagnostic_radiographer": "radiographer",
     "therapeutic_radiographer": "radiographer",
@@ -791,12 +791,12 @@ def _key(name: str) -> uuid.UUID:
 def _user(email: str, full_name: str, organisation: Organisation, role: str) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
-        user = User.objects.create_user(email, accounts_demo.DEMO_PASSWORD, full_name=full_name)
+        user = User.objects.create_user(email, organisation_demo.DEMO_PASSWORD, full_name=full_name)
     Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
     return user
 
 
-def _profile(person: accounts_demo.DemoPerson) -> dict:
+def _profile(person: organisation_demo.DemoPerson) -> dict:
     return {
         "profession": PROFESSION.get(person.profession, person.profession),
         "work_setting": SETTING.get(person.setting, person.setting),
@@ -864,8 +864,8 @@ def _equality(place: Participant, answers) -> None:
     )
 
 
-def _people(role: str) -> dict[str, accounts_demo.DemoPerson]:
-    return {p.email.split("@")[0]: p for p in accounts_demo.demo_people() if role in p.roles}
+def _people(role: str) -> dict[str, organisation_demo.DemoPerson]:
+    return {p.email.split("@")[0]: p for p in organisation_demo.demo_people() if role in p.roles}
 
 
 @transaction.atomic

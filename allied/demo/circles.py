@@ -13,7 +13,7 @@ from django.db import transaction
 
 from allied.circles import actions
 from allied.circles.models import Circle
-from allied.programmes.demo import AUTUMN, PROGRAMME, SPRING
+from allied.demo.programmes import AUTUMN, PROGRAMME, SPRING
 from allied.programmes.models import Cohort, Programme
 
 
