@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "allied.reports",
     "allied.consensus",
     "allied.rights",
+    "allied.picture",
     "allied.demo",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("allied.circles.urls")),
     path("", include("allied.allyship.urls")),
     path("", include("allied.reports.urls")),
+    path("", include("allied.picture.urls")),
     path("", include("allied.consensus.urls")),
     path("", include("allied.rights.urls")),
 ]

@@ -13,9 +13,9 @@ def _relationship(w, side):
 
 
 PAGES: dict = {
-    "programmes:picture": ("get", PAIR, _relationship),
-    "programmes:picture_svg": ("get", PAIR, _relationship),
-    "programmes:picture_png": ("get", PAIR, _relationship),
+    "picture:page": ("get", PAIR, _relationship),
+    "picture:svg": ("get", PAIR, _relationship),
+    "picture:png": ("get", PAIR, _relationship),
 }
 PLACES: dict = {}
 API: dict = {}

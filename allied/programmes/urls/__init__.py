@@ -7,7 +7,6 @@ from allied.programmes.urls import (
     leaving,
     matching,
     outcomes,
-    picture,
     relationship,
     setup,
 )
@@ -19,7 +18,6 @@ urlpatterns = [
     *intake.urlpatterns,
     *matching.urlpatterns,
     *relationship.urlpatterns,
-    *picture.urlpatterns,
     *leaving.urlpatterns,
     *outcomes.urlpatterns,
     *api.urlpatterns,

@@ -2,7 +2,7 @@
 prints on one A4 sheet, and as SVG and PNG downloads.
 
 Open to the mentee of the relationship and to its mentor (who sees it without what is the
-mentee's alone: see `allied.programmes.picture`). Coordinators and admins get a 403: the
+mentee's alone: see `allied.picture.reading`). Coordinators and admins get a 403: the
 picture is the mentee's, and coordinators read relationships as counts and dates
 (docs/decisions/0016-mentee-picture.md). It opens once the mentoring has started.
 """
@@ -15,9 +15,9 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from allied.core.model import picture as drawing
+from allied.picture.reading import MENTEE, MENTOR, OPEN, picture_for
 from allied.programmes import access
 from allied.programmes.models import Relationship
-from allied.programmes.picture import MENTEE, MENTOR, OPEN, picture_for
 
 PAIR = (MENTEE, MENTOR)
 NOT_YET = "The picture of your mentoring opens once the mentoring has started."
@@ -55,7 +55,7 @@ def picture_page(request, pk: int):
         return redirect("programmes:relationship", relationship.pk)
     return render(
         request,
-        "programmes/picture/page.html",
+        "picture/page.html",
         {
             "relationship": relationship,
             "side": request.relationship_side,
