@@ -6,3 +6,12 @@ class AllyshipConfig(AppConfig):
     name = "allied.allyship"
     label = "allyship"
     verbose_name = "Allyship and mentor development"
+
+    def ready(self) -> None:
+        from allied.allyship import receivers
+        from allied.programmes import signals
+
+        signals.place_added.connect(receivers.place_added, dispatch_uid="allyship.place_added")
+        signals.review_submitted.connect(
+            receivers.review_submitted, dispatch_uid="allyship.review_submitted"
+        )

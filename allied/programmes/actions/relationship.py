@@ -14,16 +14,15 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from allied.audit.log import record
 from allied.audit.models import Kind
+from allied.base.links import site_link
 from allied.core.matching import vocabulary as v
-from allied.programmes import ics
+from allied.programmes import ics, signals
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import (
     Agreement,
@@ -112,10 +111,6 @@ def _people(relationship: Relationship) -> tuple:
 def _other_user(relationship: Relationship, user):
     mentee, mentor = _people(relationship)
     return mentor if user.pk == mentee.pk else mentee
-
-
-def _link(name: str, *args) -> str:
-    return settings.SITE_URL + reverse(name, args=args)
 
 
 def _coordinator_emails(relationship: Relationship) -> list[str]:
@@ -427,10 +422,10 @@ def _event(meeting: Meeting) -> ics.Event:
         sequence=meeting.sequence,
         description=(
             f"Mentoring meeting between {mentee.full_name} (mentee) and {mentor.full_name} "
-            f"(mentor).\n{_link('programmes:meeting', meeting.pk)}"
+            f"(mentor).\n{site_link('programmes:meeting', meeting.pk)}"
         ),
         location=where,
-        url=_link("programmes:meeting", meeting.pk),
+        url=site_link("programmes:meeting", meeting.pk),
         cancelled=meeting.status == Meeting.Status.CANCELLED,
         organiser=(organiser.full_name or organiser.email, organiser.email),
         attendees=tuple((p.full_name or p.email, p.email) for p in (mentee, mentor)),
@@ -458,7 +453,7 @@ def _send_invitation(meeting: Meeting, headline: str) -> None:
                 f"{headline}: mentoring meeting between {mentee.full_name} and "
                 f"{mentor.full_name}, {local:%A %-d %B %Y at %H:%M}.\n\n"
                 "The calendar invitation is attached. You can see the meeting here:\n"
-                f"{_link('programmes:meeting', fresh.pk)}\n"
+                f"{site_link('programmes:meeting', fresh.pk)}\n"
             ),
             to=[mentee.email, mentor.email],
         )
@@ -771,9 +766,11 @@ def sponsorship_confirm(*, action: SponsorshipAction, by, comment: str = "") -> 
 # Reviews ----------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def review_submit(*, relationship: Relationship, by, side: str, stage: str, data: dict) -> Review:
     """Stores the person's review for the stage. Each of the pair reviews each stage once: a
-    second submission is refused and changes nothing."""
+    second submission is refused and changes nothing. Announces `review_submitted` with the
+    form's data, in the same transaction (allyship keeps the mentee's answers on allyship)."""
     if relationship.status not in (Relationship.Status.ACTIVE, Relationship.Status.ENDED):
         raise ProgrammeError("Reviews open once the mentoring has started.")
     if side not in ("mentor", "mentee") or stage not in STAGES:
@@ -806,6 +803,7 @@ def review_submit(*, relationship: Relationship, by, side: str, stage: str, data
         raise ProgrammeError(
             f"You have already sent your {STAGES[stage]}. Nothing was changed."
         ) from None
+    signals.review_submitted.send(sender=Review, review=review, data=data)
     return review
 
 
@@ -879,7 +877,7 @@ def relationship_end(*, relationship: Relationship, by, ending: str, request=Non
                 )
                 + ("Any meetings you had arranged have been cancelled.\n\n" if planned else "")
                 + "You can still read your relationship page, and complete your end review "
-                f"if you have not:\n{_link('programmes:relationship', relationship.pk)}\n"
+                f"if you have not:\n{site_link('programmes:relationship', relationship.pk)}\n"
             ),
             from_email=None,
             recipient_list=[other.email],
@@ -900,7 +898,7 @@ def relationship_end(*, relationship: Relationship, by, ending: str, request=Non
                         "included the next time you run matching for the cohort. Please treat "
                         "the ending as no-fault: no reason is needed.\n\n"
                     )
-                    + _link("programmes:cohort_relationships", relationship.cohort_id)
+                    + site_link("programmes:cohort_relationships", relationship.cohort_id)
                     + "\n"
                 ),
                 from_email=None,
@@ -941,7 +939,7 @@ def concern_raise(
         safeguarding=safeguarding,
     )
     coordinators = _coordinator_emails(relationship)
-    link = _link("programmes:concern", concern.pk)
+    link = site_link("programmes:concern", concern.pk)
     if coordinators:
         transaction.on_commit(
             lambda: send_mail(

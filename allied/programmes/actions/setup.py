@@ -25,7 +25,7 @@ from allied.accounts import actions as account_actions
 from allied.accounts.models import Membership, Organisation, Role, User
 from allied.audit.log import record
 from allied.audit.models import AuditEvent, Kind
-from allied.programmes import sensitive
+from allied.programmes import sensitive, signals
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import (
     Cohort,
@@ -312,12 +312,10 @@ def _place(cohort: Cohort, user: User, side: str) -> Participant:
         raise ProgrammeError(
             f"{user.full_name or user.email} is already a {side} in {cohort.name}."
         ) from None
+    # Allyship marks a mentor who finished the programme's required training in an earlier
+    # cohort as trained.
+    signals.place_added.send(sender=Participant, place=place)
     if side == Side.MENTOR:
-        # A mentor who finished the programme's required training in an earlier cohort
-        # arrives trained.
-        from allied.allyship.actions import training_sync
-
-        training_sync(user=user, programme=cohort.programme)
         place.refresh_from_db(fields=["allyship_trained"])
     return place
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 from django.forms.models import model_to_dict
 from django.http import Http404, JsonResponse
 
-from allied.allyship import actions as allyship_actions
+from allied.accounts.api import BadInput, Payload, api_user, api_view
+from allied.base.submissions import key_from
 from allied.programmes import access
 from allied.programmes.actions import relationship as actions
 from allied.programmes.errors import ProgrammeError
@@ -24,8 +25,6 @@ from allied.programmes.models import (
     Review,
     SponsorshipAction,
 )
-from allied.programmes.submissions import key_from
-from allied.web.api import BadInput, Payload, _user, api_view
 
 PAIR = ("mentor", "mentee")
 EVERYONE = ("mentor", "mentee", "coordinator")
@@ -44,12 +43,12 @@ def _iso(value):
 
 
 def _relationship(request, pk: int, *sides: str) -> Relationship:
-    _user(request)
+    api_user(request)
     return access.relationship_for(request, pk, *sides)
 
 
 def _meeting(request, pk: int, *sides: str) -> Meeting:
-    _user(request)
+    api_user(request)
     meeting = Meeting.objects.filter(pk=pk).first()
     if meeting is None:
         raise Http404
@@ -58,7 +57,7 @@ def _meeting(request, pk: int, *sides: str) -> Meeting:
 
 
 def _goal(request, pk: int) -> Goal:
-    _user(request)
+    api_user(request)
     goal = Goal.objects.filter(pk=pk).first()
     if goal is None:
         raise Http404
@@ -427,7 +426,7 @@ def goal_action_create(request, pk: int):
 @api_view("PUT")
 def goal_action(request, pk: int):
     """Marks an action done (`done`: true) or not done (`done`: false)."""
-    _user(request)
+    api_user(request)
     action = GoalAction.objects.filter(pk=pk).select_related("goal").first()
     if action is None:
         raise Http404
@@ -461,7 +460,7 @@ def sponsorship_create(request, pk: int):
 
 @api_view("POST")
 def sponsorship_confirm(request, pk: int):
-    _user(request)
+    api_user(request)
     action = SponsorshipAction.objects.filter(pk=pk).first()
     if action is None:
         raise Http404
@@ -482,8 +481,6 @@ def review_submit(request, pk: int, stage: str):
     review = actions.review_submit(
         relationship=relationship, by=request.user, side=side, stage=stage, data=data
     )
-    # The mentee's answers on allyship, kept from the mentor (see allied.allyship).
-    allyship_actions.feedback_record(review=review, data=data)
     return JsonResponse(review_dict(review, full=True), status=201)
 
 

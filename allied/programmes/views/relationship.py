@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from allied.allyship import actions as allyship_actions
+from allied.base.submissions import key_from, with_submission
 from allied.core.matching import vocabulary as v
 from allied.programmes import access, wording
 from allied.programmes.actions import relationship as actions
-from allied.programmes.context import with_submission
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.forms import relationship as forms
 from allied.programmes.models import (
@@ -32,7 +30,6 @@ from allied.programmes.models import (
     Review,
     SponsorshipAction,
 )
-from allied.programmes.submissions import key_from
 
 PAIR = ("mentor", "mentee")
 EVERYONE = ("mentor", "mentee", "coordinator")
@@ -662,16 +659,13 @@ def review_page(request, pk: int, stage: str):
         return redirect("programmes:review", relationship.pk, stage)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                review = actions.review_submit(
-                    relationship=relationship,
-                    by=request.user,
-                    side=side,
-                    stage=stage,
-                    data=form.cleaned_data,
-                )
-                # The mentee's answers on allyship, kept from the mentor (see allied.allyship).
-                allyship_actions.feedback_record(review=review, data=form.cleaned_data)
+            actions.review_submit(
+                relationship=relationship,
+                by=request.user,
+                side=side,
+                stage=stage,
+                data=form.cleaned_data,
+            )
         except ProgrammeError as error:
             form.add_error(None, str(error))
         else:
