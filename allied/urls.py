@@ -3,7 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("allied.web.urls")),
     path("", include("allied.accounts.urls")),
-    path("", include("allied.audit.urls")),
+    path("", include("allied.web.audit_urls")),
     path("", include("allied.workshops.urls")),
     path("", include("allied.programmes.urls")),
     path("", include("allied.circles.urls")),

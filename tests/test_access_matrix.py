@@ -281,7 +281,7 @@ API_WORKSHOP_URLS = {
 
 # (method, kwargs builder, status for anonymous, status for a signed-in person).
 API_PERSONAL_URLS = {
-    "workshops:api_schema": ("get", None, 200, 200),
+    "web:api_schema": ("get", None, 200, 200),
     "workshops:api_token_create": ("post", None, 400, 400),
     "workshops:api_token_revoke": ("delete", None, 401, 401),
     "workshops:api_join": ("post", lambda w: {"code": w["workshop_own"].join_code}, 400, 400),

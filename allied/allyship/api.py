@@ -9,14 +9,14 @@ from __future__ import annotations
 from django.http import Http404, JsonResponse
 
 from allied.accounts.access import RoleRequired
+from allied.accounts.api import BadInput, api_user, api_view
 from allied.allyship import actions, reports
 from allied.allyship.forms import CompleteForm, ModuleForm, ReflectionForm, ShareForm
 from allied.allyship.models import Completion, Reflection, TrainingModule
+from allied.base import openapi
+from allied.base.submissions import key_from
 from allied.core import allyship as model
 from allied.programmes import access
-from allied.programmes.submissions import key_from
-from allied.web import openapi
-from allied.web.api import BadInput, _user, api_view
 
 RUNS = (access.COORDINATOR, access.ADMIN)
 
@@ -63,7 +63,7 @@ def _own(request, pk: int) -> Reflection:
 def reflections(request):
     """GET: your reflections, newest first. POST: a new one (rating_<quality> 1 to 5 for every
     quality; text_<quality> and overall optional)."""
-    user = _user(request)
+    user = api_user(request)
     if request.method == "POST":
         names = ["overall"] + [f"{k}_{c}" for c in model.CODES for k in ("rating", "text")]
         data = _checked(ReflectionForm(_fields(request, names)))
@@ -85,13 +85,13 @@ def reflections(request):
 
 @api_view("GET")
 def reflection(request, pk: int):
-    _user(request)
+    api_user(request)
     return JsonResponse(reflection_dict(_own(request, pk)))
 
 
 @api_view("POST")
 def reflection_share(request, pk: int):
-    user = _user(request)
+    user = api_user(request)
     reflection = _own(request, pk)
     programmes = list(actions.programmes_to_share_with(user))
     data = _checked(ShareForm(_fields(request, ["programme"]), programmes=programmes))
@@ -101,7 +101,7 @@ def reflection_share(request, pk: int):
 
 @api_view("POST")
 def reflection_unshare(request, pk: int):
-    _user(request)
+    api_user(request)
     reflection = _own(request, pk)
     actions.reflection_unshare(reflection=reflection)
     return JsonResponse(reflection_dict(reflection))
@@ -126,7 +126,7 @@ def module_dict(module: TrainingModule, completion: Completion | None = None) ->
 def module(request, module_id: int):
     """GET: the module (with your completion, for mentors). POST (mentors): complete it, with
     an optional reflection that only you will see."""
-    user = _user(request)
+    user = api_user(request)
     found = TrainingModule.objects.filter(pk=module_id).select_related("programme").first()
     if found is None:
         raise Http404
@@ -148,7 +148,7 @@ def module(request, module_id: int):
 def training(request, pk: int):
     """GET (mentors and those who run the programme): its modules. POST (coordinators and
     admins): add a module."""
-    user = _user(request)
+    user = api_user(request)
     programme = access.programme_for(request, pk, access.MENTOR, *RUNS)
     if request.method == "POST":
         if not access.runs(request):
@@ -174,7 +174,7 @@ def training(request, pk: int):
 @api_view("GET")
 def progress(request, pk: int):
     """Each mentor's completion of the programme's modules (dates only, never reflections)."""
-    _user(request)
+    api_user(request)
     programme = access.programme_for(request, pk, *RUNS)
     modules, rows = reports.progress(programme)
     return JsonResponse(
@@ -198,7 +198,7 @@ def progress(request, pk: int):
 def feedback(request, pk: int):
     """Mentees' feedback on allyship: counts per answer, 1 to 7 shown as "*", others rounded
     to the nearest 5."""
-    _user(request)
+    api_user(request)
     programme = access.programme_for(request, pk, *RUNS)
     return JsonResponse({"questions": reports.feedback(programme)})
 

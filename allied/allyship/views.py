@@ -19,13 +19,12 @@ from allied.accounts.access import RoleRequired
 from allied.allyship import actions, reports
 from allied.allyship.forms import CompleteForm, ModuleForm, ReflectionForm, ShareForm
 from allied.allyship.models import Completion, Reflection, TrainingModule
+from allied.base.submissions import key_from, with_submission
 from allied.core import allyship as model
 from allied.core.model import STUDY_MODEL
 from allied.programmes import access
-from allied.programmes.context import with_submission
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import Participant, Programme, Side
-from allied.programmes.submissions import key_from
 
 RUNS = (access.COORDINATOR, access.ADMIN)
 

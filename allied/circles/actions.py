@@ -15,7 +15,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -24,6 +23,7 @@ from django.utils import timezone
 
 from allied.audit.log import record
 from allied.audit.models import Kind
+from allied.base.links import site_link
 from allied.circles.models import (
     Attendance,
     CheckIn,
@@ -76,10 +76,6 @@ MOODS = (
     (4, "4: good"),
     (5, "5: very good"),
 )
-
-
-def _link(name: str, *args) -> str:
-    return settings.SITE_URL + reverse(name, args=args)
 
 
 def _today() -> date:
@@ -481,7 +477,7 @@ def _email_no_facilitator(ids: list[int]) -> None:
                 f"{circle.cohort.name}, so the circle has no facilitator now.\n\n"
                 "Choose a new facilitator, a mentor of the cohort or a member of the circle, "
                 "on the cohort's circles page:\n"
-                f"{_link('circles:cohort', circle.cohort_id)}\n"
+                f"{site_link('circles:cohort', circle.cohort_id)}\n"
             ),
             to=programme.coordinator_emails(),
         ).send()
@@ -615,7 +611,7 @@ def _email_published(ids: list[int]) -> None:
                     f"{circle.cohort.name}: a small group of mentees giving each other peer "
                     "support alongside one-to-one mentoring.\n\n"
                     "See who is in it, its sessions and your commitments here:\n"
-                    f"{_link('circles:detail', circle.pk)}\n"
+                    f"{site_link('circles:detail', circle.pk)}\n"
                 ),
                 to=[user.email],
             ).send()
@@ -813,9 +809,9 @@ def _event(session: CircleSession) -> ics.Event:
         ends_at=session.ends_at,
         summary=f"Mentoring circle: {circle.name}",
         sequence=session.sequence,
-        description=f"{circle.name} session.\n{_link('circles:session', session.pk)}",
+        description=f"{circle.name} session.\n{site_link('circles:session', session.pk)}",
         location=where,
-        url=_link("circles:session", session.pk),
+        url=site_link("circles:session", session.pk),
         cancelled=session.status == CircleSession.Status.CANCELLED,
     )
 
@@ -861,7 +857,7 @@ def _send_invitation(session: CircleSession, headline: str) -> None:
             body=(
                 f"{headline}: {circle.name}, {local:%A %-d %B %Y at %H:%M}.\n\n"
                 "The calendar invitation is attached. You can see the session here:\n"
-                f"{_link('circles:session', fresh.pk)}\n"
+                f"{site_link('circles:session', fresh.pk)}\n"
             ),
             bcc=sorted({u.email for u in people}),
         )

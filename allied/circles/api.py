@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 
+from allied.accounts.api import BadInput, Payload, api_user, api_view
+from allied.base.submissions import key_from
 from allied.circles import access, actions, forms
 from allied.circles.models import Circle, CircleSession
-from allied.programmes.submissions import key_from
-from allied.web.api import BadInput, Payload, _user, api_view
 
 
 def _valid(form):
@@ -114,12 +114,12 @@ def _review_dict(found: actions.Review) -> dict:
 
 
 def _cohort(request, pk: int):
-    _user(request)
+    api_user(request)
     return access.cohort_for(request, pk)
 
 
 def _circle(request, pk: int, *roles: str) -> Circle:
-    _user(request)
+    api_user(request)
     return access.circle_for(request, pk, *roles)
 
 
@@ -216,7 +216,7 @@ def check_in(request, pk: int):
 @api_view("GET")
 def commitments(request):
     """Your upcoming one-to-one meetings and circle sessions, with a warning on every clash."""
-    user = _user(request)
+    user = api_user(request)
     entries, clashes = actions.commitments_of(user)
     return JsonResponse(
         {

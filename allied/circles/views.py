@@ -17,13 +17,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from allied.base.submissions import key_from, with_submission
 from allied.circles import access, actions, forms
 from allied.circles.models import CheckIn, Circle, CircleSession
 from allied.core.matching import vocabulary as v
-from allied.programmes.context import with_submission
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import Participant
-from allied.programmes.submissions import key_from
 
 
 def _posted(request):

@@ -15,10 +15,10 @@ from django.db import IntegrityError, transaction
 
 from allied.audit.log import record
 from allied.audit.models import Kind
+from allied.base.errors import Refused
 from allied.consensus.models import ModelDraft, Placement, PublishedModel
 from allied.consensus.trail import items_for, to_model
 from allied.core import model as core
-from allied.web.errors import Refused
 from allied.workshops.models import Idea, Theme, Workshop
 
 NAME_MAX = 200

@@ -15,14 +15,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from allied.base.errors import Refused
+from allied.base.submissions import key_from, with_submission
 from allied.consensus import access, actions
 from allied.consensus.forms import DomainForm, MergeForm, ModelNameForm, PlaceForm, WorkshopForm
 from allied.consensus.models import ModelDraft, PublishedModel
 from allied.consensus.trail import items_for, to_model
 from allied.core import model as core
-from allied.programmes.context import with_submission
-from allied.programmes.submissions import key_from
-from allied.web.errors import Refused
 from allied.workshops.access import workshop_for
 from allied.workshops.models import Workshop
 

@@ -1,6 +1,6 @@
 """Refusals in programmes: the page shows the message, the API answers 409."""
 
-from allied.web.errors import Refused
+from allied.base.errors import Refused
 
 
 class ProgrammeError(Refused):

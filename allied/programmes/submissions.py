@@ -1,4 +1,4 @@
-"""One-time keys for forms that create something (a meeting, a goal, a concern).
+"""Rows made once per form submission: the keys come from `allied.base.submissions`.
 
 Each such form carries a fresh `submission` UUID (the `programmes/includes/submission.html`
 include). The created row stores it in a unique column, so a double click, a resent form or a
@@ -13,22 +13,6 @@ import uuid
 from django.db import IntegrityError, transaction
 
 from allied.programmes.errors import ProgrammeError
-
-FIELD = "submission"
-
-
-def new_key() -> str:
-    return str(uuid.uuid4())
-
-
-def key_from(data) -> uuid.UUID | None:
-    """Returns the submission key the form sent, or None when it sent none or a malformed one
-    (the form then simply has no double-submission protection: nothing is refused)."""
-    raw = (data.get(FIELD) or "").strip() if hasattr(data, "get") else ""
-    try:
-        return uuid.UUID(raw) if raw else None
-    except ValueError:
-        return None
 
 
 def already_made(model, key: uuid.UUID | None):

@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from allied.audit.log import record
 from allied.audit.models import AuditEvent, Kind
+from allied.base.links import site_link
 from allied.programmes import sensitive
 from allied.programmes.models import Cohort, Concern, Participant, Programme
 from allied.rights import registry
@@ -356,7 +357,6 @@ def _end_mentoring_for_erasure(user, places, *, request=None) -> None:
     person being erased, since it is sent after their data has gone."""
     from django.core.mail import send_mail
 
-    from allied.programmes.actions.relationship import _coordinator_emails, _link
     from allied.programmes.models import Meeting, Relationship, ShortlistOffer
 
     now = timezone.now()
@@ -397,9 +397,11 @@ def _end_mentoring_for_erasure(user, places, *, request=None) -> None:
             leaving="mentee" if leaving_mentee else "mentor",
             cancelled=cancelled,
             programme=programme,
-            link=_link("programmes:relationship", relationship.pk),
-            coordinators=[e for e in _coordinator_emails(relationship) if e != user.email],
-            coordinator_link=_link("programmes:cohort_relationships", relationship.cohort_id),
+            link=site_link("programmes:relationship", relationship.pk),
+            coordinators=[
+                e for e in relationship.cohort.programme.coordinator_emails() if e != user.email
+            ],
+            coordinator_link=site_link("programmes:cohort_relationships", relationship.cohort_id),
         )
 
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("healthz", views.healthz, name="healthz"),
+    path("api/schema/", views.api_schema, name="api_schema"),
 ]

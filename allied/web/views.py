@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 
 from allied.accounts.access import record_denial
+from allied.accounts.api import api_view
 from allied.accounts.models import Role
 
 
@@ -98,6 +99,14 @@ def healthz(request):
     return JsonResponse(
         {"status": "ok" if healthy else "unhealthy", **status}, status=200 if healthy else 503
     )
+
+
+@api_view("GET")
+def api_schema(request):
+    """The whole API's OpenAPI 3.1 document, naming this site as its server."""
+    from allied.web.schema import schema
+
+    return JsonResponse(schema(request.build_absolute_uri("/")))
 
 
 def bad_request(request, exception=None):

@@ -12,6 +12,9 @@ from allied.accounts.access import RoleRequired
 from allied.accounts.models import Membership, Role
 from allied.workshops.models import Participant, StaffRole, Workshop, digest
 
+# Who may create workshops in an organisation.
+FACILITATES = (Role.FACILITATOR, Role.ORG_ADMIN)
+
 SESSION_KEY = "allied_workshop_tokens"
 
 

@@ -12,7 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from allied import live
-from allied.web.errors import Refused
+from allied.base.errors import Refused
 from allied.workshops.models import (
     PHASE_ORDER,
     Ballot,

@@ -1,4 +1,4 @@
-"""The JSON API: every workshop action as an endpoint, described by `openapi.SCHEMA` at
+"""The JSON API: every workshop action as an endpoint, described by `openapi.paths()` at
 /api/schema/. Thin on purpose: each view authenticates, fetches through `access`, turns the
 JSON body into the fields the pages post, and calls the same `handlers` and `actions`.
 
@@ -19,26 +19,25 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from allied.accounts import totp
 from allied.accounts.access import organisation_for
+from allied.accounts.api import (
+    BadInput,
+    NotSignedIn,
+    Payload,
+    api_client_id,
+    api_user,
+    api_view,
+    error_response,
+)
 from allied.accounts.backends import is_throttled
 from allied.accounts.models import ApiToken
 from allied.audit.log import record
 from allied.audit.models import Kind
 from allied.core import ngt
-from allied.web.api import (
-    BadInput,
-    NotSignedIn,
-    Payload,
-    _client_id,
-    _error,
-    _user,
-    api_view,
-)
-from allied.workshops import access, actions, handlers, openapi
+from allied.workshops import access, actions, handlers
 from allied.workshops.forms import ParticipantForm, StaffForm, WorkshopForm
 from allied.workshops.models import Scheme, StaffRole, Workshop, WorkshopStaff, digest
 from allied.workshops.results import engine_ballots, engine_question, engine_scheme
 from allied.workshops.state import SHOWS_RESULTS, live_state
-from allied.workshops.views import FACILITATES, _idea, _participant
 
 
 def _participant_ref(workshop: Workshop, value):
@@ -46,13 +45,13 @@ def _participant_ref(workshop: Workshop, value):
     if isinstance(value, str) and value[:1] in "Pp" and value[1:].isdigit():
         found = workshop.participants.filter(number=int(value[1:])).values_list("pk", flat=True)
         value = found.first() or 0
-    return _participant(workshop, value)
+    return handlers.joined_participant(workshop, value)
 
 
 class _Helpers:
-    idea = staticmethod(_idea)
+    idea = staticmethod(handlers.idea_in)
     participant = staticmethod(_participant_ref)
-    client_id = staticmethod(_client_id)
+    client_id = staticmethod(api_client_id)
 
 
 def _with_choices(data: Payload) -> Payload:
@@ -98,11 +97,6 @@ def _version(workshop: Workshop) -> int:
 # The schema and tokens -------------------------------------------------------------------
 
 
-@api_view("GET")
-def schema(request):
-    return JsonResponse(openapi.schema(request.build_absolute_uri("/")))
-
-
 @api_view("POST", csrf=False)
 def token_create(request):
     """Returns a new API token for the person whose email and password (and, when they have
@@ -116,20 +110,22 @@ def token_create(request):
         raise BadInput("The email address or password is too long.")
     if is_throttled(email):
         record(Kind.SIGN_IN_REFUSED, request=request, email=email)
-        return _error(429, "Too many failed attempts. Wait 30 minutes, then try again.")
+        return error_response(429, "Too many failed attempts. Wait 30 minutes, then try again.")
     user = authenticate(request, email=email, password=password)
     if user is None:
         record(Kind.SIGN_IN_FAILED, request=request, email=email)
-        return _error(401, "Enter a correct email address and password.")
+        return error_response(401, "Enter a correct email address and password.")
     if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
         code = (data.get("totp") or "").strip()
         if not code:
-            return _error(401, "This account uses two-factor: send 'totp', the current code.")
+            return error_response(
+                401, "This account uses two-factor: send 'totp', the current code."
+            )
         if totp.verify(user, code[:12]) is None:
             record(Kind.TWO_FACTOR_FAILED, request=request, actor=user, email=user.email)
-            return _error(401, "The two-factor code is not right.")
+            return error_response(401, "The two-factor code is not right.")
     elif user.requires_two_factor():
-        return _error(403, "Set up two-factor authentication in the browser first.")
+        return error_response(403, "Set up two-factor authentication in the browser first.")
     token, secret = ApiToken.issue(user=user, name=(data.get("name") or "")[:100])
     record(Kind.SIGN_IN, request=request, actor=user, email=user.email, subject="API token")
     return JsonResponse(
@@ -212,8 +208,8 @@ def _whole(data: Payload, name: str, low: int, high: int) -> int | None:
 @api_view("POST")
 def workshop_create(request, org: str):
     """Creates a draft workshop (its creator leads it) with the same rules as the page."""
-    _user(request)
-    organisation = organisation_for(request, org, *FACILITATES)
+    api_user(request)
+    organisation = organisation_for(request, org, *access.FACILITATES)
     form = _workshop_form(request.data)
     extra = {"exactly_k": request.data.get("exactly_k", "") in {"on", "true", "True", "1"}}
     pool = _whole(request.data, "pool", 1, 1000)
@@ -238,13 +234,13 @@ def workshop_create(request, org: str):
 
 @api_view("GET")
 def workshop_detail(request, pk: int):
-    _user(request)
+    api_user(request)
     return JsonResponse(workshop_dict(access.workshop_for(request, pk)))
 
 
 @api_view("POST")
 def workshop_start(request, pk: int):
-    _user(request)
+    api_user(request)
     workshop = access.workshop_for(request, pk, *StaffRole.RUNS)
     actions.workshop_start(workshop=workshop, by=request.user)
     return JsonResponse(
@@ -255,7 +251,7 @@ def workshop_start(request, pk: int):
 @api_view("POST")
 def participant_add(request, pk: int):
     """Adds a participant; with an email address, sends them their personal join link."""
-    _user(request)
+    api_user(request)
     workshop = access.workshop_for(request, pk, *StaffRole.RUNS, "admin")
     form = ParticipantForm(request.data)
     if not form.is_valid():
@@ -283,7 +279,7 @@ def participant_add(request, pk: int):
 @api_view("POST")
 def staff_add(request, pk: int):
     """Makes someone in the organisation a co-facilitator, note-taker or observer."""
-    _user(request)
+    api_user(request)
     workshop = access.workshop_for(request, pk, StaffRole.LEAD, "admin")
     form = StaffForm(request.data)
     if not form.is_valid():
@@ -301,7 +297,7 @@ def staff_add(request, pk: int):
 
 @api_view("GET")
 def workshop_state(request, pk: int):
-    _user(request)
+    api_user(request)
     workshop = access.workshop_for(request, pk, *StaffRole.NOTES, StaffRole.OBSERVER, "admin")
     return JsonResponse(live_state(workshop))
 
@@ -309,7 +305,7 @@ def workshop_state(request, pk: int):
 @api_view("POST")
 def workshop_act(request, pk: int):
     """Every console action, by name, with the console's fields (see the schema)."""
-    _user(request)
+    api_user(request)
     workshop = access.workshop_for(request, pk, *StaffRole.NOTES)
     question, data = workshop.current_question, _with_choices(request.data)
     name = data.get("action", "")
@@ -349,7 +345,7 @@ def _closed_ballots(workshop: Workshop, question) -> list[ngt.Ballot]:
 def workshop_results(request, pk: int):
     """Returns the tally in the shape of `allied ngt tally --format json`, over every
     question whose voting has closed (or the one named by ?question=<order>)."""
-    _user(request)
+    api_user(request)
     workshop = access.workshop_for(request, pk)
     questions = list(workshop.questions.all())
     wanted = request.GET.get("question")
@@ -394,7 +390,7 @@ def join(request, code: str):
             "Send 'consent': true to accept the consent statement: " + workshop.consent_statement
         )
     if workshop.status == Workshop.Status.FINISHED:
-        return _error(410, "This workshop has finished.")
+        return error_response(410, "This workshop has finished.")
     token = secrets.token_urlsafe(32)
     participant = actions.participant_consent(
         workshop=workshop, participant=invited, session_token=token

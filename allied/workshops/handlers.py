@@ -9,6 +9,7 @@ from allied.workshops import actions
 from allied.workshops.models import (
     DraftIdea,
     Idea,
+    Participant,
     Question,
     Scheme,
     StaffRole,
@@ -284,3 +285,21 @@ def _vote(*, request, workshop, question, participant, post, seen, ctx):
 
 
 PARTICIPANT_ACTIONS = {"draft": _draft, "share": _share, "pass": _pass, "vote": _vote}
+
+
+def idea_in(question: Question | None, value) -> Idea:
+    """Returns the idea of `question` with the id `value`; refuses anything else."""
+    if question is None:
+        raise actions.WorkshopError("The workshop is not on a question.")
+    try:
+        return question.ideas.get(pk=int(value))
+    except (TypeError, ValueError, Idea.DoesNotExist):
+        raise actions.WorkshopError("Choose an idea from the list.") from None
+
+
+def joined_participant(workshop: Workshop, value) -> Participant:
+    """Returns the participant of `workshop` with the id `value` who has joined (consented)."""
+    try:
+        return workshop.participants.get(pk=int(value), consented_at__isnull=False)
+    except (TypeError, ValueError, Participant.DoesNotExist):
+        raise actions.WorkshopError("Choose a participant who has joined.") from None

@@ -4,9 +4,6 @@
 
 from __future__ import annotations
 
-import copy
-
-from allied.programmes.api import paths as programme_paths
 from allied.workshops.handlers import CONSOLE_ACTIONS, PARTICIPANT_ACTIONS
 from allied.workshops.models import PHASE_ORDER, Scheme
 
@@ -255,7 +252,7 @@ def _participant_body() -> dict:
     }
 
 
-def _paths() -> dict:
+def paths() -> dict:
     ok = _json(_ref("Ok"), "Done.")
     return {
         "/api/schema/": {
@@ -540,46 +537,3 @@ def _paths() -> dict:
             }
         },
     }
-
-
-def schema(server: str = "/") -> dict:
-    """Returns the OpenAPI document, naming `server` as the API's base address."""
-    return copy.deepcopy(
-        {
-            "openapi": "3.1.0",
-            "info": {
-                "title": "Allied API",
-                "version": "1",
-                "description": "Every action of a live Nominal Group Technique workshop and of "
-                "a mentoring programme. "
-                "Authenticate like the pages (a session, whose unsafe requests need the CSRF "
-                "token in X-CSRFToken) or with a token (exempt from CSRF). Errors are "
-                '{"error": "..."} with the status saying why.',
-            },
-            "servers": [{"url": server.rstrip("/") or "/"}],
-            "paths": {**_paths(), **programme_paths()},
-            "components": {
-                "schemas": SCHEMAS,
-                "securitySchemes": {
-                    "bearer": {
-                        "type": "http",
-                        "scheme": "bearer",
-                        "description": "An API token from POST /api/tokens/.",
-                    },
-                    "participant": {
-                        "type": "apiKey",
-                        "in": "header",
-                        "name": "Authorization",
-                        "description": "`Participant <token>`, the token POST /api/join/{code}/ returned.",
-                    },
-                    "session": {
-                        "type": "apiKey",
-                        "in": "cookie",
-                        "name": "sessionid",
-                        "description": "A signed-in browser session, or one that joined the workshop "
-                        "(the cookie is __Host-allied-session in production).",
-                    },
-                },
-            },
-        }
-    )

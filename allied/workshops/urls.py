@@ -53,7 +53,6 @@ urlpatterns = [
     path("j/<str:code>/events/", views.participate_events, name="participate_events"),
     path("j/<str:code>/act/", views.participate_act, name="participate_act"),
     # The JSON API, described at /api/schema/ (allied/workshops/openapi.py).
-    path("api/schema/", api.schema, name="api_schema"),
     path("api/tokens/", api.token_create, name="api_token_create"),
     path("api/tokens/current/", api.token_revoke, name="api_token_revoke"),
     path("api/organisations/<slug:org>/workshops/", api.workshop_create, name="api_create"),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from allied import live
 from allied.accounts.access import organisation_for
-from allied.accounts.models import Membership, Role
+from allied.accounts.models import Membership
 from allied.audit.log import record
 from allied.audit.models import Kind
 from allied.workshops import access, actions, exports, handlers, results
@@ -34,10 +34,8 @@ from allied.workshops.forms import (
 from allied.workshops.models import (
     BriefingFile,
     Characteristics,
-    Idea,
     Participant,
     Phase,
-    Question,
     StaffRole,
     Workshop,
     WorkshopStaff,
@@ -45,15 +43,13 @@ from allied.workshops.models import (
 )
 from allied.workshops.state import live_state
 
-FACILITATES = (Role.FACILITATOR, Role.ORG_ADMIN)
-
 
 @login_required
 def workshop_list(request):
     workshops = access.workshops_for(request.user).select_related("organisation")
-    may_create = Membership.objects.filter(user=request.user, role__in=FACILITATES).select_related(
-        "organisation"
-    )
+    may_create = Membership.objects.filter(
+        user=request.user, role__in=access.FACILITATES
+    ).select_related("organisation")
     return render(
         request,
         "workshops/list.html",
@@ -63,7 +59,7 @@ def workshop_list(request):
 
 @login_required
 def workshop_create(request, org: str):
-    organisation = organisation_for(request, org, *FACILITATES)
+    organisation = organisation_for(request, org, *access.FACILITATES)
     form = WorkshopForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         workshop = handlers.workshop_from_form(
@@ -374,22 +370,6 @@ def _client_id(request) -> uuid.UUID:
         return uuid.uuid4()
 
 
-def _idea(question: Question | None, value) -> Idea:
-    if question is None:
-        raise actions.WorkshopError("The workshop is not on a question.")
-    try:
-        return question.ideas.get(pk=int(value))
-    except (TypeError, ValueError, Idea.DoesNotExist):
-        raise actions.WorkshopError("Choose an idea from the list.") from None
-
-
-def _participant(workshop: Workshop, value) -> Participant:
-    try:
-        return workshop.participants.get(pk=int(value), consented_at__isnull=False)
-    except (TypeError, ValueError, Participant.DoesNotExist):
-        raise actions.WorkshopError("Choose a participant who has joined.") from None
-
-
 @login_required
 @require_POST
 def workshop_act(request, pk: int):
@@ -439,8 +419,8 @@ def _acted(request, workshop: Workshop, run, back: str):
 
 
 class _Helpers:
-    idea = staticmethod(_idea)
-    participant = staticmethod(_participant)
+    idea = staticmethod(handlers.idea_in)
+    participant = staticmethod(handlers.joined_participant)
     client_id = staticmethod(_client_id)
 
 

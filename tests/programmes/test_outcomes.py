@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allied.audit.models import AuditEvent, Kind
+from allied.base.submissions import new_key
 from allied.programmes.actions import outcomes as actions
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import CareerOutcome, Participant
-from allied.programmes.submissions import new_key
 from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db

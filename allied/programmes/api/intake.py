@@ -11,13 +11,13 @@ from __future__ import annotations
 from django import forms
 from django.http import Http404, JsonResponse
 
+from allied.accounts.api import BadInput, Payload, api_user, api_view, error_response
 from allied.programmes import access, sensitive
 from allied.programmes.actions import intake as actions
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.forms.intake import EqualityForm, extra_questions, form_class
 from allied.programmes.models import Participant
 from allied.programmes.views.intake import bind
-from allied.web.api import BadInput, Payload, _error, _user, api_view
 
 PROFILE_FIELDS = (
     "profession",
@@ -51,7 +51,7 @@ EQUALITY_FIELDS = (*EqualityForm.FIELDS,)
 
 
 def _place(request, pk: int) -> Participant:
-    _user(request)
+    api_user(request)
     return access.place_for(request, pk)
 
 
@@ -151,7 +151,7 @@ def intake_step(request, pk: int, step: str):
         values = {**{k: v for k, v in blank.initial.items() if v is not None}, **values}
     form = bind(step, place, _as_data(blank, values))
     if not form.is_valid():
-        return _error(
+        return error_response(
             400,
             "Some answers need correcting; nothing was saved.",
             errors={name: [str(e) for e in errors] for name, errors in form.errors.items()},

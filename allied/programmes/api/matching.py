@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.http import Http404, JsonResponse
 
+from allied.accounts.api import BadInput, api_user, api_view
 from allied.core.matching.explain import points
 from allied.programmes import access
 from allied.programmes.actions import matching as actions
@@ -20,7 +21,6 @@ from allied.programmes.forms.matching import (
 )
 from allied.programmes.models import Participant, ShortlistOffer, Side
 from allied.programmes.views.matching import cohort_for, first_error, mentee_place
-from allied.web.api import BadInput, _user, api_view
 
 
 def _valid(form):
@@ -65,7 +65,7 @@ def run_dict(cohort) -> dict:
 
 
 def _cohort(request, pk):
-    _user(request)
+    api_user(request)
     return cohort_for(request, pk)
 
 
@@ -185,13 +185,13 @@ def shortlist_dict(place: Participant) -> dict:
 
 @api_view("GET")
 def shortlist(request, pk: int):
-    _user(request)
+    api_user(request)
     return JsonResponse(shortlist_dict(mentee_place(request, pk)))
 
 
 @api_view("POST")
 def choose(request, pk: int, offer_id: int):
-    _user(request)
+    api_user(request)
     place = mentee_place(request, pk)
     if not ShortlistOffer.objects.filter(pk=offer_id, mentee=place).exists():
         raise Http404
@@ -204,7 +204,7 @@ def choose(request, pk: int, offer_id: int):
 
 @api_view("POST")
 def withdraw(request, pk: int):
-    _user(request)
+    api_user(request)
     place = mentee_place(request, pk)
     relationship = actions.request_withdraw(place=place, by=request.user)
     return JsonResponse(
@@ -214,7 +214,7 @@ def withdraw(request, pk: int):
 
 @api_view("POST")
 def respond(request, pk: int):
-    _user(request)
+    api_user(request)
     relationship = access.relationship_for(request, pk, access.MENTOR)
     data = _valid(RespondForm(request.data))
     done = actions.relationship_respond(

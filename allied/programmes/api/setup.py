@@ -11,14 +11,14 @@ from __future__ import annotations
 from django.http import JsonResponse
 
 from allied.accounts.access import organisation_for
+from allied.accounts.api import BadInput, api_client_id, api_user, api_view
 from allied.accounts.models import Role
+from allied.base import openapi
 from allied.programmes import access
 from allied.programmes.actions import setup as actions
 from allied.programmes.forms.setup import CohortForm, ProgrammeForm
 from allied.programmes.models import Cohort, MatchingMode, Programme
 from allied.programmes.views.setup import RUNS, cohorts_with_counts
-from allied.web import openapi
-from allied.web.api import BadInput, _client_id, _user, api_view
 
 PROGRAMME_DEFAULTS = {
     "description": "",
@@ -88,14 +88,14 @@ def cohort_dict(cohort: Cohort) -> dict:
 
 @api_view("GET")
 def programme_list(request):
-    user = _user(request)
+    user = api_user(request)
     programmes = access.programmes_for(user).select_related("organisation")
     return JsonResponse({"programmes": [programme_summary(p) for p in programmes]})
 
 
 @api_view("GET")
 def programme_detail(request, pk: int):
-    _user(request)
+    api_user(request)
     programme = access.programme_for(request, pk)
     return JsonResponse(programme_dict(programme, runs=access.runs(request)))
 
@@ -103,7 +103,7 @@ def programme_detail(request, pk: int):
 @api_view("POST")
 def programme_create(request, org: str):
     """Creates a programme with the page's rules; its creator becomes its coordinator."""
-    _user(request)
+    api_user(request)
     organisation = organisation_for(request, org, Role.ORG_ADMIN, Role.COORDINATOR)
     fields = {"name": request.data.get("name", "")}
     fields.update({k: request.data.get(k, d) for k, d in PROGRAMME_DEFAULTS.items()})
@@ -113,7 +113,7 @@ def programme_create(request, org: str):
         by=request.user,
         data=data,
         request=request,
-        submission=_client_id(request),
+        submission=api_client_id(request),
     )
     request.programme_roles = {access.COORDINATOR}
     return JsonResponse(programme_dict(programme, runs=True), status=201)
@@ -121,18 +121,20 @@ def programme_create(request, org: str):
 
 @api_view("POST")
 def cohort_create(request, pk: int):
-    _user(request)
+    api_user(request)
     programme = access.programme_for(request, pk, *RUNS)
     data = _checked(
         CohortForm({k: request.data.get(k, "") for k in ("name", "starts_on", "ends_on")})
     )
-    cohort = actions.cohort_create(programme=programme, data=data, submission=_client_id(request))
+    cohort = actions.cohort_create(
+        programme=programme, data=data, submission=api_client_id(request)
+    )
     return JsonResponse(cohort_dict(cohort), status=201)
 
 
 @api_view("GET")
 def cohort_participants(request, pk: int):
-    _user(request)
+    api_user(request)
     cohort = access.cohort_for(request, pk)
     people = cohort.participants.select_related("user").order_by("side", "user__full_name", "pk")
     return JsonResponse(

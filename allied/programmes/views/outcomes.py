@@ -13,13 +13,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from allied.base.submissions import key_from, with_submission
 from allied.programmes import access
 from allied.programmes.actions import outcomes as actions
-from allied.programmes.context import with_submission
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.forms import outcomes as forms
 from allied.programmes.models import CareerOutcome
-from allied.programmes.submissions import key_from
 
 # How many decided outcomes the coordinator's page lists below the queue.
 RECENTLY_DECIDED = 25

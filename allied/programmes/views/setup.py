@@ -24,12 +24,12 @@ from django.views.decorators.http import require_POST
 
 from allied.accounts.access import organisation_for
 from allied.accounts.models import Membership, Role, User
+from allied.base.submissions import key_from, with_submission
 from allied.core.matching import vocabulary as v
 from allied.programmes import access, sensitive, wording
 from allied.programmes.access import cohort_for
 from allied.programmes.actions import model as model_actions
 from allied.programmes.actions import setup as actions
-from allied.programmes.context import with_submission
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.forms.setup import (
     AddPeopleForm,
@@ -55,7 +55,6 @@ from allied.programmes.models import (
     Relationship,
     Side,
 )
-from allied.programmes.submissions import key_from
 
 CREATES = (Role.ORG_ADMIN, Role.COORDINATOR)
 RUNS = (access.COORDINATOR, access.ADMIN)

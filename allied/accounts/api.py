@@ -20,7 +20,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from allied.accounts.access import RoleRequired, record_denial
 from allied.accounts.models import ApiToken
-from allied.web.errors import Refused
+from allied.base.errors import Refused
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
@@ -33,7 +33,7 @@ class NotSignedIn(Exception):
     """No usable credentials (401)."""
 
 
-def _error(status: int, message: str, **extra) -> JsonResponse:
+def error_response(status: int, message: str, **extra) -> JsonResponse:
     response = JsonResponse({"error": message, **extra}, status=status)
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="allied"'
@@ -135,7 +135,7 @@ def api_view(*methods: str, csrf: bool = True):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
             if request.method not in methods:
-                response = _error(405, f"Use {' or '.join(methods)}.")
+                response = error_response(405, f"Use {' or '.join(methods)}.")
                 response["Allow"] = ", ".join(methods)
                 return response
             try:
@@ -147,7 +147,7 @@ def api_view(*methods: str, csrf: bool = True):
                 ):
                     reason = _csrf_failure(request)
                     if reason:
-                        return _error(
+                        return error_response(
                             403,
                             f"CSRF check failed ({reason}). Send the CSRF token in the "
                             "X-CSRFToken header, or use an API token.",
@@ -155,29 +155,29 @@ def api_view(*methods: str, csrf: bool = True):
                 request.data = _payload(request)
                 return view(request, *args, **kwargs)
             except BadInput as error:
-                return _error(400, str(error))
+                return error_response(400, str(error))
             except NotSignedIn as error:
-                return _error(401, str(error))
+                return error_response(401, str(error))
             except RoleRequired as error:
                 record_denial(request, error)
-                return _error(403, "Your role does not allow this.")
+                return error_response(403, "Your role does not allow this.")
             except Http404:
-                return _error(404, "Not found.")
+                return error_response(404, "Not found.")
             except Refused as error:
-                return _error(409, str(error))
+                return error_response(409, str(error))
 
         return wrapped
 
     return decorate
 
 
-def _user(request):
+def api_user(request):
     if request.api_credentials == "participant" or not request.user.is_authenticated:
         raise NotSignedIn("Sign in, or send 'Authorization: Bearer <token>' (POST /api/tokens/).")
     return request.user
 
 
-def _client_id(request) -> uuid.UUID:
+def api_client_id(request) -> uuid.UUID:
     """Returns the submission's client id (a new one when none is sent), remembered on the
     request so a view can find what the submission stored."""
     raw = request.data.get("client_id")
