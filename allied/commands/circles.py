@@ -10,7 +10,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from allied.commands.spreadsheets import InputError, read_sheet, write_atomically
 from allied.core.circles import (
     CircleError,
     CircleSpec,
@@ -29,6 +28,7 @@ from allied.core.circles import (
     parse_people_rows,
     render_text,
 )
+from allied.core.spreadsheets import InputError, read_sheet, write_atomically
 
 
 class OptionError(Exception):

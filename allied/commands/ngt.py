@@ -7,7 +7,6 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from allied.commands.spreadsheets import InputError, read_sheet, write_atomically
 from allied.core.ngt import (
     PRESETS,
     AgreementRule,
@@ -31,6 +30,7 @@ from allied.core.ngt import (
     validate_ballots,
 )
 from allied.core.ngt.report import FORMATS
+from allied.core.spreadsheets import InputError, read_sheet, write_atomically
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

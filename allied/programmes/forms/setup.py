@@ -14,7 +14,6 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from allied.commands.spreadsheets import InputError, read_sheet
 from allied.consensus import catalogue
 from allied.consensus.models import PublishedModel
 from allied.core.matching.model import Rules, Weights
@@ -25,6 +24,7 @@ from allied.core.matching.rows import (
     mentees_from_rows,
     mentors_from_rows,
 )
+from allied.core.spreadsheets import InputError, read_sheet
 from allied.programmes.actions import model as model_actions
 from allied.programmes.actions.setup import OTHER_ORGANISATION, ImportRow
 from allied.programmes.models import Cohort, IntakeQuestion, MatchingMode, Side
