@@ -73,7 +73,7 @@ STARTED = (
 )
 
 
-def _long_date(day: date) -> str:
+def long_date(day: date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
@@ -125,11 +125,11 @@ class Period:
     @property
     def label(self) -> str:
         if self.start and self.end:
-            return f"{_long_date(self.start)} to {_long_date(self.end)}"
+            return f"{long_date(self.start)} to {long_date(self.end)}"
         if self.start:
-            return f"From {_long_date(self.start)}"
+            return f"From {long_date(self.start)}"
         if self.end:
-            return f"Up to {_long_date(self.end)}"
+            return f"Up to {long_date(self.end)}"
         return "All dates"
 
 

@@ -59,8 +59,8 @@ from allied.reports.counting import (
     WITHDRAWN,
     Counted,
     Period,
-    _long_date,
     count,
+    long_date,
 )
 from allied.reports.models import ETHNIC_GROUPS, MINORITISED, NOT_STATED, WHITE
 
@@ -334,7 +334,7 @@ def published(counted: Counted) -> Published:
     return Published(masks=masks, weights=weights, months=months, groups=groups)
 
 
-def _partitions(cells: Published) -> list[tuple[str, list[str]]]:
+def partitions(cells: Published) -> list[tuple[str, list[str]]]:
     """The totals the page publishes beside the parts that split them: the whole programme
     into its cohorts (every figure), each side's registered people into their statuses, the
     people who reviewed into their answers on expectations, the meetings held into months,
@@ -410,20 +410,18 @@ def _hide_first(key: str) -> tuple[int, int, int]:
     return (int(grouped), int(scope != ALL), int(era == PERIOD))
 
 
-def _disclose(cells: Published) -> dict[str, str]:
+def disclose_published(cells: Published) -> dict[str, str]:
     """Decides every figure the page and its exports publish, together: the whole programme
     and every cohort, all dates and the period, every group of every breakdown
     (`allied.core.disclosure.disclose_structured_masks`)."""
-    partitions = _partitions(cells)
+    groups = partitions(cells)
     # Ethnic group is special category data: a breakdown where one group holds everyone (the
     # mentees matched on one day, say) would tell anyone who knows who they are.
     special = {
-        index
-        for index, (_, parts) in enumerate(partitions)
-        if parts and "|by.ethnicity." in parts[0]
+        index for index, (_, parts) in enumerate(groups) if parts and "|by.ethnicity." in parts[0]
     }
     return disclose_structured_masks(
-        cells.masks, cells.weights, partitions, hide_first=_hide_first, special=special
+        cells.masks, cells.weights, groups, hide_first=_hide_first, special=special
     )
 
 
@@ -711,7 +709,7 @@ def dashboard(
     cohorts = list(programme.cohorts.order_by("starts_on", "pk"))
     counted = count(programme, now, period, request=request)
     cells = published(counted)
-    shown = _disclose(cells)
+    shown = disclose_published(cells)
     labels = {ALL: "Whole programme", **{f"cohort-{c.pk}": c.name for c in cohorts}}
     overall = _figures(counted, cells, shown, ALL_DATES, labels)
     scopes = _figures(counted, cells, shown, PERIOD, labels) if counted.has_period else overall
@@ -790,7 +788,7 @@ def export_rows(board: Dashboard) -> list[list[str]]:
     if board.workforce is not None:
         rows.append([])
         rows.append(
-            [f"Workforce by ethnic group on {_long_date(board.workforce_as_of)}", "Headcount"]
+            [f"Workforce by ethnic group on {long_date(board.workforce_as_of)}", "Headcount"]
         )
         for code, label in [*ETHNIC_GROUPS, MINORITISED_GROUP]:
             rows.append([label, board.workforce[code]])

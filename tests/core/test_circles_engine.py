@@ -27,7 +27,7 @@ from allied.core.circles import (
     render_text,
     size_problem,
 )
-from allied.core.circles.exact import _size_multisets
+from allied.core.circles.exact import size_multisets
 
 PROFESSIONS = ("OT", "PT", "Nurse", "SLT")
 
@@ -191,8 +191,8 @@ def test_cp_sat_agrees_with_trying_every_split_of_a_tiny_cohort():
 
 
 def test_size_multisets_are_listed_once_each():
-    assert list(_size_multisets(12, 3, 3, 5)) == [(5, 4, 3), (4, 4, 4)]
-    assert list(_size_multisets(9, 2, 5, 8)) == []
+    assert list(size_multisets(12, 3, 3, 5)) == [(5, 4, 3), (4, 4, 4)]
+    assert list(size_multisets(9, 2, 5, 8)) == []
 
 
 def test_facilitators_fill_every_circle_they_can_and_fit_its_availability():

@@ -105,7 +105,7 @@ def _decide(data, period):
     """The figures the dashboard's disclosure code publishes for the reference's people."""
     cells, months = _cells(data, period)
     published = reference.as_published(cells, months, data)
-    return cells, measures._disclose(published), published
+    return cells, measures.disclose_published(published), published
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -122,7 +122,7 @@ def test_no_figure_the_page_shows_can_be_subtracted_from_another_to_reveal_a_few
                 assert len(big - small) >= SMALLEST_SHOWN
     # A total less its shown parts (the cohorts, the statuses, the groups) is 0 or at least
     # 8 people, and more than the hidden parts it covers.
-    for total, parts in measures._partitions(published):
+    for total, parts in measures.partitions(published):
         if total not in visible:
             continue
         concealed = [part for part in parts if part not in visible and cells[part]]
@@ -149,7 +149,7 @@ def test_the_splits_cover_the_cohorts_statuses_and_groups():
     )
     cells, months = _cells(data, measures.Period())
     totals = {
-        total for total, _ in measures._partitions(reference.as_published(cells, months, data))
+        total for total, _ in measures.partitions(reference.as_published(cells, months, data))
     }
     era = measures.ALL_DATES
     assert f"{era}|{measures.ALL}|recruitment.mentee.registered" in totals

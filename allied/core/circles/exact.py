@@ -60,7 +60,7 @@ def exact_circles(
     index = {p.id: i for i, p in enumerate(ordered)}
     best: tuple[float, dict[str, int]] | None = None
     optimal = True
-    for sizes in _size_multisets(len(ordered), k, spec.size.low, spec.size.high):
+    for sizes in size_multisets(len(ordered), k, spec.size.low, spec.size.high):
         model = cp_model.CpModel()
         x = [[model.NewBoolVar(f"x{i}_{c}") for c in range(k)] for i in range(len(ordered))]
         for row in x:
@@ -120,7 +120,7 @@ def exact_circles(
     return ExactResult(assignment=best[1], quality=best[0], optimal=optimal)
 
 
-def _size_multisets(total: int, parts: int, low: int, high: int) -> Iterator[tuple[int, ...]]:
+def size_multisets(total: int, parts: int, low: int, high: int) -> Iterator[tuple[int, ...]]:
     """Yield each non-increasing tuple of `parts` sizes within [low, high] that sums to `total`."""
     if parts == 0:
         if total == 0:
@@ -129,5 +129,5 @@ def _size_multisets(total: int, parts: int, low: int, high: int) -> Iterator[tup
     for first in range(min(high, total - low * (parts - 1)), low - 1, -1):
         if first * parts < total:
             break
-        for rest in _size_multisets(total - first, parts - 1, low, first):
+        for rest in size_multisets(total - first, parts - 1, low, first):
             yield (first, *rest)

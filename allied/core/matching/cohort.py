@@ -18,7 +18,7 @@ import numpy as np
 
 from allied.core.matching import vocabulary as v
 from allied.core.matching.model import Mentee, Mentor, Person, ProgrammeConfig
-from allied.core.matching.scoring import ATTRIBUTE_ORDER, _expand, strength_points
+from allied.core.matching.scoring import ATTRIBUTE_ORDER, expand_groups, strength_points
 
 KIND_CODES = {"none": 0, "same": 1, "different": 2, "one_of": 3}
 TOPICS = tuple(code for code, _ in v.SUPPORT_TOPICS)
@@ -77,7 +77,7 @@ class CohortIndex:
                 values |= person.matching_values(attribute) or frozenset()
                 preference = person.preference(attribute)
                 if preference is not None:
-                    values |= _expand(attribute, preference.values)
+                    values |= expand_groups(attribute, preference.values)
             vocab = {value: i for i, value in enumerate(sorted(values))}
             self._vocab[attribute] = vocab
             has = np.zeros((n, max(1, len(vocab))), dtype=bool)
@@ -112,7 +112,7 @@ class CohortIndex:
             kind[j] = KIND_CODES[preference.kind]
             points[j] = strength_points(preference, self.config)
             essential[j] = preference.strength == "essential"
-            for value in _expand(attribute, preference.values):
+            for value in expand_groups(attribute, preference.values):
                 allowed[j, vocab[value]] = True
         if not kind.any():
             return None
@@ -225,7 +225,7 @@ class CohortIndex:
         if key not in self._cache:
             n = len(self.mentors)
             if preference.kind == "one_of":
-                met = self._share(attribute, _expand(attribute, preference.values))
+                met = self._share(attribute, expand_groups(attribute, preference.values))
             elif own is None:
                 met = np.zeros(n, dtype=bool)
             elif preference.kind == "same":

@@ -108,7 +108,7 @@ def preference_outcome(holder: Person, other: Person, preference: Preference) ->
     if theirs is None:
         return "unknown", _unknown_because(other, preference.attribute, "their")
     if preference.kind == "one_of":
-        wanted = _expand(preference.attribute, preference.values)
+        wanted = expand_groups(preference.attribute, preference.values)
         return ("met" if theirs & wanted else "not_met"), ""
     mine = holder.matching_values(preference.attribute)
     if mine is None:
@@ -118,7 +118,7 @@ def preference_outcome(holder: Person, other: Person, preference: Preference) ->
     return ("met" if met else "not_met"), ""
 
 
-def _expand(attribute: str, values: frozenset[str]) -> frozenset[str]:
+def expand_groups(attribute: str, values: frozenset[str]) -> frozenset[str]:
     """Return `values` with broad ethnic groups spelt out as their detailed groups."""
     if attribute != "ethnic_group":
         return values

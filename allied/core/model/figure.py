@@ -164,7 +164,7 @@ def layout(model: MentoringModel) -> Layout:
 # Text alternative -------------------------------------------------------------------------
 
 
-def _names(items: list[str]) -> str:
+def joined_names(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
@@ -176,9 +176,9 @@ def figure_text(model: MentoringModel) -> str:
     parts = [
         f"{model.name}, version {model.version}. {model.centre} at the centre, surrounded by "
         f"{count} intersecting domain{'s' if count != 1 else ''}: "
-        f"{_names([d.name for d in model.domains])}.",
+        f"{joined_names([d.name for d in model.domains])}.",
         "The domains answer the questions "
-        + _names(
+        + joined_names(
             [
                 f"{q.text} ({q.meaning.rstrip('.')})" if q.meaning else q.text
                 for q in model.questions
@@ -198,7 +198,7 @@ def figure_text(model: MentoringModel) -> str:
         parts.append(
             f"{domain.name}: "
             + "; ".join(
-                f"{questions.get(code, code)} {_names(names)}"
+                f"{questions.get(code, code)} {joined_names(names)}"
                 for code, names in by_question.items()
             )
             + "."

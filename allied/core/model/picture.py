@@ -34,7 +34,7 @@ from allied.core.model.figure import (
     WIDTH,
     Layout,
     Text,
-    _names,
+    joined_names,
     plan_png,
     plan_svg,
     venn,
@@ -272,7 +272,7 @@ def picture_text(shown: Picture) -> str:
         + (f", mentored by {shown.mentor}" if shown.mentor else "")
         + f", surrounded by {count} intersecting domain{'s' if count != 1 else ''} of "
         f"{shown.model_name} (version {shown.model_version}): "
-        f"{_names([a.name for a in shown.areas])}."
+        f"{joined_names([a.name for a in shown.areas])}."
     ]
     for area in (*shown.areas, *shown.elsewhere):
         body = "; ".join(area.lines) if area.lines else area.empty

@@ -1,0 +1,76 @@
+"""No module reaches into another module's private names (`_name`): what two modules share is
+public, named and documented where it lives (docs/architecture.md)."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# Django's documented model API, underscored to keep clear of field names.
+DJANGO_PUBLIC = {"_meta", "_default_manager", "_base_manager"}
+
+
+def modules(*folders: str):
+    for folder in folders:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def module_name(path: Path) -> str:
+    return ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+
+
+def private_reaches(path: Path) -> list[str]:
+    """Returns `module: name` for each private name `path` imports from, or reads off, another
+    module of the project."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    own = module_name(path)
+    found, aliases = [], {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if not node.module.startswith(("allied", "tests")) or node.module == own:
+                continue
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                if alias.name.startswith("_") and not alias.name.startswith("__"):
+                    found.append(f"{node.module}: {alias.name}")
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("allied"):
+                    aliases[alias.asname or alias.name.split(".")[0]] = alias.name
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and node.attr not in DJANGO_PUBLIC
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+        ):
+            found.append(f"{aliases[node.value.id]}: {node.attr}")
+    return found
+
+
+def test_no_module_imports_or_reads_another_modules_private_names():
+    reaches = {
+        str(path.relative_to(ROOT)): found
+        for path in modules("allied", "tests", "bench", "scripts")
+        if (found := private_reaches(path))
+    }
+    assert reaches == {}
+
+
+def test_the_check_finds_a_private_import_and_a_private_attribute(tmp_path, monkeypatch):
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "from allied.workshops.views import _idea\n"
+        "from allied.programmes.actions import relationship\n"
+        "relationship._coordinator_emails(None)\n"
+    )
+    monkeypatch.setattr("tests.architecture.test_private_names.ROOT", tmp_path)
+    assert private_reaches(bad) == [
+        "allied.workshops.views: _idea",
+        "allied.programmes.actions.relationship: _coordinator_emails",
+    ]
