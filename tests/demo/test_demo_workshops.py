@@ -10,17 +10,8 @@ from allied.consensus.trail import question_items
 from allied.demo import organisation as demo
 from allied.demo.workshops import FINISHED, FINISHED_TITLE, QUESTIONS, TITLE
 from allied.workshops.models import Note, Phase, Theme, Workshop
-from tests.conftest import kept_for_the_module
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo_loaded_once(django_db_setup, django_db_blocker):
-    """The demo is loaded once for the module (its tests only read it): each test's own load
-    then only looks, which is itself the rule that loading twice changes nothing, and each
-    test's changes are rolled back."""
-    yield from kept_for_the_module(django_db_blocker, demo.load_demo)
 
 
 def test_the_demo_keeps_its_draft_workshop_ready_to_run():

@@ -33,17 +33,9 @@ from allied.programmes.models import (
 )
 from allied.reports import measures
 from allied.reports.models import WorkforceFigure
-from tests.conftest import kept_for_the_module, sign_in
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module", autouse=True)
-def demo_loaded_once(django_db_setup, django_db_blocker):
-    """The demo is loaded once for the module (its tests only read it): each test's own load
-    then only looks, which is itself the rule that loading twice changes nothing, and each
-    test's changes are rolled back."""
-    yield from kept_for_the_module(django_db_blocker, organisation_demo.load_demo)
 
 
 MODELS = (
