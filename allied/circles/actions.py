@@ -11,6 +11,7 @@ and attendance, never notes or check-ins.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -40,6 +41,8 @@ from allied.programmes.actions.relationship import summary_of
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import Cohort, Meeting, Participant, Relationship
 from allied.programmes.submissions import create_once
+
+logger = logging.getLogger(__name__)
 
 DIVERSE = ("profession", "band", "work_setting", "region")
 ALIKE = ("availability", "meeting_mode")
@@ -443,7 +446,7 @@ def participant_left(*, place: Participant, by, request=None) -> list[Circle]:
         left_on=_today(), left_reason=CircleMembership.Reason.LEFT, changed_by=by
     )
     orphaned = list(
-        Circle.objects.select_for_update()
+        Circle.objects.select_for_update(of=("self",))
         .filter(facilitator=place)
         .select_related("cohort__programme__organisation")
     )
@@ -467,9 +470,18 @@ def participant_left(*, place: Participant, by, request=None) -> list[Circle]:
 
 def _email_no_facilitator(ids: list[int]) -> None:
     """Tells the coordinators without naming who left: the same email serves a person who
-    asked to be erased."""
+    asked to be erased. A programme with nobody to tell is logged (the circle is still
+    flagged in its review)."""
     for circle in Circle.objects.filter(pk__in=ids).select_related("cohort__programme"):
         programme = circle.cohort.programme
+        recipients = programme.coordinator_emails()
+        if not recipients:
+            logger.warning(
+                "Circle %s has no facilitator and programme %s has nobody to tell.",
+                circle.pk,
+                programme.pk,
+            )
+            continue
         EmailMessage(
             subject=f"{circle.name} has no facilitator",
             body=(
@@ -479,7 +491,7 @@ def _email_no_facilitator(ids: list[int]) -> None:
                 "on the cohort's circles page:\n"
                 f"{site_link('circles:cohort', circle.cohort_id)}\n"
             ),
-            to=programme.coordinator_emails(),
+            to=recipients,
         ).send()
 
 
@@ -488,7 +500,9 @@ def add_member(*, circle: Circle, participant: Participant, by, note: str = "") 
     """Adds a mentee of the cohort who is in no circle yet (joining late, once published).
     Reads the place afresh: one withdrawn since the page was drawn is refused."""
     participant = (
-        Participant.objects.select_for_update().select_related("user").get(pk=participant.pk)
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=participant.pk)
     )
     if participant.cohort_id != circle.cohort_id or participant.side != "mentee":
         raise ProgrammeError("Only a mentee of this cohort can join one of its circles.")
@@ -548,9 +562,14 @@ def facilitator_choices(circle: Circle):
 
 @transaction.atomic
 def set_facilitator(*, circle: Circle, participant: Participant | None, by) -> Circle:
+    """Chooses the circle's facilitator (or none). Locks the circle and the person's place, so
+    a withdrawal running at the same moment either comes first and is refused here, or comes
+    after and takes the role away again (`participant_left`)."""
     circle = Circle.objects.select_for_update().filter(pk=circle.pk).first()
     if circle is None:
         raise ProgrammeError(AFRESH)
+    if participant is not None:
+        Participant.objects.select_for_update(of=("self",)).filter(pk=participant.pk).first()
     if (
         participant is not None
         and not facilitator_choices(circle).filter(pk=participant.pk).exists()

@@ -6,11 +6,13 @@ changes commit or roll back with it; a receiver sends its emails with `on_commit
 
 from django.dispatch import Signal
 
-# A place has left its cohort (`participant_withdraw`): kwargs `place`, `by`, `request`.
+# A place has left its cohort (`participant_withdraw`, sent once its status is withdrawn):
+# kwargs `place`, `by`, `request`.
 # Circles end the place's membership and take away any circle it facilitates.
 participant_withdrawn = Signal()
 
-# A place has been added to a cohort (`people_add`, invitations, enrolment): kwarg `place`.
+# A place has been added to a cohort (`people_add`, `person_invite`, `participants_import`):
+# kwarg `place`.
 # Allyship marks a mentor who finished the programme's required training as trained.
 place_added = Signal()
 

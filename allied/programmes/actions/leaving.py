@@ -52,9 +52,9 @@ def participant_withdraw(*, place: Participant, by, request=None) -> Participant
     ShortlistOffer.objects.filter(
         Q(mentee=locked) | Q(mentor=locked), withdrawn_at__isnull=True
     ).update(withdrawn_at=now)
-    participant_withdrawn.send(sender=Participant, place=locked, by=by, request=request)
     locked.status = Participant.Status.WITHDRAWN
     locked.save(update_fields=["status", "updated_at"])
+    participant_withdrawn.send(sender=Participant, place=locked, by=by, request=request)
     record(
         Kind.PROGRAMME_CHANGED,
         request=request,

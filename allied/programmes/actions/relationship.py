@@ -113,11 +113,6 @@ def _other_user(relationship: Relationship, user):
     return mentor if user.pk == mentee.pk else mentee
 
 
-def _coordinator_emails(relationship: Relationship) -> list[str]:
-    """Returns who hears of an ending or a concern: see `Programme.coordinator_emails`."""
-    return sorted(set(relationship.cohort.programme.coordinator_emails()))
-
-
 # Reading ----------------------------------------------------------------------------------
 
 
@@ -883,7 +878,7 @@ def relationship_end(*, relationship: Relationship, by, ending: str, request=Non
             recipient_list=[other.email],
         )
     )
-    coordinators = _coordinator_emails(relationship)
+    coordinators = relationship.cohort.programme.coordinator_emails()
     if coordinators:
         transaction.on_commit(
             lambda: send_mail(
@@ -938,7 +933,7 @@ def concern_raise(
         relationship=relationship.pk,
         safeguarding=safeguarding,
     )
-    coordinators = _coordinator_emails(relationship)
+    coordinators = relationship.cohort.programme.coordinator_emails()
     link = site_link("programmes:concern", concern.pk)
     if coordinators:
         transaction.on_commit(
