@@ -298,7 +298,8 @@ def kept_for_the_module(django_db_blocker, build, **overrides):
     a savepoint within it (pytest-django's `db`), so whatever a test changes is rolled back,
     and what was built is rolled back after the module. Use it from a module-scoped fixture:
     `yield from kept_for_the_module(django_db_blocker, build)`. `overrides` are settings kept
-    for the module (the fast password hasher always)."""
+    for the module (the fast password hasher always). Not for modules with transactional or
+    live-server tests: their flush would empty what the module shares."""
     from django.db import connections, transaction
     from django.test.utils import override_settings
 
@@ -306,23 +307,27 @@ def kept_for_the_module(django_db_blocker, build, **overrides):
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"], **overrides
     )
     kept.enable()
-    atomics = [(alias, transaction.atomic(using=alias)) for alias in connections]
+    entered = []
 
     def roll_back():
-        with django_db_blocker.unblock():
-            for alias, atomic in reversed(atomics):
-                transaction.set_rollback(True, using=alias)
-                atomic.__exit__(None, None, None)
-        kept.disable()
-
-    with django_db_blocker.unblock():
-        for _, atomic in atomics:
-            atomic.__enter__()
         try:
+            with django_db_blocker.unblock():
+                for alias, atomic in reversed(entered):
+                    transaction.set_rollback(True, using=alias)
+                    atomic.__exit__(None, None, None)
+        finally:
+            kept.disable()
+
+    try:
+        with django_db_blocker.unblock():
+            for alias in connections:
+                atomic = transaction.atomic(using=alias)
+                atomic.__enter__()
+                entered.append((alias, atomic))
             built = build()
-        except BaseException:
-            roll_back()
-            raise
+    except BaseException:
+        roll_back()
+        raise
     yield built
     roll_back()
 

@@ -27,7 +27,7 @@ def private_reaches(path: Path) -> list[str]:
     module of the project."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     own = module_name(path)
-    found, aliases = [], {}
+    found, aliases, imported = [], {}, set()
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             if not node.module.startswith(("allied", "tests")) or node.module == own:
@@ -38,19 +38,33 @@ def private_reaches(path: Path) -> list[str]:
                     found.append(f"{node.module}: {alias.name}")
         elif isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name.startswith("allied"):
-                    aliases[alias.asname or alias.name.split(".")[0]] = alias.name
+                if alias.name.startswith("allied.") and alias.name != own:
+                    if alias.asname:
+                        aliases[alias.asname] = alias.name
+                    else:
+                        imported.add(alias.name)
     for node in ast.walk(tree):
         if (
             isinstance(node, ast.Attribute)
             and node.attr.startswith("_")
             and not node.attr.startswith("__")
             and node.attr not in DJANGO_PUBLIC
-            and isinstance(node.value, ast.Name)
-            and node.value.id in aliases
         ):
-            found.append(f"{aliases[node.value.id]}: {node.attr}")
+            owner = dotted(node.value)
+            if owner in aliases:
+                found.append(f"{aliases[owner]}: {node.attr}")
+            elif owner and owner.startswith("allied.") and owner in imported:
+                found.append(f"{owner}: {node.attr}")
     return found
+
+
+def dotted(node) -> str | None:
+    """Returns `a.b.c` for the expression `a.b.c`, or None for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and (inner := dotted(node.value)):
+        return f"{inner}.{node.attr}"
+    return None
 
 
 def test_no_module_imports_or_reads_another_modules_private_names():
@@ -68,9 +82,12 @@ def test_the_check_finds_a_private_import_and_a_private_attribute(tmp_path, monk
         "from allied.workshops.views import _idea\n"
         "from allied.programmes.actions import relationship\n"
         "relationship._coordinator_emails(None)\n"
+        "import allied.circles.actions\n"
+        "allied.circles.actions._today()\n"
     )
     monkeypatch.setattr("tests.architecture.test_private_names.ROOT", tmp_path)
     assert private_reaches(bad) == [
         "allied.workshops.views: _idea",
         "allied.programmes.actions.relationship: _coordinator_emails",
+        "allied.circles.actions: _today",
     ]
