@@ -1,6 +1,6 @@
 """One-time keys for forms that create something (a meeting, a goal, a concern, a theme).
 
-Each such form carries a fresh `submission` UUID (the `programmes/includes/submission.html`
+Each such form carries a fresh `submission` UUID (the `web/includes/submission.html`
 include). The created row stores it in a unique column, so a double click, a resent form or a
 retry after a dropped connection finds the row the first submission made instead of making
 another (`allied.programmes.submissions.create_once`).

@@ -52,7 +52,8 @@ urlpatterns = [
     path("j/<str:code>/state/", views.participate_state, name="participate_state"),
     path("j/<str:code>/events/", views.participate_events, name="participate_events"),
     path("j/<str:code>/act/", views.participate_act, name="participate_act"),
-    # The JSON API, described at /api/schema/ (allied/workshops/openapi.py).
+    # The JSON API, described at /api/schema/ (its paths in allied/workshops/openapi.py,
+    # joined with every app's in allied/web/schema.py).
     path("api/tokens/", api.token_create, name="api_token_create"),
     path("api/tokens/current/", api.token_revoke, name="api_token_revoke"),
     path("api/organisations/<slug:org>/workshops/", api.workshop_create, name="api_create"),
