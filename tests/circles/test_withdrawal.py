@@ -64,3 +64,17 @@ def test_a_withdrawn_member_who_did_not_facilitate_changes_nothing_else(
     withdraw(client, world, world["mentee_place_own"], django_capture_on_commit_callbacks)
     assert Circle.objects.get(pk=circle.pk).facilitator_id == world["mentor_place_own"].pk
     assert not [m for m in mail.outbox if "no facilitator" in m.body]
+
+
+def test_with_nobody_to_tell_the_circle_is_still_flagged_and_the_gap_is_logged(
+    client, world, django_capture_on_commit_callbacks, caplog
+):
+    from allied.accounts.models import Membership, Role
+
+    world["programme_own"].coordinators.clear()
+    Membership.objects.filter(organisation=world["own"], role=Role.ORG_ADMIN).delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.participant_left(place=world["mentor_place_own"], by=world["carol"])
+    assert Circle.objects.get(pk=world["circle_own"].pk).facilitator is None
+    assert not [m for m in mail.outbox if "no facilitator" in m.subject]
+    assert "has nobody to tell" in caplog.text
