@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "allied.audit",
     "allied.workshops",
     "allied.programmes",
+    "allied.matching",
     "allied.circles",
     "allied.allyship",
     "allied.reports",

@@ -1,11 +1,18 @@
 from django.urls import include, path
 
+from allied.matching import urls as matching_urls
+from allied.programmes import urls as programme_urls
+
+# Programmes and the apps that split from them keep the one `programmes` namespace: a page's
+# name does not change when its code moves up a layer.
+PROGRAMMES = ([*programme_urls.urlpatterns, *matching_urls.urlpatterns], "programmes")
+
 urlpatterns = [
     path("", include("allied.web.urls")),
     path("", include("allied.accounts.urls")),
     path("", include("allied.web.audit_urls")),
     path("", include("allied.workshops.urls")),
-    path("", include("allied.programmes.urls")),
+    path("", include(PROGRAMMES)),
     path("", include("allied.circles.urls")),
     path("", include("allied.allyship.urls")),
     path("", include("allied.reports.urls")),

@@ -6,6 +6,7 @@ import copy
 
 from allied.allyship import api as allyship_api
 from allied.circles import api as circles_api
+from allied.matching import api as matching_api
 from allied.programmes import api as programmes_api
 from allied.workshops import openapi as workshops_openapi
 
@@ -16,6 +17,7 @@ def paths() -> dict:
     for app_paths in (
         workshops_openapi.paths(),
         programmes_api.paths(),
+        matching_api.PATHS,
         allyship_api.PATHS,
         circles_api.PATHS,
     ):

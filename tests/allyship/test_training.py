@@ -11,7 +11,7 @@ from allied.allyship import actions
 from allied.allyship.models import Completion, TrainingModule
 from allied.core import allyship as model
 from allied.core.matching import match_cohort
-from allied.programmes.engine import cohort_people, config_for, ready_people
+from allied.matching.engine import cohort_people, config_for, ready_people
 from allied.programmes.models import Cohort, Participant
 from tests.conftest import sign_in
 

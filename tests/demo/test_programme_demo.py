@@ -16,7 +16,7 @@ from allied.demo import history as history_demo
 from allied.demo import organisation as organisation_demo
 from allied.demo import programmes as demo
 from allied.demo.organisation import DOMAIN
-from allied.programmes.engine import cohort_people, config_for, ready_people
+from allied.matching.engine import cohort_people, config_for, ready_people
 from allied.programmes.models import (
     Agreement,
     CareerOutcome,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from allied.audit.models import AuditEvent
 from allied.core.matching import match_cohort
-from allied.programmes import engine
+from allied.matching import engine
 from allied.programmes.models import (
     Cohort,
     IntakeQuestion,

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allied.audit.models import AuditEvent, Kind
-from allied.programmes import engine, ics
+from allied.matching import engine
+from allied.programmes import ics
 from allied.programmes.models import (
     Agreement,
     Concern,

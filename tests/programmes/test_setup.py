@@ -159,7 +159,7 @@ def test_settings_are_saved_in_the_engines_shape_and_audited(client, world):
     assert programme.matching_settings["weights"]["important"] == 5.0
     assert programme.matching_settings["rules"]["mentor_higher_band"] is True
     assert programme.matching_settings["rules"]["shared_availability"] is False
-    from allied.programmes.engine import config_for
+    from allied.matching.engine import config_for
 
     assert config_for(programme).rules.mentor_higher_band is True
     assert AuditEvent.objects.filter(kind=Kind.PROGRAMME_CHANGED).count() == 1

@@ -1,11 +1,11 @@
-"""Programme URLs, one module per area: set-up, intake, matching, the relationship, and the
-JSON API. Each module's `urlpatterns` joins the one `programmes` namespace."""
+"""Programme URLs, one module per area: set-up, intake, the relationship, outcomes, leaving
+and the JSON API. They share the `programmes` namespace with matching's URLs, which
+`allied/urls.py` joins to them (decision 0019), so every page keeps its name."""
 
 from allied.programmes.urls import (
     api,
     intake,
     leaving,
-    matching,
     outcomes,
     relationship,
     setup,
@@ -16,7 +16,6 @@ app_name = "programmes"
 urlpatterns = [
     *setup.urlpatterns,
     *intake.urlpatterns,
-    *matching.urlpatterns,
     *relationship.urlpatterns,
     *leaving.urlpatterns,
     *outcomes.urlpatterns,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from allied.programmes.actions import matching as actions
+from allied.matching import actions
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import Participant, Relationship
 from tests.programmes.world_matching import small_cohort

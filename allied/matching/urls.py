@@ -3,8 +3,7 @@ suggestions, and the mentor's answer to a request."""
 
 from django.urls import path
 
-from allied.programmes.api import matching as api
-from allied.programmes.views import matching as views
+from allied.matching import api, views
 
 urlpatterns = [
     path("cohorts/<int:pk>/matching/", views.matching, name="matching"),

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from allied.accounts.models import ApiToken
 from allied.core.matching import vocabulary as v
-from allied.programmes.actions import matching as actions
+from allied.matching import actions
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import Relationship, ShortlistOffer
 from tests.conftest import sign_in

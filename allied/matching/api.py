@@ -10,17 +10,17 @@ from django.http import Http404, JsonResponse
 
 from allied.accounts.api import BadInput, api_user, api_view
 from allied.core.matching.explain import points
-from allied.programmes import access
-from allied.programmes.actions import matching as actions
-from allied.programmes.forms.matching import (
+from allied.matching import actions
+from allied.matching.forms import (
     AssignForm,
     ChooseForm,
     LockForm,
     RespondForm,
     RunStateForm,
 )
+from allied.matching.views import cohort_for, first_error, mentee_place
+from allied.programmes import access
 from allied.programmes.models import Participant, ShortlistOffer, Side
-from allied.programmes.views.matching import cohort_for, first_error, mentee_place
 
 
 def _valid(form):

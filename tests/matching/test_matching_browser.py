@@ -8,7 +8,7 @@ import os
 import pytest
 from django.test import Client
 
-from allied.programmes.actions import matching as actions
+from allied.matching import actions
 from allied.programmes.models import Relationship
 from tests.browser import conftest as browser_fixtures
 from tests.browser.conftest import axe_violations

@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import connection
 
-from allied.programmes.actions import matching as actions
+from allied.matching import actions
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import Relationship, ShortlistOffer
 from tests.programmes.world_matching import small_cohort

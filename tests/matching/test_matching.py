@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from allied.accounts.models import ApiToken
 from allied.audit.models import AuditEvent, Kind
-from allied.programmes.actions import matching as actions
+from allied.matching import actions
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import Cohort, MatchRun, Relationship
 from tests.conftest import sign_in

@@ -1,6 +1,6 @@
 """Matching pages: the coordinator's draft run and shortlists, the mentee's suggestions, and
 the mentor's answer to a request. Each view checks access, validates with a form, and calls
-one action in `allied.programmes.actions.matching`; a refusal becomes a message."""
+one action in `allied.matching.actions`; a refusal becomes a message."""
 
 from __future__ import annotations
 
@@ -14,17 +14,17 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from allied.core.matching import vocabulary as v
 from allied.core.matching.explain import points
 from allied.core.matching.vocabulary import label
-from allied.programmes import access
-from allied.programmes.access import cohort_for
-from allied.programmes.actions import matching as actions
-from allied.programmes.errors import ProgrammeError
-from allied.programmes.forms.matching import (
+from allied.matching import actions
+from allied.matching.forms import (
     AssignForm,
     ChooseForm,
     LockForm,
     RespondForm,
     RunStateForm,
 )
+from allied.programmes import access
+from allied.programmes.access import cohort_for
+from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import (
     Cohort,
     MatchingMode,
@@ -131,7 +131,7 @@ def _matching_context(request, cohort: Cohort) -> dict:
 @require_GET
 def matching(request, pk: int):
     cohort = cohort_for(request, pk)
-    return render(request, "programmes/matching/cohort.html", _matching_context(request, cohort))
+    return render(request, "matching/cohort.html", _matching_context(request, cohort))
 
 
 def _back(pk: int):
@@ -333,7 +333,7 @@ def _shortlist_context(place: Participant, failed: tuple[int, ChooseForm] | None
 @require_GET
 def shortlist(request, pk: int):
     place = mentee_place(request, pk)
-    return render(request, "programmes/matching/shortlist.html", _shortlist_context(place))
+    return render(request, "matching/shortlist.html", _shortlist_context(place))
 
 
 @login_required
@@ -346,7 +346,7 @@ def shortlist_choose(request, pk: int, offer_id: int):
     form = ChooseForm(request.POST, auto_id=f"offer-{offer.pk}-%s")
     if not form.is_valid():
         context = _shortlist_context(place, failed=(offer.pk, form))
-        return render(request, "programmes/matching/shortlist.html", context)
+        return render(request, "matching/shortlist.html", context)
     try:
         actions.shortlist_choose(place=place, offer_id=offer.pk, note=form.cleaned_data["note"])
     except ProgrammeError as error:
@@ -413,7 +413,7 @@ def respond(request, pk: int):
         return redirect("programmes:requests")
     return render(
         request,
-        "programmes/matching/respond.html",
+        "matching/respond.html",
         {
             "relationship": relationship,
             "programme": relationship.cohort.programme,
@@ -430,6 +430,6 @@ def requests(request):
     """The signed-in mentor's requests waiting for an answer, across every programme."""
     return render(
         request,
-        "programmes/matching/requests.html",
+        "matching/requests.html",
         {"pending": actions.pending_requests(request.user)},
     )

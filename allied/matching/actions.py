@@ -34,7 +34,7 @@ from allied.core.matching import (
     shortlist,
     unmatched_coordinator_line,
 )
-from allied.programmes import engine
+from allied.matching import engine
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import (
     Cohort,
