@@ -274,3 +274,22 @@ def test_rows_become_people_pairs_and_facilitators_with_row_numbers_for_problems
     assert [str(p) for p in problems] == [
         "row 3: The capacity 'two' is not a whole number of circles (0 or more)."
     ]
+
+
+def test_two_must_link_pairs_never_box_a_cannot_link_pair_into_one_circle():
+    """Found by the property test: eight people in two circles of four, two must-link pairs
+    and one pair to keep apart. Both pairs placed in one circle left the other two in the
+    other, which no one-for-one exchange can undo; the start now tries another order."""
+    people = [
+        Person(id=f"p{i:02d}", attributes={"profession": "OT", "band": "5"}, row=i + 2)
+        for i in range(8)
+    ]
+    spec = CircleSpec(
+        SizeRange(3, 4),
+        diverse=("profession", "band"),
+        must_link=(Pair("p00", "p01"), Pair("p02", "p03")),
+        cannot_link=(Pair("p04", "p05"),),
+    )
+    for seed in range(40):
+        formation = form_circles(people, spec, settings=SearchSettings(seed=seed, restarts=2))
+        assert formation.unmet == (), seed

@@ -183,6 +183,11 @@ class _Search:
                     break
             else:
                 return False
+            if mind_conflicts and clash[options].all():
+                # Only a circle with someone they must not be with has room: this order of
+                # placing has boxed them in (two must-link groups filling one circle, say),
+                # which the one-for-one exchanges cannot undo. Try another order.
+                return False
             q = int(options[self.rng.integers(options.size)])
             self.circle[u] = q
             filled[q] += w
