@@ -111,6 +111,7 @@ INSTALLED_APPS = [
     "allied.workshops",
     "allied.programmes",
     "allied.matching",
+    "allied.mentoring",
     "allied.circles",
     "allied.allyship",
     "allied.reports",

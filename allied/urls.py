@@ -1,11 +1,15 @@
 from django.urls import include, path
 
 from allied.matching import urls as matching_urls
+from allied.mentoring import urls as mentoring_urls
 from allied.programmes import urls as programme_urls
 
 # Programmes and the apps that split from them keep the one `programmes` namespace: a page's
 # name does not change when its code moves up a layer.
-PROGRAMMES = ([*programme_urls.urlpatterns, *matching_urls.urlpatterns], "programmes")
+PROGRAMMES = (
+    [*programme_urls.urlpatterns, *matching_urls.urlpatterns, *mentoring_urls.urlpatterns],
+    "programmes",
+)
 
 urlpatterns = [
     path("", include("allied.web.urls")),

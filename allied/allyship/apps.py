@@ -9,9 +9,10 @@ class AllyshipConfig(AppConfig):
 
     def ready(self) -> None:
         from allied.allyship import receivers
-        from allied.programmes import signals
+        from allied.mentoring.signals import review_submitted
+        from allied.programmes.signals import place_added
 
-        signals.place_added.connect(receivers.place_added, dispatch_uid="allyship.place_added")
-        signals.review_submitted.connect(
+        place_added.connect(receivers.place_added, dispatch_uid="allyship.place_added")
+        review_submitted.connect(
             receivers.review_submitted, dispatch_uid="allyship.review_submitted"
         )

@@ -1,4 +1,4 @@
-"""How allyship reacts to what programmes announce (`allied.programmes.signals`)."""
+"""How allyship reacts to what programmes announce (`allied.programmes.signals`, `allied.mentoring.signals`)."""
 
 from __future__ import annotations
 

@@ -36,8 +36,8 @@ from allied.circles.models import (
 from allied.core import circles as engine
 from allied.core import commitments as diary
 from allied.core.matching import vocabulary as v
-from allied.programmes import ics
-from allied.programmes.actions.relationship import summary_of
+from allied.mentoring import ics
+from allied.mentoring.relationship import summary_of
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import Cohort, Meeting, Participant, Relationship
 from allied.programmes.submissions import create_once
@@ -1032,7 +1032,7 @@ def at_risk(cohort: Cohort, *, now: datetime | None = None) -> list[AtRisk]:
     """Members of the cohort's published circles who may be about to drop their circle or their
     one-to-one mentoring: they missed the last two sessions with attendance taken, a circle
     session clashes with one of their meetings, or their one-to-one relationship is at risk
-    (`allied.programmes.actions.relationship.risks_of`)."""
+    (`allied.mentoring.relationship.risks_of`)."""
     now = now or timezone.now()
     memberships = (
         CircleMembership.objects.filter(

@@ -9,7 +9,7 @@ class CirclesConfig(AppConfig):
 
     def ready(self) -> None:
         from allied.circles import receivers
-        from allied.programmes import signals
+        from allied.mentoring import signals
 
         signals.participant_withdrawn.connect(
             receivers.participant_withdrawn, dispatch_uid="circles.participant_withdrawn"

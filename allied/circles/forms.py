@@ -6,7 +6,7 @@ from __future__ import annotations
 from django import forms
 
 from allied.circles.actions import DEFAULT_AVAILABILITY_WEIGHT, DEFAULT_SIZE, MOODS
-from allied.programmes.forms.relationship import MeetingForm
+from allied.mentoring.forms.relationship import MeetingForm
 
 
 class FormCirclesForm(forms.Form):

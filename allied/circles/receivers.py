@@ -1,4 +1,4 @@
-"""How circles react to what programmes announce (`allied.programmes.signals`)."""
+"""How circles react to what programmes announce (`allied.mentoring.signals`)."""
 
 from __future__ import annotations
 

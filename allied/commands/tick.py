@@ -54,7 +54,7 @@ def tick_once(out=None, err=None, *, quiet_when_idle: bool = False) -> int:
     from django.conf import settings
     from django_tasks.base import TaskResultStatus
 
-    from allied.programmes.tasks import send_due_reminders
+    from allied.mentoring.tasks import send_due_reminders
 
     # Expired sessions go first: one can hold a spreadsheet import's rows awaiting
     # confirmation, equality answers included, and nothing else removes them.

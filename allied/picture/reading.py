@@ -27,7 +27,7 @@ from allied.core.matching import name_only, participant_lines, score_pair
 from allied.core.matching import vocabulary as v
 from allied.core.model import picture as drawing
 from allied.matching import engine
-from allied.programmes.actions.relationship import agreement_readable
+from allied.mentoring.relationship import agreement_readable
 from allied.programmes.models import Relationship, Review
 
 MENTEE = "mentee"

@@ -6,16 +6,7 @@ changes commit or roll back with it; a receiver sends its emails with `on_commit
 
 from django.dispatch import Signal
 
-# A place has left its cohort (`participant_withdraw`, sent once its status is withdrawn):
-# kwargs `place`, `by`, `request`.
-# Circles end the place's membership and take away any circle it facilitates.
-participant_withdrawn = Signal()
-
 # A place has been added to a cohort (`people_add`, `person_invite`, `participants_import`):
 # kwarg `place`.
 # Allyship marks a mentor who finished the programme's required training as trained.
 place_added = Signal()
-
-# A mentor or mentee has sent a review (`review_submit`): kwargs `review` and `data`, the
-# form's cleaned data. Allyship keeps the mentee's answers on allyship, away from the mentor.
-review_submitted = Signal()

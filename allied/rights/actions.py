@@ -204,7 +204,7 @@ def _erase_concerns(counts: Counter, *, user=None, places=None, programme=None) 
 
 def _leave_live_places(places, *, by, request=None) -> None:
     """Ends mentoring kindly for places in cohorts still running, as leaving does."""
-    from allied.programmes.actions.leaving import participant_withdraw
+    from allied.mentoring.leaving import participant_withdraw
 
     for place in places.exclude(status=Participant.Status.WITHDRAWN).exclude(
         cohort__status=Cohort.Status.FINISHED

@@ -7,6 +7,7 @@ import copy
 from allied.allyship import api as allyship_api
 from allied.circles import api as circles_api
 from allied.matching import api as matching_api
+from allied.mentoring.api import relationship as mentoring_api
 from allied.programmes import api as programmes_api
 from allied.workshops import openapi as workshops_openapi
 
@@ -18,6 +19,7 @@ def paths() -> dict:
         workshops_openapi.paths(),
         programmes_api.paths(),
         matching_api.PATHS,
+        mentoring_api.PATHS,
         allyship_api.PATHS,
         circles_api.PATHS,
     ):

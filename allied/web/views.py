@@ -47,7 +47,7 @@ def dashboard(request):
             panel["open_invitations"] = organisation.invitations.open().count()
     from allied.allyship.steps import steps_for as allyship_steps
     from allied.circles.steps import steps_for as circle_steps
-    from allied.programmes.steps import coordinator_steps, participant_steps
+    from allied.mentoring.steps import coordinator_steps, participant_steps
 
     return render(
         request,

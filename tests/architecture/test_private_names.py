@@ -80,7 +80,7 @@ def test_the_check_finds_a_private_import_and_a_private_attribute(tmp_path, monk
     bad = tmp_path / "bad.py"
     bad.write_text(
         "from allied.workshops.views import _idea\n"
-        "from allied.programmes.actions import relationship\n"
+        "from allied.mentoring import relationship\n"
         "relationship._coordinator_emails(None)\n"
         "import allied.circles.actions\n"
         "allied.circles.actions._today()\n"
@@ -88,6 +88,6 @@ def test_the_check_finds_a_private_import_and_a_private_attribute(tmp_path, monk
     monkeypatch.setattr("tests.architecture.test_private_names.ROOT", tmp_path)
     assert private_reaches(bad) == [
         "allied.workshops.views: _idea",
-        "allied.programmes.actions.relationship: _coordinator_emails",
+        "allied.mentoring.relationship: _coordinator_emails",
         "allied.circles.actions: _today",
     ]

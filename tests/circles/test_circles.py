@@ -22,7 +22,7 @@ from allied.circles.models import (
     CircleMembership,
     CircleSession,
 )
-from allied.programmes import ics
+from allied.mentoring import ics
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import Cohort, Meeting, Participant
 from tests.conftest import sign_in

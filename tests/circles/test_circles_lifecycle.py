@@ -19,7 +19,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from allied.accounts.models import Organisation, Role
 from allied.circles import actions
 from allied.circles.models import Circle, CircleMembership
-from allied.programmes.actions.leaving import participant_withdraw
+from allied.mentoring.leaving import participant_withdraw
 from allied.programmes.errors import ProgrammeError
 from allied.programmes.models import Cohort, Participant, Programme
 from tests.conftest import create_person

@@ -16,7 +16,7 @@ from django.utils import timezone
 from allied.cli import build_parser
 from allied.commands import tick
 from allied.programmes.models import Meeting
-from tests.programmes.test_reminders import pair  # noqa: F401 - the fixture
+from tests.mentoring.test_reminders import pair  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 

@@ -3,13 +3,13 @@
 
 from __future__ import annotations
 
-from allied.programmes.api import intake, relationship, setup
+from allied.programmes.api import intake, setup
 
 
 def paths() -> dict:
     """Returns every area's OpenAPI path items."""
     merged: dict = {}
-    for area in (setup, intake, relationship):
+    for area in (setup, intake):
         for path, item in area.PATHS.items():
             merged.setdefault(path, {}).update(item)
     return merged
