@@ -8,10 +8,10 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
-from tests.mentoring.test_reminders import pair  # noqa: F401 - the fixture
 
 from allied.mentoring.tasks import send_due_reminders
 from allied.programmes.models import Meeting
+from tests.mentoring.test_reminders import pair  # noqa: F401 - the fixture
 
 pytestmark = pytest.mark.django_db
 
