@@ -3,8 +3,9 @@
 Leaving touches every part of their time in the cohort, in one transaction: an active
 mentoring relationship ends without blame (the other person is told kindly and, for a mentee
 left without a mentor, goes back to matching); a request waiting for an answer is withdrawn
-or declined; suggestions made to them or of them are withdrawn; the apps built on programmes hear of it
-(`allied.mentoring.signals.participant_withdrawn`: circles end their membership and any circle they facilitate).
+or declined; suggestions made to them or of them are withdrawn; the apps above hear of it
+(`allied.mentoring.signals.participant_withdrawn`: circles end their membership and any
+circle they facilitate).
 Their records stay, readable by the people they were shared with, and no reminder reaches
 them again (reminders go to active pairs only).
 """
