@@ -59,19 +59,15 @@ services:
 test: install assets lint chromium
 	$(BIN)/pytest $(XDIST) -m "not browser and not fuzz and not postgres and not redis" -p no:cacheprovider
 	@if scripts/services.sh; then \
-	  echo "== PostgreSQL and Redis suite =="; \
+	  echo "== PostgreSQL and Redis suite, with the browser tests (Chromium) =="; \
 	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) ALLIED_REQUIRE_SERVICES=1 \
 	  ALLIED_DATABASE_TESTS_ONLY=1 \
-	    $(BIN)/pytest $(XDIST) -m "not browser and not own_database" -p no:cacheprovider && \
-	  echo "== Browser suite (Chromium), on PostgreSQL and Redis ==" && \
-	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) ALLIED_REQUIRE_SERVICES=1 \
-	    $(BIN)/pytest $(XDIST) -m browser -p no:cacheprovider; \
+	    $(BIN)/pytest $(XDIST) -m "not own_database" -p no:cacheprovider; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "CI=true: PostgreSQL and Redis must be reachable, and they are not."; exit 1; \
 	else \
 	  echo "PostgreSQL or Redis could not be started: running the browser and fuzz suites on SQLite only."; \
-	  $(BIN)/pytest $(XDIST) -m "fuzz" -p no:cacheprovider && \
-	  $(BIN)/pytest $(XDIST) -m browser -p no:cacheprovider; \
+	  $(BIN)/pytest $(XDIST) -m "fuzz or browser" -p no:cacheprovider; \
 	fi
 
 # Before a release: the whole suite with hypothesis's heavy profile (many more examples and

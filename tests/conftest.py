@@ -95,6 +95,9 @@ def pytest_collection_modifyitems(config, items):
         if deselected:
             config.hook.pytest_deselected(items=deselected)
             items[:] = kept
+    # Browser tests spend much of their time waiting for a page; run first, they leave the
+    # other workers the processor, and the long journeys never hold up the end of a run.
+    items.sort(key=lambda item: item.get_closest_marker("browser") is None)
     if os.environ.get("ALLIED_REQUIRE_SERVICES"):
         return
     skip = pytest.mark.skip(reason="needs `make test`'s PostgreSQL and Redis pass")
