@@ -5,7 +5,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/1
-XDIST ?= -n 2
+# Work stealing: a worker that runs out takes tests queued behind another's long browser test.
+XDIST ?= -n 2 --dist worksteal
+# Python may keep compiled modules: every test process would otherwise compile them again.
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: run test test-deep lint format bench services assets install chromium clean
 
