@@ -6,6 +6,7 @@ changes nothing. Later capabilities add their part of the story here.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -96,9 +97,20 @@ SIGN_INS = [
 ]
 
 
+# The demo's parts, in loading order; each part brings the parts it stands on.
+PARTS = ("workshops", "programmes", "reports", "allyship", "circles")
+NEEDS = {"reports": {"programmes"}, "allyship": {"programmes"}, "circles": {"programmes"}}
+
+
 @transaction.atomic
-def load_demo() -> Organisation:
-    """Returns the demo organisation, creating whatever of it is missing."""
+def load_demo(parts: Iterable[str] = PARTS) -> Organisation:
+    """Returns the demo organisation with its people, creating whatever of it is missing, and
+    loads the named parts of the demo (all of them unless told): a test of one app loads
+    only that app's part, with the parts it stands on (circles brings the programme)."""
+    unknown = set(parts) - set(PARTS)
+    if unknown:
+        raise ValueError(f"The demo has no part called {', '.join(sorted(unknown))}.")
+    wanted = set(parts).union(*(NEEDS.get(part, set()) for part in parts))
     name, slug = ORGANISATION
     organisation, _ = Organisation.objects.get_or_create(slug=slug, defaults={"name": name})
     for person in demo_people():
@@ -112,19 +124,24 @@ def load_demo() -> Organisation:
             and not TOTPDevice.objects.filter(user=user, confirmed=True).exists()
         ):
             TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
-    from allied.demo.workshops import load_demo_workshop
+    if "workshops" in wanted:
+        from allied.demo.workshops import load_demo_workshop
 
-    load_demo_workshop(organisation, f"facilitator@{DOMAIN}")
-    from allied.demo.programmes import load_demo_programme
+        load_demo_workshop(organisation, f"facilitator@{DOMAIN}")
+    if "programmes" in wanted:
+        from allied.demo.programmes import load_demo_programme
 
-    programme = load_demo_programme(organisation)
-    from allied.demo.reports import load_demo_workforce
+        programme = load_demo_programme(organisation)
+    if "reports" in wanted:
+        from allied.demo.reports import load_demo_workforce
 
-    load_demo_workforce(programme, programme.coordinators.first())
-    from allied.demo.allyship import load_demo_allyship
+        load_demo_workforce(programme, programme.coordinators.first())
+    if "allyship" in wanted:
+        from allied.demo.allyship import load_demo_allyship
 
-    load_demo_allyship()
-    from allied.demo.circles import load_demo_circles
+        load_demo_allyship()
+    if "circles" in wanted:
+        from allied.demo.circles import load_demo_circles
 
-    load_demo_circles()
+        load_demo_circles()
     return organisation

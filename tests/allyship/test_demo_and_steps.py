@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_mentor_has_two_dated_reflections_one_shared_and_is_trained():
-    organisation_demo.load_demo()
+    organisation_demo.load_demo(parts=["allyship"])
     load_demo_allyship()
     load_demo_allyship()
     programme = Programme.objects.get(name=PROGRAMME)

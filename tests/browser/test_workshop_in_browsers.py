@@ -19,7 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server, new_page):
-    demo.load_demo()
+    demo.load_demo(parts=["workshops"])
     problems: dict[str, list] = {}
 
     def check(page, name):

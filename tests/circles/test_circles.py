@@ -631,7 +631,7 @@ def test_the_demo_forms_draft_circles_for_autumn_once():
     from allied.demo import programmes as demo
     from allied.demo.circles import load_demo_circles
 
-    organisation_demo.load_demo()
+    organisation_demo.load_demo(parts=["circles"])
     circles = load_demo_circles()
     assert circles and {c.cohort.name for c in circles} == {demo.AUTUMN}
     assert all(c.status == Circle.Status.DRAFT for c in circles)

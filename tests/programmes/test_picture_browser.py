@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_demo_mentee_opens_the_picture_of_their_mentoring(live_server, page):  # noqa: F811
-    demo.load_demo()
+    demo.load_demo(parts=["programmes"])
     email = f"mentee@{demo.DOMAIN}"
     relationship = Relationship.objects.get(
         mentee__user__email=email, status=Relationship.Status.ACTIVE

@@ -299,7 +299,7 @@ def test_the_extract_of_the_demo_covers_its_history(client):
     from allied.demo import programmes as demo
     from allied.programmes.models import Programme
 
-    organisation_demo.load_demo()
+    organisation_demo.load_demo(parts=["programmes"])
     programme = Programme.objects.get(name=demo.PROGRAMME)
     sign_in(client, User.objects.get(email="admin@northbrook.example"))
 
