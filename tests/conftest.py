@@ -151,6 +151,14 @@ def sign_in(client, user):
     return client
 
 
+def sign_in_as(client, key: str):
+    """Signs the client in with the module's session for that persona (`module_sessions`)."""
+    from django.conf import settings
+
+    client.cookies[settings.SESSION_COOKIE_NAME] = key
+    return client
+
+
 @pytest.fixture
 def signed_in(client):
     return lambda user: sign_in(client, user)
@@ -343,6 +351,25 @@ def build_the_whole_world() -> dict:
     organisations = {"own": org, "other": other_org}
     people = {row[0]: create_persona(row[0], organisations) for row in PERSONAS}
     return build_world(org, other_org, people)
+
+
+@pytest.fixture(scope="module")
+def module_sessions(module_world, django_db_blocker):
+    """Each person of the module's world signed in once, through `sign_in`: the session keys
+    by their key in the world. They are made inside the module's transaction, so each test's sign-out is
+    rolled back like anything else, and the sessions go with the module."""
+    from django.conf import settings
+    from django.test import Client
+
+    from allied.accounts.models import User
+
+    keys = {}
+    with django_db_blocker.unblock():
+        for key, person in module_world.items():
+            if isinstance(person, User):
+                client = sign_in(Client(), person)
+                keys[key] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from allied.accounts.models import Role
-from tests.conftest import sign_in
+from tests.conftest import sign_in_as
 from tests.consensus import matrix as consensus_matrix
 from tests.programmes.matrix import (
     EXTRA,
@@ -28,10 +28,10 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(module_world):
+def world(module_world, module_sessions):
     """Every case reads one world, built once for the module; each case's changes are rolled
     back (conftest's `module_world`), and each gets its own copy of the objects."""
-    return copy.deepcopy(module_world)
+    return {**copy.deepcopy(module_world), "sessions": module_sessions}
 
 
 @pytest.fixture(autouse=True)
@@ -348,7 +348,7 @@ def call(client, method, url):
 
 def request_as(client, world, persona, method, url):
     if persona != "anonymous":
-        sign_in(client, world[persona])
+        sign_in_as(client, world["sessions"][persona])
     return call(client, method, url)
 
 
