@@ -347,9 +347,13 @@ def call(client, method, url):
 
 
 def request_as(client, world, persona, method, url):
-    if persona != "anonymous":
-        sign_in_as(client, world["sessions"][persona])
-    return call(client, method, url)
+    """Returns the response; no answer to someone signed in may be kept in a cache."""
+    if persona == "anonymous":
+        return call(client, method, url)
+    sign_in_as(client, world["sessions"][persona])
+    response = call(client, method, url)
+    assert "no-store" in response.get("Cache-Control", ""), f"{url} may be cached"
+    return response
 
 
 def organisation_role(persona, side):

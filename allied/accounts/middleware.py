@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 SESSION_STARTED = "allied_started_at"
 SESSION_SEEN = "allied_seen_at"
@@ -65,3 +66,23 @@ class TwoFactorRequiredMiddleware:
         ):
             return redirect("accounts:two_factor_setup")
         return self.get_response(request)
+
+
+class NoStoreMiddleware:
+    """Tells browsers and proxies to keep no copy of any response to someone signed in, nor of
+    any download: pages and files may hold ethnic group, gender, the pseudonym key or a research
+    extract, and a shared computer's cache must not give them to the next person. Static files
+    (answered before sign-in is read) stay cacheable."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        # Read before the view runs: signing out answers someone who was signed in.
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        response = self.get_response(request)
+        download = response.get("Content-Disposition", "").startswith("attachment")
+        if (signed_in or download) and "no-store" not in response.get("Cache-Control", ""):
+            add_never_cache_headers(response)
+        return response
