@@ -355,9 +355,9 @@ def build_the_whole_world() -> dict:
 
 @pytest.fixture(scope="module")
 def module_sessions(module_world, django_db_blocker):
-    """Each person of the module's world signed in once, through `sign_in`: the session keys
-    by their key in the world. They are made inside the module's transaction, so each test's sign-out is
-    rolled back like anything else, and the sessions go with the module."""
+    """Each person of the module's world signed in once, through `sign_in`: their session
+    keys, by their keys in the world. Made inside the module's transaction, so a test's
+    sign-out is rolled back like anything else, and the sessions end with the module."""
     from django.conf import settings
     from django.test import Client
 
