@@ -69,6 +69,12 @@ def test_pages_send_security_headers_and_a_csp_without_inline_script(client):
     assert "<script>" not in response.content.decode()
 
 
+def test_pages_let_no_feature_use_the_camera_microphone_or_location(client):
+    policy = client.get(reverse("accounts:sign_in"))["Permissions-Policy"]
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb"):
+        assert f"{feature}=()" in policy
+
+
 def test_forms_are_protected_against_cross_site_requests(max_mentor):
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(
