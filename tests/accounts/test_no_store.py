@@ -30,9 +30,15 @@ def test_a_download_to_someone_not_signed_in_is_not_stored():
     assert "no-store" in response["Cache-Control"]
 
 
-def test_a_public_page_and_a_static_file_stay_cacheable(client):
+def test_a_public_page_stays_cacheable(client):
     assert "no-store" not in client.get("/about/").get("Cache-Control", "")
-    assert "Cache-Control" not in answer_with(HttpResponse("body { }"))
+
+
+def test_a_static_file_stays_cacheable_even_for_someone_signed_in(client, mia):
+    sign_in(client, mia)
+    response = client.get("/static/allied/live.js")
+    assert response.status_code == 200
+    assert "no-store" not in response.get("Cache-Control", "")
 
 
 def test_a_signed_in_page_is_not_stored_and_what_a_view_set_is_kept(client, mia):
