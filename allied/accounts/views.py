@@ -281,7 +281,10 @@ def person_roles(request, org: str, user_id: int):
     organisation = organisation_for(request, org, Role.ORG_ADMIN)
     person = member_of(organisation, user_id)
     current = person.roles_in(organisation)
-    form = RolesForm(request.POST or None, initial={"roles": sorted(current)})
+    # Unticking every role posts no field at all: a POST is bound even when empty.
+    form = RolesForm(
+        request.POST if request.method == "POST" else None, initial={"roles": sorted(current)}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             granted, removed = actions.membership_set_roles(
