@@ -262,6 +262,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SIGN_IN_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
 SIGN_IN_FAILURE_WINDOW_SECONDS = env_int("SIGN_IN_FAILURE_WINDOW_SECONDS", 30 * 60, minimum=60)
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14, minimum=1)
+# API tokens end after this many days (and at once when their owner's password or roles change).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)
 OTP_TOTP_ISSUER = "Allied"
 
 # Email: the console in development, SMTP from the environment in production.

@@ -274,8 +274,11 @@ def build_world(org, other_org, people: dict) -> dict:
             name="findings.txt",
             file=ContentFile(b"Earlier findings", name="findings.txt"),
         )
+    from allied.accounts.models import ApiToken
+
     built = {
         **organisations,
+        "token_mia": ApiToken.issue(user=people["mia"], name="Mia's script", verified=False)[0],
         "invitation_own": invitation_own,
         "invitation_other": invitation_other,
         **workshops,

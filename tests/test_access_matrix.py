@@ -168,7 +168,7 @@ WORKSHOP_URLS = {
 }
 
 # URLs about no organisation: (method, kwargs builder, expected status for anonymous,
-# expected status for a signed-in person).
+# expected status for a signed-in person, or a function of the persona giving it).
 PERSONAL_URLS = {
     "web:home": ("get", None, 200, 302),
     "web:about": ("get", None, 200, 200),
@@ -182,6 +182,13 @@ PERSONAL_URLS = {
     "accounts:sign_out_everywhere": ("post", None, 302, 302),
     "accounts:account": ("get", None, 302, 200),
     "accounts:password_change": ("get", None, 302, 200),
+    # Only its owner may revoke a token; anyone else's is not found.
+    "accounts:token_revoke": (
+        "post",
+        lambda w: {"pk": w["token_mia"].pk},
+        302,
+        lambda persona: 302 if persona == "mia" else 404,
+    ),
     "accounts:two_factor_setup": ("get", None, 302, None),  # None: depends on the person
     "accounts:password_reset": ("get", None, 200, 200),
     "accounts:password_reset_sent": ("get", None, 200, 200),
@@ -423,6 +430,8 @@ def test_personal_urls(client, world, persona, name):
     response = request_as(client, world, persona, method, url)
     if persona == "anonymous":
         assert response.status_code == anonymous_status, name
+    elif callable(signed_in_status):
+        assert response.status_code == signed_in_status(persona), (persona, name)
     elif signed_in_status is not None:
         assert response.status_code == signed_in_status, (persona, name)
     else:

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from allied.accounts.models import Invitation, Membership, Organisation, Role, User
+from allied.accounts.models import ApiToken, Invitation, Membership, Organisation, Role, User
 from allied.audit.log import record
 from allied.audit.models import Kind
 
@@ -56,6 +56,14 @@ def membership_set_roles(
             subject=str(user),
             role=role,
             person_id=user.pk,
+        )
+    if granted or removed:
+        tokens_end(
+            user=user,
+            because=ApiToken.Ended.ROLES_CHANGED,
+            by=by,
+            organisation=organisation,
+            request=request,
         )
     return granted, removed
 
@@ -116,9 +124,16 @@ def invitation_withdraw(*, invitation: Invitation, by: User, request=None) -> No
 def invitation_accept(*, invitation: Invitation, user: User, request=None) -> Membership:
     """Returns the membership the invitation grants; accepting twice grants it once."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    membership, _ = Membership.objects.get_or_create(
+    membership, granted = Membership.objects.get_or_create(
         organisation=invitation.organisation, user=user, role=invitation.role
     )
+    if granted:
+        tokens_end(
+            user=user,
+            because=ApiToken.Ended.ROLES_CHANGED,
+            organisation=invitation.organisation,
+            request=request,
+        )
     if invitation.accepted_at is None:
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = user
@@ -135,7 +150,75 @@ def invitation_accept(*, invitation: Invitation, user: User, request=None) -> Me
 
 
 @transaction.atomic
-def sign_out_everywhere(*, user: User) -> None:
-    """Ends every session the person has, on every device and app server."""
+def sign_out_everywhere(*, user: User, request=None) -> None:
+    """Ends every session and API token the person has, on every device and app server."""
     User.objects.filter(pk=user.pk).update(session_generation=user.session_generation + 1)
     user.session_generation += 1
+    tokens_end(user=user, because=ApiToken.Ended.SIGNED_OUT_EVERYWHERE, request=request)
+
+
+@transaction.atomic
+def tokens_end(
+    *,
+    user: User,
+    because: str,
+    by: User | None = None,
+    organisation: Organisation | None = None,
+    request=None,
+) -> int:
+    """Ends every live API token of the person and returns how many ended. Run on each
+    change of their password, sessions or roles; a token that escaped this (a command, a
+    shell) still dies at its next use, as its binding no longer matches."""
+    ended = (
+        ApiToken.objects.live()
+        .filter(user=user)
+        .update(revoked_at=timezone.now(), ended_because=because)
+    )
+    if ended:
+        record(
+            Kind.API_TOKENS_ENDED,
+            request=request,
+            actor=by or user,
+            organisation=organisation,
+            subject=str(user),
+            person_id=user.pk,
+            ended=ended,
+            because=because,
+        )
+    return ended
+
+
+@transaction.atomic
+def token_revoke(*, token: ApiToken, by: User, request=None) -> bool:
+    """Revokes one of the person's own tokens; returns False when it had already ended."""
+    ended = (
+        ApiToken.objects.live()
+        .filter(pk=token.pk, user=by)
+        .update(revoked_at=timezone.now(), ended_because=ApiToken.Ended.REVOKED)
+    )
+    if ended:
+        record(
+            Kind.API_TOKEN_REVOKED,
+            request=request,
+            actor=by,
+            subject=token.name or "API token",
+            token_id=token.pk,
+        )
+    return bool(ended)
+
+
+@transaction.atomic
+def password_changed(*, user: User, reset: bool = False, request=None) -> None:
+    """Records a password change or reset (already saved by Django's form) and ends the
+    person's API tokens; their other sessions end through the session hash."""
+    record(
+        Kind.PASSWORD_RESET if reset else Kind.PASSWORD_CHANGED,
+        request=request,
+        actor=user,
+        email=user.email,
+    )
+    tokens_end(
+        user=user,
+        because=ApiToken.Ended.PASSWORD_RESET if reset else ApiToken.Ended.PASSWORD_CHANGED,
+        request=request,
+    )

@@ -33,6 +33,11 @@ class NotSignedIn(Exception):
     """No usable credentials (401)."""
 
 
+class TwoFactorNeeded(Exception):
+    """The token was made without a two-factor code, and its owner now holds a role that
+    needs one (403), as the pages send such a person to set up two-factor first."""
+
+
 def error_response(status: int, message: str, **extra) -> JsonResponse:
     response = JsonResponse({"error": message, **extra}, status=status)
     if status == 401:
@@ -63,7 +68,15 @@ def _credentials(request) -> str:
     if scheme.lower() == "bearer" and secret:
         token = ApiToken.active_for(secret)
         if token is None:
-            raise NotSignedIn("The API token is not valid, or it has been revoked.")
+            raise NotSignedIn(
+                "The API token is not valid: it has expired or been revoked, or its owner's "
+                "password or roles have changed. Make a new one (POST /api/tokens/)."
+            )
+        if token.lacks_two_factor():
+            raise TwoFactorNeeded(
+                "Your role needs two-factor authentication: set it up in the browser, then "
+                "make a new token with your code ('totp')."
+            )
         request.user = token.user
         request.api_token = token
         return "token"
@@ -158,6 +171,8 @@ def api_view(*methods: str, csrf: bool = True):
                 return error_response(400, str(error))
             except NotSignedIn as error:
                 return error_response(401, str(error))
+            except TwoFactorNeeded as error:
+                return error_response(403, str(error))
             except RoleRequired as error:
                 record_denial(request, error)
                 return error_response(403, "Your role does not allow this.")

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -71,6 +72,21 @@ class User(AbstractBaseUser, PermissionsMixin):
             f"{self.password}:{self.session_generation}",
             algorithm="sha256",
         ).hexdigest()
+
+    def check_password(self, raw_password: str) -> bool:
+        """As Django's, and when the check upgrades the stored hash (a new hasher or cost),
+        the person's live API tokens stay bound: an upgrade is not a password change."""
+
+        def setter(raw_password):
+            before = credentials_binding(self)
+            self.set_password(raw_password)
+            self._password = None
+            self.save(update_fields=["password"])
+            ApiToken.objects.live().filter(user=self, binding=before).update(
+                binding=credentials_binding(self)
+            )
+
+        return check_password(raw_password, self.password, setter)
 
     def requires_two_factor(self) -> bool:
         """Returns whether any role this person holds demands two-factor sign-in.
@@ -205,16 +221,65 @@ class Invitation(models.Model):
         return "Waiting"
 
 
+def credentials_binding(user: User, roles: list[tuple[int, str]] | None = None) -> str:
+    """Returns a fingerprint of what an API token was made under: the person's password, their
+    session generation ("sign out everywhere") and every role they hold (`roles`, as
+    (organisation id, role) pairs, read when not given). A token whose binding no longer
+    matches is dead, however its owner's password or roles were changed (a page, a command
+    or a shell)."""
+    if roles is None:
+        roles = list(user.memberships.values_list("organisation_id", "role"))
+    held = sorted(f"{organisation_id}:{role}" for organisation_id, role in roles)
+    return salted_hmac(
+        "allied.accounts.ApiToken.binding",
+        f"{user.password}:{user.session_generation}:{'|'.join(held)}",
+        algorithm="sha256",
+    ).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def live(self) -> ApiTokenQuerySet:
+        """Tokens neither ended nor expired (their binding is checked at use)."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+    def usable_by(self, user: User) -> ApiTokenQuerySet:
+        """The person's tokens that would work now: live, bound to their present password,
+        sessions and roles, and made with a code when a role of theirs needs two-factor."""
+        roles = list(user.memberships.values_list("organisation_id", "role"))
+        tokens = self.live().filter(user=user, binding=credentials_binding(user, roles))
+        if any(role in Role.NEEDS_TWO_FACTOR for _, role in roles):
+            tokens = tokens.filter(verified=True)
+        return tokens
+
+
 class ApiToken(models.Model):
     """A bearer token for the JSON API, for someone with an account. Only a digest is
-    stored, so a copy of the database cannot be used to call the API."""
+    stored, so a copy of the database cannot be used to call the API.
+
+    A token ends when it expires (`API_TOKEN_DAYS`), when its owner revokes it, and whenever
+    its owner's password, sessions or roles change (`credentials_binding`)."""
+
+    class Ended(models.TextChoices):
+        REVOKED = "revoked", "Revoked"
+        PASSWORD_CHANGED = "password_changed", "Ended when the password was changed"
+        PASSWORD_RESET = "password_reset", "Ended when the password was reset"
+        SIGNED_OUT_EVERYWHERE = "signed_out_everywhere", "Ended by signing out everywhere"
+        ROLES_CHANGED = "roles_changed", "Ended when the person's roles changed"
+        CREDENTIALS_CHANGED = "credentials_changed", "Ended: password or roles changed"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, blank=True)
     digest = models.CharField(max_length=64, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+    ended_because = models.CharField(max_length=30, choices=Ended.choices, blank=True)
+    # Made with a two-factor code: a role that needs two-factor accepts no other token.
+    verified = models.BooleanField(default=False)
+    binding = models.CharField(max_length=64, editable=False)
+
+    objects = ApiTokenQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -223,25 +288,52 @@ class ApiToken(models.Model):
         return f"{self.name or 'API token'} of {self.user}"
 
     @classmethod
-    def issue(cls, *, user: User, name: str = "") -> tuple[ApiToken, str]:
-        """Returns the saved token and its secret value (shown once, never stored)."""
+    def issue(cls, *, user: User, verified: bool, name: str = "") -> tuple[ApiToken, str]:
+        """Returns the saved token and its secret value (shown once, never stored).
+        `verified`: made with a two-factor code."""
         secret = f"allied_{secrets.token_urlsafe(32)}"
-        return cls.objects.create(user=user, name=name, digest=_token_digest(secret)), secret
+        now = timezone.now()
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            digest=_token_digest(secret),
+            created_at=now,
+            expires_at=now + timedelta(days=settings.API_TOKEN_DAYS),
+            verified=verified,
+            binding=credentials_binding(user),
+        )
+        return token, secret
 
     @classmethod
     def active_for(cls, secret: str) -> ApiToken | None:
-        """Returns the unrevoked token with this secret whose owner may still sign in, or None.
-        Marks it used (at most one write a minute)."""
+        """Returns the live token with this secret whose owner may still sign in and whose
+        password, sessions and roles are those it was made under, or None. A token found
+        stale is ended then and there. Marks it used (at most one write a minute)."""
         token = (
-            cls.objects.filter(
-                digest=_token_digest(secret), revoked_at__isnull=True, user__is_active=True
-            )
+            cls.objects.live()
+            .filter(digest=_token_digest(secret), user__is_active=True)
             .select_related("user")
             .first()
         )
-        if token is not None:
-            now = timezone.now()
-            if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
-                cls.objects.filter(pk=token.pk).update(last_used_at=now)
-                token.last_used_at = now
+        if token is None:
+            return None
+        now = timezone.now()
+        roles = list(token.user.memberships.values_list("organisation_id", "role"))
+        if not secrets.compare_digest(token.binding, credentials_binding(token.user, roles)):
+            cls.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+                revoked_at=now, ended_because=cls.Ended.CREDENTIALS_CHANGED
+            )
+            return None
+        token.owner_needs_two_factor = any(role in Role.NEEDS_TWO_FACTOR for _, role in roles)
+        if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
         return token
+
+    def lacks_two_factor(self) -> bool:
+        """Returns whether the owner now holds a role that needs two-factor and this token
+        was made without a code (known from `active_for`, else read: one query)."""
+        needs = getattr(self, "owner_needs_two_factor", None)
+        if needs is None:
+            needs = self.user.requires_two_factor()
+        return not self.verified and needs

@@ -12,6 +12,7 @@ urlpatterns = [
     path("sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
     path("account/", views.account, name="account"),
     path("account/password/", views.password_change, name="password_change"),
+    path("account/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("account/two-factor/", views.two_factor_setup, name="two_factor_setup"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(

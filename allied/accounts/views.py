@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
@@ -23,7 +24,7 @@ from allied.accounts import actions, totp
 from allied.accounts.access import member_of, organisation_for
 from allied.accounts.backends import is_throttled
 from allied.accounts.forms import AcceptInvitationForm, CodeForm, InviteForm, RolesForm, SignInForm
-from allied.accounts.models import Invitation, Membership, Role, User
+from allied.accounts.models import ApiToken, Invitation, Membership, Role, User
 from allied.audit.log import record
 from allied.audit.models import Kind
 
@@ -146,7 +147,7 @@ def sign_out(request):
 @login_required
 @require_POST
 def sign_out_everywhere(request):
-    actions.sign_out_everywhere(user=request.user)
+    actions.sign_out_everywhere(user=request.user, request=request)
     record(Kind.SIGN_OUT_EVERYWHERE, request=request, email=request.user.email)
     logout(request)
     messages.success(request, "You have been signed out on every device.")
@@ -157,11 +158,29 @@ def sign_out_everywhere(request):
 def account(request):
     has_two_factor = TOTPDevice.objects.devices_for_user(request.user, confirmed=True).exists()
     memberships = request.user.memberships.select_related("organisation")
+    tokens = ApiToken.objects.usable_by(request.user)
     return render(
         request,
         "accounts/account.html",
-        {"has_two_factor": has_two_factor, "memberships": memberships},
+        {
+            "has_two_factor": has_two_factor,
+            "memberships": memberships,
+            "tokens": tokens,
+            "token_days": settings.API_TOKEN_DAYS,
+        },
     )
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    """Revokes one of the person's own API tokens; anyone else's is not found."""
+    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    if actions.token_revoke(token=token, by=request.user, request=request):
+        messages.success(request, f"The API token “{token.name or 'API token'}” has been revoked.")
+    else:
+        messages.info(request, "That API token had already ended.")
+    return redirect("accounts:account")
 
 
 @login_required
@@ -172,10 +191,11 @@ def password_change(request):
     if request.method == "POST" and form.is_valid():
         user = form.save()
         update_session_auth_hash(request, user)
-        record(Kind.PASSWORD_CHANGED, request=request, email=user.email)
+        actions.password_changed(user=user, request=request)
         messages.success(
             request,
-            "Your password has been changed. You have been signed out on your other devices.",
+            "Your password has been changed. You have been signed out on your other devices, "
+            "and your API tokens have ended.",
         )
         return redirect("accounts:account")
     return render(request, "accounts/password_change.html", {"form": form})
@@ -201,7 +221,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        record(Kind.PASSWORD_RESET, request=self.request, actor=self.user, email=self.user.email)
+        actions.password_changed(user=self.user, reset=True, request=self.request)
         return response
 
 

@@ -111,6 +111,8 @@ class Kind(models.TextChoices):
     PASSWORD_CHANGED = "password_changed", "Password changed"
     PASSWORD_RESET_REQUESTED = "password_reset_requested", "Password reset requested"
     PASSWORD_RESET = "password_reset", "Password reset"
+    API_TOKEN_REVOKED = "api_token_revoked", "API token revoked"
+    API_TOKENS_ENDED = "api_tokens_ended", "API tokens ended"
     PERMISSION_DENIED = "permission_denied", "Permission denied"
     ROLE_GRANTED = "role_granted", "Role granted"
     ROLE_REMOVED = "role_removed", "Role removed"

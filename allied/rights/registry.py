@@ -55,6 +55,7 @@ SECRET_FIELDS = {
     "session_digest",
     "submission",
     "session_generation",
+    "binding",
     "client_id",
     "throttling_failure_timestamp",
     "throttling_failure_count",

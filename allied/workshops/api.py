@@ -14,9 +14,9 @@ import secrets
 
 from django.contrib.auth import authenticate
 from django.http import Http404, JsonResponse
-from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from allied.accounts import actions as accounts_actions
 from allied.accounts import totp
 from allied.accounts.access import organisation_for
 from allied.accounts.api import (
@@ -115,6 +115,7 @@ def token_create(request):
     if user is None:
         record(Kind.SIGN_IN_FAILED, request=request, email=email)
         return error_response(401, "Enter a correct email address and password.")
+    verified = False
     if TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
         code = (data.get("totp") or "").strip()
         if not code:
@@ -124,12 +125,20 @@ def token_create(request):
         if totp.verify(user, code[:12]) is None:
             record(Kind.TWO_FACTOR_FAILED, request=request, actor=user, email=user.email)
             return error_response(401, "The two-factor code is not right.")
+        verified = True
     elif user.requires_two_factor():
         return error_response(403, "Set up two-factor authentication in the browser first.")
-    token, secret = ApiToken.issue(user=user, name=(data.get("name") or "")[:100])
+    token, secret = ApiToken.issue(
+        user=user, name=(data.get("name") or "")[:100], verified=verified
+    )
     record(Kind.SIGN_IN, request=request, actor=user, email=user.email, subject="API token")
     return JsonResponse(
-        {"token": secret, "name": token.name, "created_at": token.created_at.isoformat()},
+        {
+            "token": secret,
+            "name": token.name,
+            "created_at": token.created_at.isoformat(),
+            "expires_at": token.expires_at.isoformat(),
+        },
         status=201,
     )
 
@@ -140,7 +149,7 @@ def token_revoke(request):
     token = getattr(request, "api_token", None)
     if token is None:
         raise NotSignedIn("Send the token to revoke as 'Authorization: Bearer <token>'.")
-    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    accounts_actions.token_revoke(token=token, by=request.user, request=request)
     return JsonResponse({"ok": True, "message": "The token has been revoked."})
 
 

@@ -291,9 +291,11 @@ def paths() -> dict:
                                 "token": {"type": "string", "description": "Shown once."},
                                 "name": {"type": "string"},
                                 "created_at": {"type": "string", "format": "date-time"},
+                                "expires_at": {"type": "string", "format": "date-time"},
                             },
                         },
-                        "The token.",
+                        "The token. It ends at `expires_at`, when revoked, and as soon as "
+                        "its owner's password or roles change or they sign out everywhere.",
                     ),
                     **_errors(400, 401, 403, 405, 429),
                 },

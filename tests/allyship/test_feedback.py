@@ -158,7 +158,7 @@ def test_the_api_saves_the_mentees_allyship_answers_too(client, world):
     from allied.accounts.models import ApiToken
 
     relationship = world["relationship_own"]
-    _, secret = ApiToken.issue(user=world["mia"], name="test")
+    _, secret = ApiToken.issue(user=world["mia"], name="test", verified=False)
     response = client.post(
         reverse("programmes:api_review", args=[relationship.pk, "end"]),
         json.dumps({**REVIEW, **FEEDBACK}),

@@ -242,7 +242,9 @@ def test_shortlists_are_refused_when_the_coordinator_matches(client, world, make
 def test_the_shortlist_api_chooses_and_the_mentor_answers(world, client, small):
     place = small["mentees"][0]
     offer = offers_of(place)[0]
-    mentee = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=place.user, name='t')[1]}"}
+    mentee = {
+        "HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=place.user, name='t', verified=False)[1]}"
+    }
     listed = client.get(reverse("programmes:api_shortlist", args=[place.pk]), **mentee).json()
     assert listed["suggestions"][0]["id"] == offer.pk
     chosen = client.post(
@@ -253,7 +255,9 @@ def test_the_shortlist_api_chooses_and_the_mentor_answers(world, client, small):
     )
     assert chosen.status_code == 201
     relationship = chosen.json()["relationship"]
-    mentor = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=offer.mentor.user, name='t')[1]}"}
+    mentor = {
+        "HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=offer.mentor.user, name='t', verified=False)[1]}"
+    }
     bad = client.post(
         reverse("programmes:api_respond", args=[relationship]),
         {"decision": "maybe"},

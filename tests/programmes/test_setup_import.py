@@ -195,6 +195,9 @@ def test_an_existing_account_is_added_without_a_new_one(carol_in, world):
     assert User.objects.count() == users
     assert cohort.participants.filter(user=world["mia"], side="mentor").exists()
     assert Membership.objects.filter(user=world["mia"], role=Role.MENTOR).exists()
+    # A new role ends the API tokens she made before it.
+    world["token_mia"].refresh_from_db()
+    assert world["token_mia"].ended_because == "roles_changed"
 
 
 def test_an_xlsx_file_is_read_too(carol_in, world):

@@ -87,7 +87,7 @@ def give_mia_everything(world: dict) -> dict:
         programme=world["programme_own"], title="Allyship", content="About allyship"
     )
     Completion.objects.get_or_create(module=module, user=mia, reflection="x")
-    ApiToken.issue(user=mia, name="x")
+    ApiToken.issue(user=mia, name="x", verified=False)
     Invitation.issue(
         organisation=world["own"], email=mia.email, role=Role.MENTEE, invited_by=world["alice"]
     )

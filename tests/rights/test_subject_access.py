@@ -183,3 +183,12 @@ def test_an_admins_copy_leaves_out_what_only_the_person_reads(world, signed_in):
     own = _json(signed_in(world["mia"]).get(reverse("rights:download", args=["json"])))
     assert {"programmes.privatenote", "allyship.reflection", "circles.checkin"} <= _titles(own)
     assert "my race note" in json.dumps(own)
+
+
+def test_the_copy_lists_ones_api_tokens_without_their_secrets(world, signed_in):
+    copy = _json(signed_in(world["mia"]).get(reverse("rights:download", args=["json"])))
+    tokens = next(s for s in copy["sections"] if s["model"] == "accounts.apitoken")
+    columns = {name for name, _ in tokens["columns"]}
+    assert "name" in columns and "expires_at" in columns
+    assert not columns & {"digest", "binding"}
+    assert "Mia's script" in json.dumps(tokens["rows"])

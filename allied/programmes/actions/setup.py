@@ -22,7 +22,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from allied.accounts import actions as account_actions
-from allied.accounts.models import Membership, Organisation, Role, User
+from allied.accounts.models import ApiToken, Membership, Organisation, Role, User
 from allied.audit.log import record
 from allied.audit.models import AuditEvent, Kind
 from allied.programmes import sensitive, signals
@@ -483,6 +483,13 @@ def participants_import(
                 subject=str(user),
                 role=role,
                 person_id=user.pk,
+            )
+            account_actions.tokens_end(
+                user=user,
+                because=ApiToken.Ended.ROLES_CHANGED,
+                by=by,
+                organisation=organisation,
+                request=request,
             )
         place = _place(cohort, user, row.side)
         for name, value in row.fields.items():
