@@ -259,8 +259,16 @@ SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_SECONDS", 12 * 60 * 60, min
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# Sign-in throttling (allied.accounts.throttle, decision 0021): wrong guesses per account and
+# client address, per client address over all accounts, and per account from anywhere (past
+# which the account is paced, not locked). Counted in the cache.
 SIGN_IN_FAILURE_LIMIT = env_int("SIGN_IN_FAILURE_LIMIT", 5, minimum=1)
 SIGN_IN_FAILURE_WINDOW_SECONDS = env_int("SIGN_IN_FAILURE_WINDOW_SECONDS", 30 * 60, minimum=60)
+SIGN_IN_CLIENT_FAILURE_LIMIT = env_int("SIGN_IN_CLIENT_FAILURE_LIMIT", 30, minimum=1)
+SIGN_IN_CLIENT_WINDOW_SECONDS = env_int("SIGN_IN_CLIENT_WINDOW_SECONDS", 15 * 60, minimum=60)
+SIGN_IN_ACCOUNT_FAILURE_LIMIT = env_int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", 20, minimum=1)
+SIGN_IN_PACE_SECONDS = env_int("SIGN_IN_PACE_SECONDS", 30, minimum=1)
+RATELIMIT_CACHE_PREFIX = "allied-throttle:"
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14, minimum=1)
 # API tokens end after this many days (and at once when their owner's password or roles change).
 API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30, minimum=1)

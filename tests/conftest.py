@@ -8,6 +8,7 @@ the admin of another organisation, Birch Council; Nora has an account and no rol
 from __future__ import annotations
 
 import os
+import uuid
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -113,9 +114,12 @@ def media_in_a_temporary_folder(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(request, settings):
-    """Argon2 is slow by design; tests use a fast hasher unless marked `real_hasher`."""
+    """Argon2 is slow by design; tests use a fast hasher unless marked `real_hasher`.
+    Each test also counts sign-in failures apart (its own throttling prefix in the cache),
+    so no test inherits another's failures, on one worker or across them through Redis."""
     if not request.node.get_closest_marker("real_hasher"):
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.RATELIMIT_CACHE_PREFIX = f"allied-throttle:{uuid.uuid4().hex}:"
 
 
 def create_person(email, name, organisation=None, *roles, two_factor=None):

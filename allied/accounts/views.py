@@ -22,9 +22,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from allied.accounts import actions, totp
 from allied.accounts.access import member_of, organisation_for
-from allied.accounts.backends import is_throttled
 from allied.accounts.forms import AcceptInvitationForm, CodeForm, InviteForm, RolesForm, SignInForm
 from allied.accounts.models import ApiToken, Invitation, Membership, Role, User
+from allied.accounts.throttle import sign_in_failed, sign_in_refusal
 from allied.audit.log import record
 from allied.audit.models import Kind
 
@@ -32,10 +32,6 @@ PENDING_USER = "allied_pending_user"
 PENDING_AT = "allied_pending_at"
 PENDING_NEXT = "allied_pending_next"
 PENDING_SECONDS = 5 * 60
-THROTTLED = (
-    "There have been too many failed attempts to sign in with this email address. "
-    "Wait 30 minutes and try again, or reset your password."
-)
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -52,14 +48,17 @@ def sign_in(request):
     if request.user.is_authenticated:
         return redirect("web:dashboard")
     form = SignInForm(request.POST or None)
+    refusal = None
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"].lower()
-        if is_throttled(email):
+        refusal = sign_in_refusal(request, email)
+        if refusal:
             record(Kind.SIGN_IN_REFUSED, request=request, email=email)
-            form.add_error(None, THROTTLED)
+            form.add_error(None, refusal.message)
         else:
             user = authenticate(request, email=email, password=form.cleaned_data["password"])
             if user is None:
+                sign_in_failed(request, email)
                 record(Kind.SIGN_IN_FAILED, request=request, email=email)
                 form.add_error(None, "Enter a correct email address and password")
             elif TOTPDevice.objects.devices_for_user(user, confirmed=True).exists():
@@ -71,7 +70,18 @@ def sign_in(request):
             else:
                 login(request, user)
                 return redirect(_safe_next(request, reverse("web:dashboard")))
-    return render(request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request, "")})
+    response = render(
+        request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request, "")}
+    )
+    return _refused(response, refusal)
+
+
+def _refused(response, refusal):
+    """A refused attempt answers 429 Too Many Requests, saying when to try again."""
+    if refusal is not None:
+        response.status_code = 429
+        response["Retry-After"] = str(refusal.retry_after)
+    return response
 
 
 @sensitive_post_parameters("code")
@@ -83,13 +93,16 @@ def two_factor(request):
         return redirect("accounts:sign_in")
     user = get_object_or_404(User, pk=user_id, is_active=True)
     form = CodeForm(request.POST or None)
+    refusal = None
     if request.method == "POST" and form.is_valid():
-        if is_throttled(user.email):
+        refusal = sign_in_refusal(request, user.email)
+        if refusal:
             record(Kind.SIGN_IN_REFUSED, request=request, actor=user, email=user.email)
-            form.add_error(None, THROTTLED)
+            form.add_error(None, refusal.message)
         else:
             device = totp.verify(user, form.cleaned_data["code"])
             if device is None:
+                sign_in_failed(request, user.email)
                 record(Kind.TWO_FACTOR_FAILED, request=request, actor=user, email=user.email)
                 form.add_error(
                     "code",
@@ -102,7 +115,7 @@ def two_factor(request):
                 login(request, user, backend="allied.accounts.backends.EmailBackend")
                 otp_login(request, device)
                 return redirect(target)
-    return render(request, "accounts/two_factor.html", {"form": form})
+    return _refused(render(request, "accounts/two_factor.html", {"form": form}), refusal)
 
 
 @login_required

@@ -28,8 +28,8 @@ from allied.accounts.api import (
     api_view,
     error_response,
 )
-from allied.accounts.backends import is_throttled
 from allied.accounts.models import ApiToken
+from allied.accounts.throttle import sign_in_failed, sign_in_refusal
 from allied.audit.log import record
 from allied.audit.models import Kind
 from allied.core import ngt
@@ -108,11 +108,15 @@ def token_create(request):
         raise BadInput("Send 'email' and 'password'.")
     if len(email) > 254 or len(password) > 4096:
         raise BadInput("The email address or password is too long.")
-    if is_throttled(email):
+    refusal = sign_in_refusal(request, email)
+    if refusal:
         record(Kind.SIGN_IN_REFUSED, request=request, email=email)
-        return error_response(429, "Too many failed attempts. Wait 30 minutes, then try again.")
+        response = error_response(429, refusal.message)
+        response["Retry-After"] = str(refusal.retry_after)
+        return response
     user = authenticate(request, email=email, password=password)
     if user is None:
+        sign_in_failed(request, email)
         record(Kind.SIGN_IN_FAILED, request=request, email=email)
         return error_response(401, "Enter a correct email address and password.")
     verified = False
@@ -123,6 +127,7 @@ def token_create(request):
                 401, "This account uses two-factor: send 'totp', the current code."
             )
         if totp.verify(user, code[:12]) is None:
+            sign_in_failed(request, user.email)
             record(Kind.TWO_FACTOR_FAILED, request=request, actor=user, email=user.email)
             return error_response(401, "The two-factor code is not right.")
         verified = True

@@ -267,9 +267,10 @@ def paths() -> dict:
             "post": {
                 "operationId": "tokenCreate",
                 "summary": "Create an API token for `Authorization: Bearer <token>`.",
-                "description": "Failed attempts count towards the account's sign-in "
-                "throttling and are written to the audit log. Send `totp` when the account "
-                "has two-factor set up.",
+                "description": "Failed attempts count towards sign-in throttling (per "
+                "account and address, per address, and per account from anywhere; 429 with "
+                "`Retry-After` when reached) and are written to the audit log. Send `totp` "
+                "when the account has two-factor set up.",
                 "security": [],
                 "requestBody": _body(
                     {

@@ -1,0 +1,124 @@
+"""Throttling stops guessing without locking real staff out: a stranger cannot lock an admin
+out from elsewhere, spraying many accounts from one address stops, guesses at one account
+from many addresses slow to one every few seconds, and a trust's staff signing in correctly
+from one shared address are never slowed. Counted in the cache (Redis on PostgreSQL's pass)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from allied.accounts.models import Role
+from allied.audit.models import AuditEvent, Kind
+from tests.conftest import PASSWORD, create_person
+
+pytestmark = pytest.mark.django_db
+
+SIGN_IN = reverse("accounts:sign_in")
+TOKENS = reverse("workshops:api_token_create")
+STRANGER, TRUST = "203.0.113.9", "198.51.100.20"
+
+
+def sign_in_from(address, email, password=PASSWORD, client=None):
+    client = client or Client()
+    return client.post(SIGN_IN, {"email": email, "password": password}, REMOTE_ADDR=address)
+
+
+def test_a_stranger_cannot_lock_an_admin_out_from_elsewhere(alice):
+    for _ in range(10):
+        assert sign_in_from(STRANGER, alice.email, "a wrong guess!").status_code in (200, 429)
+    refused = sign_in_from(STRANGER, alice.email)
+    assert refused.status_code == 429
+    # Alice, at work, enters her password and goes on to her security code.
+    response = sign_in_from(TRUST, alice.email)
+    assert response["Location"] == reverse("accounts:two_factor")
+
+
+def test_spraying_many_accounts_from_one_address_is_stopped(org, settings):
+    settings.SIGN_IN_CLIENT_FAILURE_LIMIT = 30
+    people = [
+        create_person(f"person{i}@alder.example", f"Person {i}", org, Role.MENTEE)
+        for i in range(40)
+    ]
+    answers = [sign_in_from(STRANGER, person.email, "Summer2026!").status_code for person in people]
+    assert answers[:30] == [200] * 30
+    assert set(answers[30:]) == {429}
+    # Even the right password is refused from there now; from elsewhere it works.
+    refused = sign_in_from(STRANGER, people[0].email)
+    assert refused.status_code == 429
+    page = refused.content.decode()
+    assert "There is a problem" in page and "too many failed attempts" in page
+    assert "from your network" in page
+    assert sign_in_from(TRUST, people[0].email).status_code == 302
+    assert AuditEvent.objects.filter(kind=Kind.SIGN_IN_REFUSED).count() == 11
+
+
+def test_fifty_staff_signing_in_from_one_shared_address_are_never_slowed(org):
+    staff = [
+        create_person(f"staff{i}@alder.example", f"Staff {i}", org, Role.MENTOR) for i in range(50)
+    ]
+    # A few typos on the way, as on any Monday morning.
+    for person in staff[:8]:
+        assert sign_in_from(TRUST, person.email, "a typo in it").status_code == 200
+    assert all(sign_in_from(TRUST, person.email).status_code == 302 for person in staff)
+
+
+def test_guesses_at_one_account_from_many_addresses_are_paced_not_locked(max_mentor, settings):
+    settings.SIGN_IN_ACCOUNT_FAILURE_LIMIT = 6
+    settings.SIGN_IN_PACE_SECONDS = 1
+    for i in range(6):
+        sign_in_from(f"192.0.2.{i}", max_mentor.email, "a wrong guess!")
+    # Past the limit each address gets one turn a second between them.
+    first = sign_in_from("192.0.2.100", max_mentor.email, "a wrong guess!")
+    second = sign_in_from("192.0.2.101", max_mentor.email, "a wrong guess!")
+    assert first.status_code == 200 and second.status_code == 429
+    assert "only once every 1 seconds" in second.content.decode()
+    time.sleep(1.1)
+    assert sign_in_from(TRUST, max_mentor.email).status_code == 302
+
+
+def test_signing_in_starts_ones_own_count_again(max_mentor):
+    client = Client()
+    for _ in range(4):
+        sign_in_from(TRUST, max_mentor.email, "a wrong guess!", client)
+    assert sign_in_from(TRUST, max_mentor.email, client=client).status_code == 302
+    client.post(reverse("accounts:sign_out"))
+    for _ in range(4):
+        sign_in_from(TRUST, max_mentor.email, "a wrong guess!", client)
+    assert sign_in_from(TRUST, max_mentor.email, client=client).status_code == 302
+
+
+def test_the_token_endpoint_counts_and_refuses_alike_with_retry_after(max_mentor):
+    for _ in range(5):
+        response = Client().post(
+            TOKENS,
+            {"email": max_mentor.email, "password": "a wrong guess!"},
+            "application/json",
+            REMOTE_ADDR=STRANGER,
+        )
+        assert response.status_code == 401
+    refused = Client().post(
+        TOKENS,
+        {"email": max_mentor.email, "password": PASSWORD},
+        "application/json",
+        REMOTE_ADDR=STRANGER,
+    )
+    assert refused.status_code == 429
+    assert int(refused["Retry-After"]) > 0
+    assert "too many failed attempts" in refused.json()["error"]
+    # The page shares the count: the same address is refused there too.
+    assert sign_in_from(STRANGER, max_mentor.email).status_code == 429
+
+
+def test_wrong_security_codes_count_too(carol, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    client = Client()
+    sign_in_from(TRUST, carol.email, client=client)
+    for _ in range(5):
+        client.post(reverse("accounts:two_factor"), {"code": "000000"}, REMOTE_ADDR=TRUST)
+    refused = client.post(reverse("accounts:two_factor"), {"code": "000000"}, REMOTE_ADDR=TRUST)
+    assert refused.status_code == 429
+    assert "too many failed attempts" in refused.content.decode()
