@@ -8,23 +8,44 @@ account has it, so the answer never reveals whether an account exists:
 
 - per account and client address (`SIGN_IN_FAILURE_LIMIT` in `SIGN_IN_FAILURE_WINDOW_SECONDS`):
   someone guessing one person's password from one place is stopped, and only there; a
-  stranger elsewhere cannot lock the owner out. It starts again after the owner signs in or
-  changes their password;
+  stranger elsewhere cannot lock the owner out. It starts again for that address when the
+  owner signs in from it;
 - per client address, over all accounts (`SIGN_IN_CLIENT_FAILURE_LIMIT` in
   `SIGN_IN_CLIENT_WINDOW_SECONDS`): spraying many accounts from one place is stopped;
 - per account, from anywhere (`SIGN_IN_ACCOUNT_FAILURE_LIMIT` in the account window): past it
   the account is not locked but paced, one attempt every `SIGN_IN_PACE_SECONDS` from anyone,
-  so guesses from many addresses slow to a crawl while the owner still gets in.
+  so guesses from many addresses slow to a crawl. A browser the owner has signed in with
+  before (a signed cookie) and the security-code step after a right password are not paced.
+
+An IPv6 client counts by its /64 network, which one household or attacker usually holds. When
+the cache cannot be reached, throttling lets attempts through and logs it: a cache outage
+must not lock every member of staff out.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import logging
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.cache import cache
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django_ratelimit.core import get_usage
 
 from allied.audit.log import client_ip
+
+log = logging.getLogger(__name__)
+
+GROUPS = {
+    "account_client": "sign-in:account-client",
+    "client": "sign-in:client",
+    "account": "sign-in:account",
+}
+DEVICE_COOKIE = "allied_known_device"
+DEVICE_SALT = "allied.accounts.throttle.device"
+DEVICE_DAYS = 365
 
 
 @dataclass(frozen=True)
@@ -35,17 +56,24 @@ class Refusal:
     retry_after: int
 
 
-GROUPS = {
-    "account_client": "sign-in:account-client",
-    "client": "sign-in:client",
-    "account": "sign-in:account",
-}
-
-
 def _usage(request, group: str, value: str, rate: tuple[int, int], increment: bool):
-    return get_usage(
-        request, group=group, key=lambda _group, _request: value, rate=rate, increment=increment
-    )
+    """Returns django-ratelimit's usage of this counter, or None when the cache failed
+    (throttling then lets the attempt through)."""
+    try:
+        usage = get_usage(
+            request,
+            group=group,
+            key=lambda _group, _request: value,
+            rate=rate,
+            increment=increment,
+        )
+    except Exception:
+        log.warning("Sign-in throttling could not reach the cache; the attempt is let through.")
+        return None
+    if usage is not None and usage["limit"] == 0:
+        log.warning("Sign-in throttling could not read the cache; the attempt is let through.")
+        return None
+    return usage
 
 
 def _reached(usage) -> bool:
@@ -56,26 +84,50 @@ def _wait(usage) -> int:
     return max(1, usage["time_left"]) if usage else 1
 
 
+def _plural(count: int, unit: str) -> str:
+    return f"{count} {unit}{'s' if count != 1 else ''}"
+
+
 def _minutes(seconds: int) -> str:
-    minutes = max(1, (seconds + 59) // 60)
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return _plural(max(1, (seconds + 59) // 60), "minute")
+
+
+def _client(request) -> str:
+    """The client's address; an IPv6 address stands for its /64 network."""
+    address = client_ip(request) or "unknown"
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return address
+
+
+def _account(email: str) -> str:
+    """The address the counters are kept for: the account's own, when one matches as the
+    database matches it at sign-in (look-alike letters included), else the typed one."""
+    from allied.accounts.models import User
+
+    typed = email.strip()
+    found = User.objects.filter(email__iexact=typed).values_list("email", flat=True).first()
+    return (found or typed).casefold()
+
+
+def _generation_key(account: str, client: str) -> str:
+    return f"allied-throttle-generation:{uuid.uuid5(uuid.NAMESPACE_URL, account + '|' + client)}"
 
 
 def _keys(request, email: str) -> dict[str, str]:
-    """The counters' keys for this attempt. The per-account-and-client key carries the
-    account's last sign-in and password, so it starts again after either changes."""
-    from allied.accounts.models import User
-
-    email = email.strip().lower()
-    address = client_ip(request) or "unknown"
-    user = User.objects.filter(email__iexact=email).only("last_login", "password").first()
-    since = ""
-    if user is not None:
-        since = f"{user.last_login.timestamp() if user.last_login else ''}:{user.password[-16:]}"
+    account, client = _account(email), _client(request)
+    try:
+        generation = cache.get(_generation_key(account, client), "")
+    except Exception:
+        generation = ""
     return {
-        "account_client": f"{email}|{address}|{since}",
-        "client": address,
-        "account": email,
+        "account_client": f"{account}|{client}|{generation}",
+        "client": client,
+        "account": account,
     }
 
 
@@ -90,37 +142,64 @@ def _rates() -> dict[str, tuple[int, int]]:
     }
 
 
-def sign_in_refusal(request, email: str) -> Refusal | None:
+def _device_mark(account: str) -> str:
+    """What the cookie holds: a keyed digest of the account, never the address itself."""
+    return salted_hmac(DEVICE_SALT, account, algorithm="sha256").hexdigest()
+
+
+def known_device(request, email: str) -> bool:
+    """Returns whether this browser has signed in as `email` before (its signed cookie)."""
+    value = request.get_signed_cookie(
+        DEVICE_COOKIE, default=None, salt=DEVICE_SALT, max_age=DEVICE_DAYS * 24 * 3600
+    )
+    return value is not None and constant_time_compare(value, _device_mark(_account(email)))
+
+
+def sign_in_refusal(request, email: str, *, paced: bool = True) -> Refusal | None:
     """Returns why this attempt to sign in as `email` is refused, or None when it may go
-    ahead. An attempt on a paced account uses up its turn."""
+    ahead; of several reasons, the one with the longest wait. An attempt on a paced account
+    uses up its turn, unless `paced` is False (the security-code step) or the browser is
+    one the owner has signed in with before."""
     keys, rates = _keys(request, email), _rates()
+    refusals = []
     usage = _usage(request, GROUPS["client"], keys["client"], rates["client"], False)
     if _reached(usage):
         wait = _wait(usage)
-        return Refusal(
-            "There have been too many failed attempts to sign in from your network. "
-            f"Wait {_minutes(wait)} and try again.",
-            wait,
+        refusals.append(
+            Refusal(
+                "There have been too many failed attempts to sign in from your network. "
+                f"Wait {_minutes(wait)} and try again.",
+                wait,
+            )
         )
     usage = _usage(
         request, GROUPS["account_client"], keys["account_client"], rates["account_client"], False
     )
     if _reached(usage):
         wait = _wait(usage)
-        return Refusal(
-            "There have been too many failed attempts to sign in with this email address. "
-            f"Wait {_minutes(wait)} and try again, or reset your password.",
-            wait,
+        refusals.append(
+            Refusal(
+                "There have been too many failed attempts to sign in with this email address. "
+                f"Wait {_minutes(wait)} and try again, or reset your password.",
+                wait,
+            )
         )
-    if _reached(_usage(request, GROUPS["account"], keys["account"], rates["account"], False)):
+    if refusals:
+        return max(refusals, key=lambda refusal: refusal.retry_after)
+    if (
+        paced
+        and _reached(_usage(request, GROUPS["account"], keys["account"], rates["account"], False))
+        and not known_device(request, email)
+    ):
         pace = (1, settings.SIGN_IN_PACE_SECONDS)
         turn = _usage(request, "sign-in:account-pace", keys["account"], pace, True)
         if turn is not None and turn["count"] > 1:
             wait = _wait(turn)
             return Refusal(
                 "There have been many failed attempts to sign in with this email address, so it "
-                f"can be tried only once every {settings.SIGN_IN_PACE_SECONDS} seconds. "
-                f"Wait {wait} second{'s' if wait != 1 else ''} and try again.",
+                "can be tried only once every "
+                f"{_plural(settings.SIGN_IN_PACE_SECONDS, 'second')} from a new device. "
+                f"Wait {_plural(wait, 'second')} and try again.",
                 wait,
             )
     return None
@@ -131,3 +210,30 @@ def sign_in_failed(request, email: str) -> None:
     keys, rates = _keys(request, email), _rates()
     for name, group in GROUPS.items():
         _usage(request, group, keys[name], rates[name], True)
+
+
+def sign_in_succeeded(request, response, email: str, *, browser: bool = True):
+    """After a successful sign-in: starts the count for this account and address again (for
+    this address only) and, in a browser, marks it as one the owner uses. Returns
+    `response`."""
+    account, client = _account(email), _client(request)
+    try:
+        cache.set(
+            _generation_key(account, client),
+            uuid.uuid4().hex,
+            settings.SIGN_IN_FAILURE_WINDOW_SECONDS * 2,
+        )
+    except Exception:
+        log.warning("Sign-in throttling could not reach the cache to start a count again.")
+    if not browser:
+        return response
+    response.set_signed_cookie(
+        DEVICE_COOKIE,
+        _device_mark(account),
+        salt=DEVICE_SALT,
+        max_age=DEVICE_DAYS * 24 * 3600,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response

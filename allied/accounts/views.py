@@ -24,7 +24,7 @@ from allied.accounts import actions, totp
 from allied.accounts.access import member_of, organisation_for
 from allied.accounts.forms import AcceptInvitationForm, CodeForm, InviteForm, RolesForm, SignInForm
 from allied.accounts.models import ApiToken, Invitation, Membership, Role, User
-from allied.accounts.throttle import sign_in_failed, sign_in_refusal
+from allied.accounts.throttle import sign_in_failed, sign_in_refusal, sign_in_succeeded
 from allied.audit.log import record
 from allied.audit.models import Kind
 
@@ -69,7 +69,9 @@ def sign_in(request):
                 return redirect("accounts:two_factor")
             else:
                 login(request, user)
-                return redirect(_safe_next(request, reverse("web:dashboard")))
+                return sign_in_succeeded(
+                    request, redirect(_safe_next(request, reverse("web:dashboard"))), email
+                )
     response = render(
         request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request, "")}
     )
@@ -95,7 +97,8 @@ def two_factor(request):
     form = CodeForm(request.POST or None)
     refusal = None
     if request.method == "POST" and form.is_valid():
-        refusal = sign_in_refusal(request, user.email)
+        # The password was right moments ago: the code step is not paced again.
+        refusal = sign_in_refusal(request, user.email, paced=False)
         if refusal:
             record(Kind.SIGN_IN_REFUSED, request=request, actor=user, email=user.email)
             form.add_error(None, refusal.message)
@@ -114,7 +117,7 @@ def two_factor(request):
                     request.session.pop(key, None)
                 login(request, user, backend="allied.accounts.backends.EmailBackend")
                 otp_login(request, device)
-                return redirect(target)
+                return sign_in_succeeded(request, redirect(target), user.email)
     return _refused(render(request, "accounts/two_factor.html", {"form": form}), refusal)
 
 

@@ -29,7 +29,7 @@ from allied.accounts.api import (
     error_response,
 )
 from allied.accounts.models import ApiToken
-from allied.accounts.throttle import sign_in_failed, sign_in_refusal
+from allied.accounts.throttle import sign_in_failed, sign_in_refusal, sign_in_succeeded
 from allied.audit.log import record
 from allied.audit.models import Kind
 from allied.core import ngt
@@ -137,7 +137,7 @@ def token_create(request):
         user=user, name=(data.get("name") or "")[:100], verified=verified
     )
     record(Kind.SIGN_IN, request=request, actor=user, email=user.email, subject="API token")
-    return JsonResponse(
+    response = JsonResponse(
         {
             "token": secret,
             "name": token.name,
@@ -146,6 +146,7 @@ def token_create(request):
         },
         status=201,
     )
+    return sign_in_succeeded(request, response, user.email, browser=False)
 
 
 @api_view("DELETE")
