@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from allied.accounts import throttle
 from allied.accounts.models import ApiToken, Invitation, Membership, Organisation, Role, User
 from allied.audit.log import record
 from allied.audit.models import Kind
@@ -209,8 +210,9 @@ def token_revoke(*, token: ApiToken, by: User, request=None) -> bool:
 
 @transaction.atomic
 def password_changed(*, user: User, reset: bool = False, request=None) -> None:
-    """Records a password change or reset (already saved by Django's form) and ends the
-    person's API tokens; their other sessions end through the session hash."""
+    """Records a password change or reset (already saved by Django's form), ends the
+    person's API tokens (their other sessions end through the session hash) and starts the
+    sign-in throttling counts for them again."""
     record(
         Kind.PASSWORD_RESET if reset else Kind.PASSWORD_CHANGED,
         request=request,
@@ -222,3 +224,5 @@ def password_changed(*, user: User, reset: bool = False, request=None) -> None:
         because=ApiToken.Ended.PASSWORD_RESET if reset else ApiToken.Ended.PASSWORD_CHANGED,
         request=request,
     )
+    email = user.email
+    transaction.on_commit(lambda: throttle.password_changed(email))

@@ -114,21 +114,39 @@ def _account(email: str) -> str:
     return (found or typed).casefold()
 
 
-def _generation_key(account: str, client: str) -> str:
+def _generation_key(account: str, client: str = "") -> str:
+    """The cache key of a counter generation: for one account at one client address (a
+    sign-in there starts it again), or with no address, for the account everywhere (a new
+    password starts it again)."""
     return f"allied-throttle-generation:{uuid.uuid5(uuid.NAMESPACE_URL, account + '|' + client)}"
 
 
 def _keys(request, email: str) -> dict[str, str]:
     account, client = _account(email), _client(request)
+    here, everywhere = _generation_key(account, client), _generation_key(account)
     try:
-        generation = cache.get(_generation_key(account, client), "")
+        generations = cache.get_many([here, everywhere])
     except Exception:
-        generation = ""
+        generations = {}
+    since = f"{generations.get(everywhere, '')}|{generations.get(here, '')}"
     return {
-        "account_client": f"{account}|{client}|{generation}",
+        "account_client": f"{account}|{client}|{since}",
         "client": client,
-        "account": account,
+        "account": f"{account}|{generations.get(everywhere, '')}",
     }
+
+
+def _start_again(key: str) -> None:
+    try:
+        cache.set(key, uuid.uuid4().hex, settings.SIGN_IN_FAILURE_WINDOW_SECONDS * 2)
+    except Exception:
+        log.warning("Sign-in throttling could not reach the cache to start a count again.")
+
+
+def password_changed(email: str) -> None:
+    """A new password makes earlier guesses moot: every count for the account starts again,
+    at every address, and the account is no longer paced."""
+    _start_again(_generation_key(_account(email)))
 
 
 def _rates() -> dict[str, tuple[int, int]]:
@@ -216,15 +234,8 @@ def sign_in_succeeded(request, response, email: str, *, browser: bool = True):
     """After a successful sign-in: starts the count for this account and address again (for
     this address only) and, in a browser, marks it as one the owner uses. Returns
     `response`."""
-    account, client = _account(email), _client(request)
-    try:
-        cache.set(
-            _generation_key(account, client),
-            uuid.uuid4().hex,
-            settings.SIGN_IN_FAILURE_WINDOW_SECONDS * 2,
-        )
-    except Exception:
-        log.warning("Sign-in throttling could not reach the cache to start a count again.")
+    account = _account(email)
+    _start_again(_generation_key(account, _client(request)))
     if not browser:
         return response
     response.set_signed_cookie(

@@ -5,7 +5,10 @@ from one shared address are never slowed. Counted in the cache (Redis on Postgre
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
@@ -145,3 +148,22 @@ def test_wrong_security_codes_count_too(carol, settings):
     refused = client.post(reverse("accounts:two_factor"), {"code": "000000"}, REMOTE_ADDR=TRUST)
     assert refused.status_code == 429
     assert "too many failed attempts" in refused.content.decode()
+
+
+def test_resetting_ones_password_lifts_the_refusal_as_the_message_says(
+    max_mentor, django_capture_on_commit_callbacks
+):
+    client = Client()
+    for _ in range(5):
+        sign_in_from(TRUST, max_mentor.email, "a wrong guess!", client)
+    refused = sign_in_from(TRUST, max_mentor.email, client=client)
+    assert refused.status_code == 429 and "reset your password" in refused.content.decode()
+    client.post(reverse("accounts:password_reset"), {"email": max_mentor.email}, REMOTE_ADDR=TRUST)
+    link = re.search(r"http://\S+", mail.outbox[-1].body).group(0)
+    form = client.get("/" + link.split("://", 1)[1].split("/", 1)[1], follow=True)
+    new = {"new_password1": "a brand new passphrase", "new_password2": "a brand new passphrase"}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(form.redirect_chain[-1][0], new, REMOTE_ADDR=TRUST)
+    assert (
+        sign_in_from(TRUST, max_mentor.email, "a brand new passphrase", client).status_code == 302
+    )
