@@ -4,14 +4,11 @@ fits the screen."""
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from allied.accounts.models import ApiToken
-from tests.browser.conftest import axe_violations
-from tests.conftest import sign_in
+from tests.browser.conftest import axe_violations, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -20,16 +17,7 @@ def test_a_mentor_on_a_phone_revokes_one_of_their_tokens(max_mentor, page, live_
     ApiToken.issue(user=max_mentor, name="Meeting notes script", verified=False)
     _, kept = ApiToken.issue(user=max_mentor, name="Calendar", verified=False)
     page.set_viewport_size({"width": 360, "height": 740})
-    client = sign_in(Client(), max_mentor)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    signed_in(page, live_server, max_mentor)
     page.goto(live_server.url + reverse("accounts:account"))
     assert page.get_by_role("heading", name="API tokens").is_visible()
     assert axe_violations(page) == []

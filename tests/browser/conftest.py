@@ -64,6 +64,27 @@ def page(new_page):
     return new_page()
 
 
+def signed_in(page, live_server, user):
+    """Returns the page, signed in as the person (with two-factor done when they have it):
+    the session a test client made, handed to the browser as its cookie."""
+    from django.conf import settings
+    from django.test import Client
+
+    from tests.conftest import sign_in
+
+    client = sign_in(Client(), user)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    return page
+
+
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     """Returns axe-core's violations of the given impacts on the page as it is now."""
     page.add_script_tag(path=str(AXE))

@@ -7,32 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from allied.consensus.models import ModelDraft, Placement, PublishedModel
 
 # The browser fixtures live in tests/browser/conftest.py; imported so that pytest finds them here.
-from tests.browser.conftest import axe_violations, browser, new_page, page  # noqa: F401
-from tests.conftest import sign_in
+from tests.browser.conftest import axe_violations, browser, new_page, page, signed_in  # noqa: F401
 from tests.consensus.conftest import finish_workshop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def signed_in_page(page, live_server, user):  # noqa: F811
-    client = sign_in(Client(), user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return page
 
 
 def press(locator, key="Enter"):
@@ -54,7 +37,7 @@ def test_a_facilitator_builds_a_model_by_keyboard_and_downloads_the_figure(
     fay,
 ):
     workshop = finish_workshop(org, fay)
-    signed_in_page(page, live_server, fay)
+    signed_in(page, live_server, fay)
     page.goto(live_server.url + reverse("workshops:results", args=[workshop.pk]))
     with page.expect_navigation():
         press(page.get_by_role("link", name="Build a model from this workshop"))
@@ -117,7 +100,7 @@ def test_dragging_a_theme_onto_a_question_places_it(page, live_server, org, fay)
     workshop = finish_workshop(org, fay)
     draft = ModelDraft.objects.create(organisation=org, name="Dragged", document=_frame())
     draft.workshops.add(workshop)
-    signed_in_page(page, live_server, fay)
+    signed_in(page, live_server, fay)
     # Tall enough to show the theme and the domain at once: a person's browser scrolls while
     # they drag, Playwright's synthetic drag does not.
     page.set_viewport_size({"width": 1280, "height": 4000})

@@ -6,13 +6,11 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.test import Client
 
 from allied.matching import actions
 from allied.programmes.models import Relationship
 from tests.browser import conftest as browser_fixtures
 from tests.browser.conftest import axe_violations
-from tests.conftest import sign_in
 from tests.programmes.world_matching import small_cohort
 
 # The browser suite's fixtures, shared with this module outside tests/browser/.
@@ -24,13 +22,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def as_person(new_page, live_server, user):
-    client = Client()
-    sign_in(client, user)
-    page = new_page()
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
-    return page
+    return browser_fixtures.signed_in(new_page(), live_server, user)
 
 
 def test_the_matching_pages_pass_axe(world, make_person, live_server, new_page):

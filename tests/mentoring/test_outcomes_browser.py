@@ -7,31 +7,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 # The browser fixtures live in tests/browser/conftest.py; imported so that pytest finds them here.
-from tests.browser.conftest import axe_violations, browser, new_page  # noqa: F401
-from tests.conftest import sign_in
+from tests.browser.conftest import axe_violations, browser, new_page, signed_in  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def _signed_in_page(new_page, live_server, user):  # noqa: F811
-    page = new_page()
-    client = sign_in(Client(), user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-    return page
+    return signed_in(new_page(), live_server, user)
 
 
 def test_a_mentee_records_an_outcome_and_the_coordinator_confirms_it(

@@ -6,36 +6,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.browser.conftest import axe_violations
-from tests.conftest import sign_in
+from tests.browser.conftest import axe_violations, signed_in
 from tests.reports.helpers import known_programme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _signed_in(page, live_server, user):
-    client = sign_in(Client(), user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
 
 
 def test_the_board_report_passes_axe_takes_a_period_and_prints_without_navigation(
     world, page, live_server
 ):
     b, _ = known_programme(world, timezone.now(), partly=2)
-    _signed_in(page, live_server, world["carol"])
+    signed_in(page, live_server, world["carol"])
     page.goto(live_server.url + reverse("reports:board", args=[b.programme.pk]))
     assert page.locator("h1").inner_text() == "Board report: Evaluation programme"
     assert page.locator("img[alt^='Bar chart of']").count() == 3
@@ -67,7 +51,7 @@ def test_the_board_report_passes_axe_takes_a_period_and_prints_without_navigatio
 
 def test_the_organisation_view_passes_axe(world, page, live_server):
     known_programme(world, timezone.now())
-    _signed_in(page, live_server, world["alice"])
+    signed_in(page, live_server, world["alice"])
     page.goto(live_server.url + reverse("reports:organisation", args=[world["own"].slug]))
     assert page.locator("h1").inner_text() == "Programme reports"
     assert page.locator("#programmes tbody tr").count() == 2

@@ -7,14 +7,11 @@ import csv
 import io
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from allied.reports.extract import HEADERS
-from tests.browser.conftest import axe_violations
-from tests.conftest import sign_in
+from tests.browser.conftest import axe_violations, signed_in
 from tests.reports.helpers import known_programme
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,16 +19,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def test_an_admin_takes_the_extract_in_the_browser(world, page, live_server):
     b, _ = known_programme(world, timezone.now())
-    client = sign_in(Client(), world["alice"])
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
+    signed_in(page, live_server, world["alice"])
     page.goto(live_server.url + reverse("reports:extract", args=[b.programme.pk]))
     assert page.locator("h1").inner_text() == "Research extract"
     assert axe_violations(page) == []

@@ -7,32 +7,16 @@ import json
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from django.urls import reverse
 
 from allied.rights.models import Erasure
-from tests.browser.conftest import axe_violations
-from tests.conftest import sign_in
+from tests.browser.conftest import axe_violations, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _as(page, live_server, user):
-    client = sign_in(Client(), user)
-    page.context.add_cookies(
-        [
-            {
-                "name": settings.SESSION_COOKIE_NAME,
-                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": live_server.url,
-            }
-        ]
-    )
-
-
 def test_a_person_downloads_their_data(world, page, live_server):
-    _as(page, live_server, world["mia"])
+    signed_in(page, live_server, world["mia"])
     page.goto(live_server.url + reverse("accounts:account"))
     page.get_by_role("link", name="Your data: download a copy, or ask for it to be erased").click()
     assert page.locator("h1").inner_text() == "Your data"
@@ -48,7 +32,7 @@ def test_a_person_downloads_their_data(world, page, live_server):
 
 
 def test_an_admin_erases_someone(world, page, live_server):
-    _as(page, live_server, world["alice"])
+    signed_in(page, live_server, world["alice"])
     page.goto(live_server.url + reverse("rights:organisation", args=["alder"]))
     assert axe_violations(page) == []
     page.locator(f"a[href='{reverse('rights:person', args=['alder', world['mia'].pk])}']").click()
@@ -67,7 +51,7 @@ def test_an_admin_erases_someone(world, page, live_server):
 
 
 def test_the_retention_page_passes_axe(world, page, live_server):
-    _as(page, live_server, world["carol"])
+    signed_in(page, live_server, world["carol"])
     page.goto(live_server.url + reverse("rights:retention", args=[world["programme_own"].pk]))
     page.get_by_label("Months to keep personal data after the last cohort ends").fill("0")
     page.get_by_role("button", name="Save").click()
