@@ -226,3 +226,14 @@ def test_nobody_can_revoke_or_see_someone_elses_token(client, max_mentor, mia):
     assert client.post(reverse("accounts:token_revoke", args=[pk])).status_code == 404
     assert client.get(reverse("accounts:token_revoke", args=[pk])).status_code == 405
     assert works(token)
+
+
+def test_erasing_someone_ends_their_tokens(client, alice, max_mentor, org):
+    token = made_by_the_api(max_mentor)
+    sign_in(client, alice)
+    response = client.post(
+        reverse("rights:person_erase", args=[org.slug, max_mentor.pk]),
+        {"confirm": max_mentor.email},
+    )
+    assert response.status_code == 302, response.content
+    assert not works(token)
