@@ -268,6 +268,12 @@ SIGN_IN_CLIENT_FAILURE_LIMIT = env_int("SIGN_IN_CLIENT_FAILURE_LIMIT", 30, minim
 SIGN_IN_CLIENT_WINDOW_SECONDS = env_int("SIGN_IN_CLIENT_WINDOW_SECONDS", 15 * 60, minimum=60)
 SIGN_IN_ACCOUNT_FAILURE_LIMIT = env_int("SIGN_IN_ACCOUNT_FAILURE_LIMIT", 20, minimum=1)
 SIGN_IN_PACE_SECONDS = env_int("SIGN_IN_PACE_SECONDS", 30, minimum=1)
+# Join codes, join links and invitation links that match nothing, per client address.
+GUESS_LIMIT = env_int("GUESS_LIMIT", 30, minimum=1)
+GUESS_WINDOW_SECONDS = env_int("GUESS_WINDOW_SECONDS", 10 * 60, minimum=60)
+# Password reset requests an hour, per client address and per email address.
+PASSWORD_RESET_CLIENT_LIMIT = env_int("PASSWORD_RESET_CLIENT_LIMIT", 20, minimum=1)
+PASSWORD_RESET_EMAIL_LIMIT = env_int("PASSWORD_RESET_EMAIL_LIMIT", 5, minimum=1)
 RATELIMIT_CACHE_PREFIX = "allied-throttle:"
 INVITATION_DAYS = env_int("INVITATION_DAYS", 14, minimum=1)
 # API tokens end after this many days (and at once when their owner's password or roles change).

@@ -248,3 +248,64 @@ def sign_in_succeeded(request, response, email: str, *, browser: bool = True):
         samesite="Lax",
     )
     return response
+
+
+# Codes and links --------------------------------------------------------------------------
+# Workshop join codes, personal join links and invitation links are guessed, not typed wrong
+# by the person they belong to: one count per client address covers them all, and only
+# guesses that match nothing count, so a room of 300 joining from one address is never slowed.
+
+
+def guess_refusal(request) -> Refusal | None:
+    """Returns why a code or link from this client is refused, or None."""
+    rate = (settings.GUESS_LIMIT, settings.GUESS_WINDOW_SECONDS)
+    usage = _usage(request, "guesses", _client(request), rate, False)
+    if not _reached(usage):
+        return None
+    wait = _wait(usage)
+    return Refusal(
+        "There have been too many attempts with codes or links that do not exist from your "
+        f"network. Wait {_minutes(wait)} and try again.",
+        wait,
+    )
+
+
+def guess_failed(request) -> None:
+    """Counts a code or link from this client that matched nothing."""
+    rate = (settings.GUESS_LIMIT, settings.GUESS_WINDOW_SECONDS)
+    _usage(request, "guesses", _client(request), rate, True)
+
+
+# Password reset requests -------------------------------------------------------------------
+
+
+def password_reset_refusal(request) -> Refusal | None:
+    """Returns why another password reset request from this client is refused, or None.
+    Every request counts."""
+    rate = (settings.PASSWORD_RESET_CLIENT_LIMIT, 60 * 60)
+    usage = _usage(request, "password-reset:client", _client(request), rate, True)
+    if usage is None or usage["count"] <= usage["limit"]:
+        return None
+    wait = _wait(usage)
+    return Refusal(
+        "There have been too many requests to reset a password from your network. "
+        f"Wait {_minutes(wait)} and try again.",
+        wait,
+    )
+
+
+def password_reset_may_email(request, email: str) -> bool:
+    """Returns whether another reset email may go to this address this hour; past the limit
+    the page answers as usual and no email is sent, so nobody can flood an inbox and the
+    answer never shows whether an account exists."""
+    rate = (settings.PASSWORD_RESET_EMAIL_LIMIT, 60 * 60)
+    usage = _usage(request, "password-reset:email", _account(email), rate, True)
+    return usage is None or usage["count"] <= usage["limit"]
+
+
+def refused(response, refusal: Refusal | None):
+    """Returns the response, as 429 Too Many Requests with `Retry-After` when refused."""
+    if refusal is not None:
+        response.status_code = 429
+        response["Retry-After"] = str(refusal.retry_after)
+    return response

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from allied.accounts import actions, totp
+from allied.accounts import actions, throttle, totp
 from allied.accounts.access import member_of, organisation_for
 from allied.accounts.forms import AcceptInvitationForm, CodeForm, InviteForm, RolesForm, SignInForm
 from allied.accounts.models import ApiToken, Invitation, Membership, Role, User
@@ -75,15 +75,7 @@ def sign_in(request):
     response = render(
         request, "accounts/sign_in.html", {"form": form, "next": _safe_next(request, "")}
     )
-    return _refused(response, refusal)
-
-
-def _refused(response, refusal):
-    """A refused attempt answers 429 Too Many Requests, saying when to try again."""
-    if refusal is not None:
-        response.status_code = 429
-        response["Retry-After"] = str(refusal.retry_after)
-    return response
+    return throttle.refused(response, refusal)
 
 
 @sensitive_post_parameters("code")
@@ -118,7 +110,7 @@ def two_factor(request):
                 login(request, user, backend="allied.accounts.backends.EmailBackend")
                 otp_login(request, device)
                 return sign_in_succeeded(request, redirect(target), user.email)
-    return _refused(render(request, "accounts/two_factor.html", {"form": form}), refusal)
+    return throttle.refused(render(request, "accounts/two_factor.html", {"form": form}), refusal)
 
 
 @login_required
@@ -225,9 +217,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     extra_email_context = None
 
     def form_valid(self, form):
-        record(
-            Kind.PASSWORD_RESET_REQUESTED, request=self.request, email=form.cleaned_data["email"]
-        )
+        refusal = throttle.password_reset_refusal(self.request)
+        if refusal:
+            form.add_error(None, refusal.message)
+            return throttle.refused(self.form_invalid(form), refusal)
+        email = form.cleaned_data["email"]
+        record(Kind.PASSWORD_RESET_REQUESTED, request=self.request, email=email)
+        if not throttle.password_reset_may_email(self.request, email):
+            return redirect(self.get_success_url())
         return super().form_valid(form)
 
 
@@ -244,8 +241,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def invitation(request, token: str):
     """Accepting an invitation: a newcomer creates their account; someone with an account
     signs in as that account and confirms."""
+    refusal = throttle.guess_refusal(request)
+    if refusal:
+        page = render(request, "accounts/too_many_attempts.html", {"refusal": refusal})
+        return throttle.refused(page, refusal)
     invite = Invitation.open_for_token(token)
     if invite is None:
+        throttle.guess_failed(request)
         return render(request, "accounts/invitation_invalid.html", status=404)
     existing = User.objects.filter(email__iexact=invite.email).first()
     if existing:

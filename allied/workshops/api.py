@@ -29,7 +29,14 @@ from allied.accounts.api import (
     error_response,
 )
 from allied.accounts.models import ApiToken
-from allied.accounts.throttle import sign_in_failed, sign_in_refusal, sign_in_succeeded
+from allied.accounts.throttle import (
+    guess_failed,
+    guess_refusal,
+    refused,
+    sign_in_failed,
+    sign_in_refusal,
+    sign_in_succeeded,
+)
 from allied.audit.log import record
 from allied.audit.models import Kind
 from allied.core import ngt
@@ -111,9 +118,7 @@ def token_create(request):
     refusal = sign_in_refusal(request, email)
     if refusal:
         record(Kind.SIGN_IN_REFUSED, request=request, email=email)
-        response = error_response(429, refusal.message)
-        response["Retry-After"] = str(refusal.retry_after)
-        return response
+        return refused(error_response(429, refusal.message), refusal)
     user = authenticate(request, email=email, password=password)
     if user is None:
         sign_in_failed(request, email)
@@ -392,13 +397,22 @@ def workshop_results(request, pk: int):
 def join(request, code: str):
     """Joins a workshop after consent; returns the participant token for
     `Authorization: Participant <token>`. The browser's session is not touched."""
-    workshop, _ = access.participant_for_token(code, "")
+    refusal = guess_refusal(request)
+    if refusal is None:
+        try:
+            workshop, _ = access.participant_for_token(code, "")
+        except Http404:
+            guess_failed(request)
+            raise
+    if refusal:
+        return refused(error_response(429, refusal.message), refusal)
     invited = None
     if request.data.get("invitation"):
         invited = workshop.participants.filter(
             invite_digest=digest(request.data.get("invitation"))
         ).first()
         if invited is None:
+            guess_failed(request)
             raise Http404
     if request.data.get("consent", "") not in {"on", "true", "True", "1", "yes"}:
         raise BadInput(

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from allied import live
+from allied.accounts import throttle
 from allied.accounts.access import organisation_for
 from allied.accounts.models import Membership
 from allied.audit.log import record
@@ -524,24 +525,49 @@ def workshop_characteristics(request, pk: int):
 
 def join(request):
     form = JoinCodeForm(request.POST or None)
+    refusal = None
     if request.method == "POST" and form.is_valid():
-        if Workshop.objects.filter(join_code=form.cleaned_data["code"]).exists():
+        refusal = throttle.guess_refusal(request)
+        if refusal:
+            form.add_error("code", refusal.message)
+        elif Workshop.objects.filter(join_code=form.cleaned_data["code"]).exists():
             return redirect("workshops:join_code", form.cleaned_data["code"])
-        form.add_error(
-            "code", "There is no workshop with that code. Check it with your facilitator"
-        )
-    return render(request, "workshops/join.html", {"form": form})
+        else:
+            throttle.guess_failed(request)
+            form.add_error(
+                "code", "There is no workshop with that code. Check it with your facilitator"
+            )
+    return throttle.refused(render(request, "workshops/join.html", {"form": form}), refusal)
 
 
 def join_code(request, code: str, token: str | None = None):
-    """Consent, then joining: by the workshop's code, or by a personal invitation link."""
-    workshop, participant = access.participant_for(request, code)
+    """Consent, then joining: by the workshop's code, or by a personal invitation link. A
+    client that has guessed too many codes is refused whether this one exists or not, unless
+    it has already joined this workshop."""
+    refusal = throttle.guess_refusal(request)
+    too_many = (
+        throttle.refused(
+            render(request, "accounts/too_many_attempts.html", {"refusal": refusal}), refusal
+        )
+        if refusal
+        else None
+    )
+    try:
+        workshop, participant = access.participant_for(request, code)
+    except Http404:
+        if too_many:
+            return too_many
+        throttle.guess_failed(request)
+        raise
     if participant is not None:
         return redirect("workshops:participate", workshop.join_code)
+    if too_many:
+        return too_many
     invited = None
     if token is not None:
         invited = workshop.participants.filter(invite_digest=digest(token)).first()
         if invited is None:
+            throttle.guess_failed(request)
             raise Http404
     if workshop.status == Workshop.Status.FINISHED:
         return render(request, "workshops/finished.html", {"workshop": workshop}, status=410)

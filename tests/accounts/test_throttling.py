@@ -167,3 +167,31 @@ def test_resetting_ones_password_lifts_the_refusal_as_the_message_says(
     assert (
         sign_in_from(TRUST, max_mentor.email, "a brand new passphrase", client).status_code == 302
     )
+
+
+def test_guessing_invitation_links_is_stopped(client, settings):
+    settings.GUESS_LIMIT = 3
+    for i in range(3):
+        url = reverse("accounts:invitation", args=[f"guess-{i}"])
+        assert client.get(url, REMOTE_ADDR=STRANGER).status_code == 404
+    refused = client.get(reverse("accounts:invitation", args=["guess-9"]), REMOTE_ADDR=STRANGER)
+    assert refused.status_code == 429
+    assert "Too many attempts" in refused.content.decode()
+
+
+def test_password_reset_requests_flood_neither_an_inbox_nor_the_site(max_mentor, mia, settings):
+    settings.PASSWORD_RESET_EMAIL_LIMIT = 2
+    settings.PASSWORD_RESET_CLIENT_LIMIT = 4
+    url = reverse("accounts:password_reset")
+    answers = [
+        Client().post(url, {"email": max_mentor.email}, REMOTE_ADDR=STRANGER) for _ in range(4)
+    ]
+    # The page answers alike each time; only two emails go out.
+    assert {a["Location"] for a in answers} == {reverse("accounts:password_reset_sent")}
+    assert len(mail.outbox) == 2
+    refused = Client().post(url, {"email": "ghost@alder.example"}, REMOTE_ADDR=STRANGER)
+    assert refused.status_code == 429
+    assert "too many requests to reset a password" in refused.content.decode()
+    # From elsewhere, someone else's reset still goes out.
+    Client().post(url, {"email": mia.email}, REMOTE_ADDR=TRUST)
+    assert len(mail.outbox) == 3 and mail.outbox[-1].to == [mia.email]
