@@ -322,9 +322,15 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# Whether every request reaches Allied through a proxy that sets X-Forwarded-Proto itself,
+# overwriting any sent by the client. Off by default: the ASGI server (uvicorn's
+# --proxy-headers --forwarded-allow-ips) already takes the scheme from the named proxy only,
+# and a header believed from anyone would let a client on plain HTTP pass as HTTPS.
+TRUSTED_PROXY = env_bool("TRUSTED_PROXY", False)
+if TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 63072000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -60,3 +60,28 @@ def test_production_settings_pass_the_deployment_checks():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+ASKS_AS_HTTPS = (
+    "from django.test import Client; "
+    "print(Client().get('/about/', HTTP_HOST='allied.example.nhs.uk', "
+    "HTTP_X_FORWARDED_PROTO='https').status_code)"
+)
+PRODUCTION_ENV = {
+    "ALLIED_ENVIRONMENT": "production",
+    "SECRET_KEY": "x" * 20 + "a-long-random-production-secret-0123456789-abcdefgh",
+    "ALLOWED_HOSTS": "allied.example.nhs.uk",
+}
+
+
+def test_x_forwarded_proto_is_not_believed_unless_a_trusted_proxy_is_configured():
+    """A client on plain HTTP that claims HTTPS in the header is still sent to HTTPS."""
+    result = run_django(["shell", "-c", ASKS_AS_HTTPS], **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "301"
+
+
+def test_a_trusted_proxy_s_x_forwarded_proto_is_believed():
+    result = run_django(["shell", "-c", ASKS_AS_HTTPS], TRUSTED_PROXY="true", **PRODUCTION_ENV)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "200"
