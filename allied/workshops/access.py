@@ -75,25 +75,38 @@ def takes_notes(role: str | None) -> bool:
 
 def participant_for(request, code: str) -> tuple[Workshop, Participant | None]:
     """Returns the workshop with this join code and the participant this browser joined as
-    (None if it has not joined). 404 for an unknown code."""
+    (None if it has not joined). 404 for an unknown code, and for a finished workshop's code
+    unless this browser took part: the two answer alike."""
     workshop = (
         Workshop.objects.filter(join_code=code.upper()).select_related("current_question").first()
     )
-    if workshop is None:
-        raise Http404
-    token = request.session.get(SESSION_KEY, {}).get(str(workshop.pk))
-    return workshop, joined(workshop, token)
+    token = None if workshop is None else request.session.get(SESSION_KEY, {}).get(str(workshop.pk))
+    return _found(workshop, token)
 
 
 def participant_for_token(code: str, token: str) -> tuple[Workshop, Participant | None]:
     """Returns the workshop with this join code and the participant holding this token (the
-    one the API's join returned; None if it matches nobody). 404 for an unknown code."""
+    one the API's join returned; None if it matches nobody). 404 for an unknown code, and for
+    a finished workshop's code unless the token is one of its participants'."""
     workshop = (
         Workshop.objects.filter(join_code=code.upper()).select_related("current_question").first()
     )
+    return _found(workshop, token)
+
+
+def _found(workshop: Workshop | None, token: str | None):
     if workshop is None:
         raise Http404
-    return workshop, joined(workshop, token)
+    participant = joined(workshop, token)
+    if participant is None and finished(workshop):
+        raise Http404
+    return workshop, participant
+
+
+def finished(workshop: Workshop) -> bool:
+    """Whether the workshop has finished: its participants' tokens then show only that it has
+    finished, and neither read nor change anything."""
+    return workshop.status == Workshop.Status.FINISHED
 
 
 def joined(workshop: Workshop, token: str | None) -> Participant | None:

@@ -418,8 +418,6 @@ def join(request, code: str):
         raise BadInput(
             "Send 'consent': true to accept the consent statement: " + workshop.consent_statement
         )
-    if workshop.status == Workshop.Status.FINISHED:
-        return error_response(410, "This workshop has finished.")
     token = secrets.token_urlsafe(32)
     participant = actions.participant_consent(
         workshop=workshop, participant=invited, session_token=token
@@ -445,6 +443,8 @@ def _joined(request, code: str):
             "Join the workshop first (POST /api/join/<code>/) and send "
             "'Authorization: Participant <token>'."
         )
+    if access.finished(workshop):
+        raise NotSignedIn("This workshop has finished, so your participant token has ended.")
     return workshop, participant
 
 

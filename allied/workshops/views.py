@@ -229,7 +229,8 @@ def briefing_file(request, pk: int, file_id: int):
 
 def participant_briefing_file(request, code: str, file_id: int):
     workshop, participant = access.participant_for(request, code)
-    item = workshop.files.filter(pk=file_id).first() if participant is not None else None
+    ended = participant is None or access.finished(workshop)
+    item = None if ended else workshop.files.filter(pk=file_id).first()
     if item is None:
         raise Http404
     return _download(item)
@@ -530,7 +531,11 @@ def join(request):
         refusal = throttle.guess_refusal(request)
         if refusal:
             form.add_error("code", refusal.message)
-        elif Workshop.objects.filter(join_code=form.cleaned_data["code"]).exists():
+        elif (
+            Workshop.objects.filter(join_code=form.cleaned_data["code"])
+            .exclude(status=Workshop.Status.FINISHED)
+            .exists()
+        ):
             return redirect("workshops:join_code", form.cleaned_data["code"])
         else:
             throttle.guess_failed(request)
@@ -569,8 +574,6 @@ def join_code(request, code: str, token: str | None = None):
         if invited is None:
             throttle.guess_failed(request)
             raise Http404
-    if workshop.status == Workshop.Status.FINISHED:
-        return render(request, "workshops/finished.html", {"workshop": workshop}, status=410)
     form = ConsentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         session_token = access.bind_browser(request, workshop)
@@ -585,6 +588,8 @@ def about_you(request, code: str):
     workshop, participant = access.participant_for(request, code)
     if participant is None:
         return redirect("workshops:join_code", workshop.join_code)
+    if access.finished(workshop):
+        return redirect("workshops:participate", workshop.join_code)
     existing = Characteristics.objects.filter(participant=participant).first()
     initial = (
         {}

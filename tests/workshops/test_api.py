@@ -335,11 +335,32 @@ def test_joining_needs_consent_and_gives_a_token_bound_to_a_pseudonym(workshop):
     assert me.json()["me"]["pseudonym"] == "P1"
 
 
-def test_joining_an_unknown_or_finished_workshop_is_refused(workshop):
-    assert call("post", api_url("join", "NOSUCHCD"), {"consent": True}).status_code == 404
+def test_a_finished_workshop_s_code_answers_as_an_unknown_one_does(workshop):
+    """Nobody can tell from the answer whether a code belonged to a workshop that has ended."""
+    unknown = call("post", api_url("join", "NOSUCHCD"), {"consent": True})
     workshop.status = Workshop.Status.FINISHED
     workshop.save()
-    assert call("post", api_url("join", workshop.join_code), {"consent": True}).status_code == 410
+    finished = call("post", api_url("join", workshop.join_code), {"consent": True})
+    assert unknown.status_code == finished.status_code == 404
+    assert unknown.json() == finished.json()
+    assert not workshop.participants.exists()
+
+
+def test_participant_tokens_end_when_their_workshop_finishes(workshop):
+    token = joined(workshop)
+    assert (
+        call("get", api_url("participant_state", workshop.join_code), participant=token).status_code
+        == 200
+    )
+    Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.FINISHED)
+    for method, name, body in [
+        ("get", "participant_state", None),
+        ("post", "participant_act", {"action": "draft", "text": "Late idea"}),
+    ]:
+        response = call(method, api_url(name, workshop.join_code), body, participant=token)
+        assert response.status_code == 401
+        assert "has finished" in response.json()["error"]
+    assert not workshop.participants.get().drafts.exists()
 
 
 def test_joining_with_a_wrong_invitation_is_not_found(workshop):

@@ -243,13 +243,42 @@ def test_another_organisations_workshop_is_not_found(client, signed_in, fay, oth
     assert client.get(reverse("workshops:detail", args=[other_workshop.pk])).status_code == 404
 
 
-def test_the_finished_workshop_cannot_be_joined(workshop):
-    Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.FINISHED)
+def test_a_finished_workshop_cannot_be_joined_and_answers_as_an_unknown_code_does(workshop):
     from django.test import Client
 
-    assert (
-        Client().get(reverse("workshops:join_code", args=[workshop.join_code])).status_code == 410
+    Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.FINISHED)
+    finished = Client().get(reverse("workshops:join_code", args=[workshop.join_code]))
+    unknown = Client().get(reverse("workshops:join_code", args=["NOSUCHCD"]))
+    assert finished.status_code == unknown.status_code == 404
+    assert finished.content == unknown.content
+    typed = Client().post(reverse("workshops:join"), {"code": workshop.join_code})
+    assert "There is no workshop with that code" in typed.content.decode()
+
+
+def test_a_participant_who_took_part_sees_that_the_workshop_has_finished_and_nothing_more(
+    workshop,
+):
+    from django.test import Client
+
+    from allied.workshops.models import BriefingFile, Characteristics
+
+    browser = Client()
+    code = workshop.join_code
+    browser.post(reverse("workshops:join_code", args=[code]), {"consent": "on"})
+    participant = workshop.participants.get()
+    item = BriefingFile.objects.create(workshop=workshop, name="notes.txt", file="b/notes.txt")
+    Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.FINISHED)
+    page = browser.get(reverse("workshops:participate", args=[code]))
+    assert page.status_code == 200
+    assert "The workshop has finished" in page.content.decode()
+    assert browser.get(reverse("workshops:participate_state", args=[code])).json()["status"] == (
+        "finished"
     )
+    about = browser.post(reverse("workshops:about_you", args=[code]), {"gender": "woman"})
+    assert about.status_code == 302
+    assert not Characteristics.objects.filter(participant=participant).exists()
+    file_url = reverse("workshops:participant_briefing_file", args=[code, item.pk])
+    assert browser.get(file_url).status_code == 404
 
 
 def test_a_lead_sets_each_questions_scheme_before_the_workshop_starts(facilitator, workshop):
