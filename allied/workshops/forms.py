@@ -218,20 +218,75 @@ class QuestionForm(forms.Form):
         return cleaned
 
 
+# Each allowed ending, what its contents must be, and how the refusal names it. Contents are
+# identified from the file's bytes by the filetype library; a .txt file must be readable text.
 BRIEFING_TYPES = {
-    ".pdf",
-    ".docx",
-    ".pptx",
-    ".xlsx",
-    ".odt",
-    ".odp",
-    ".ods",
-    ".txt",
-    ".png",
-    ".jpg",
-    ".jpeg",
+    ".pdf": ("pdf", "a PDF"),
+    ".docx": ("docx", "a Word document"),
+    ".pptx": ("pptx", "a PowerPoint presentation"),
+    ".xlsx": ("xlsx", "an Excel spreadsheet"),
+    ".odt": ("odt", "an OpenDocument text"),
+    ".odp": ("odp", "an OpenDocument presentation"),
+    ".ods": ("ods", "an OpenDocument spreadsheet"),
+    ".txt": (None, "plain text"),
+    ".png": ("png", "a PNG image"),
+    ".jpg": ("jpg", "a JPEG image"),
+    ".jpeg": ("jpg", "a JPEG image"),
 }
 BRIEFING_MAX_BYTES = 10 * 1024 * 1024
+# Office files are zip archives; when the first bytes show only a zip, the archive's own list
+# of parts says which kind it is.
+_ZIPPED_PART = {
+    "docx": "word/",
+    "pptx": "ppt/",
+    "xlsx": "xl/",
+    "odt": "mimetype",
+    "odp": "mimetype",
+    "ods": "mimetype",
+}
+_ODF_MIMETYPE = {
+    "odt": b"application/vnd.oasis.opendocument.text",
+    "odp": b"application/vnd.oasis.opendocument.presentation",
+    "ods": b"application/vnd.oasis.opendocument.spreadsheet",
+}
+
+
+def contents_are(upload, kind: str | None) -> bool:
+    """Whether the uploaded file's bytes are of this kind (None: readable plain text)."""
+    import zipfile
+
+    import filetype
+
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    guessed = filetype.guess_extension(head)
+    if kind is None:
+        return guessed is None and _is_text(upload.read())
+    if guessed == kind:
+        return True
+    if guessed != "zip" or kind not in _ZIPPED_PART:
+        return False
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+            if kind in _ODF_MIMETYPE:
+                return "mimetype" in names and archive.read("mimetype") == _ODF_MIMETYPE[kind]
+            return any(name.startswith(_ZIPPED_PART[kind]) for name in names)
+    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+        return False
+    finally:
+        upload.seek(0)
+
+
+def _is_text(data: bytes) -> bool:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return not any(ord(c) < 32 and c not in "\t\n\r\f" for c in text)
+    return False
 
 
 class BriefingFileForm(forms.Form):
@@ -249,10 +304,17 @@ class BriefingFileForm(forms.Form):
         from pathlib import PurePath
 
         upload = self.cleaned_data["file"]
-        if PurePath(upload.name).suffix.lower() not in BRIEFING_TYPES:
+        expected = BRIEFING_TYPES.get(PurePath(upload.name).suffix.lower())
+        if expected is None:
             raise forms.ValidationError(
                 "The file must be a PDF, Word, PowerPoint, Excel, OpenDocument, text or image file"
             )
         if upload.size > BRIEFING_MAX_BYTES:
             raise forms.ValidationError("The file must be smaller than 10 MB")
+        kind, described = expected
+        if not contents_are(upload, kind):
+            raise forms.ValidationError(
+                f"The contents of {upload.name} are not {described}, as its name says. Open "
+                "it, save it again in that format, and add it again"
+            )
         return upload
