@@ -14,6 +14,7 @@ import uuid
 from functools import wraps
 
 from django.http import Http404, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.middleware.csrf import CsrfViewMiddleware
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -31,6 +32,16 @@ class BadInput(Exception):
 
 class NotSignedIn(Exception):
     """No usable credentials (401)."""
+
+
+class NotAllowed(Exception):
+    """The person may see the object, but their part in it does not allow this action (403,
+    recorded in the audit log), with a message saying who may."""
+
+    def __init__(self, message: str, *, organisation=None, roles=()):
+        super().__init__(message)
+        self.organisation = organisation
+        self.roles = sorted(roles)
 
 
 class TwoFactorNeeded(Exception):
@@ -92,8 +103,15 @@ class Payload:
     """The request's fields (a JSON object, or a form) read like `request.POST`, so the
     pages' handlers take them unchanged. Rejects values no text field can hold."""
 
-    def __init__(self, values: dict):
+    def __init__(self, values: dict, *, from_form: bool = False):
         self.values = values
+        # A form may repeat a field (the last value counts, as in Django); a JSON body that
+        # sends a list where one value belongs is bad input.
+        self.from_form = from_form
+
+    def like(self, values: dict) -> Payload:
+        """Returns a payload of these values read as this one's are."""
+        return Payload(values, from_form=self.from_form)
 
     @staticmethod
     def _text(key: str, value) -> str:
@@ -108,8 +126,10 @@ class Payload:
 
     def get(self, key: str, default=None):
         value = self.values.get(key)
-        if isinstance(value, list):
+        if isinstance(value, list) and self.from_form:
             value = value[-1] if value else None
+        elif isinstance(value, list):
+            raise BadInput(f"'{key}' must be one value, not a list.")
         return default if value is None else self._text(key, value)
 
     def getlist(self, key: str) -> list[str]:
@@ -133,14 +153,19 @@ def _payload(request) -> Payload:
         if not isinstance(values, dict):
             raise BadInput("The request body must be a JSON object.")
         return Payload(values)
-    return Payload({key: request.POST.getlist(key) for key in request.POST})
+    try:
+        return Payload({key: request.POST.getlist(key) for key in request.POST}, from_form=True)
+    except MultiPartParserError:
+        raise BadInput(
+            "The form body could not be read: send JSON, or a complete multipart form."
+        ) from None
 
 
 def api_view(*methods: str, csrf: bool = True):
     """Wraps a view: checks the method, authenticates, enforces CSRF on session requests
     that change something (unless `csrf` is False: for views that neither read nor change
     the session, whose answer a cross-site page could not read), parses the body into `request.data`, and turns refusals into
-    JSON errors (400 bad input, 401, 403, 404, 409 refused by `actions`)."""
+    JSON errors (400 bad input, 401, 403 not allowed, 404, 409 refused by `actions`)."""
 
     def decorate(view):
         @csrf_exempt
@@ -176,6 +201,9 @@ def api_view(*methods: str, csrf: bool = True):
             except RoleRequired as error:
                 record_denial(request, error)
                 return error_response(403, "Your role does not allow this.")
+            except NotAllowed as error:
+                record_denial(request, error)
+                return error_response(403, str(error))
             except Http404:
                 return error_response(404, "Not found.")
             except Refused as error:
@@ -190,6 +218,21 @@ def api_user(request):
     if request.api_credentials == "participant" or not request.user.is_authenticated:
         raise NotSignedIn("Sign in, or send 'Authorization: Bearer <token>' (POST /api/tokens/).")
     return request.user
+
+
+def api_submission(request) -> uuid.UUID | None:
+    """Returns the `submission` key the request sent (allied.base.submissions: a retry with
+    the same key finds what the first made), or None when it sent none. A key that is not a
+    UUID is bad input, as the schema says, rather than quietly losing the protection."""
+    if "submission" not in request.data:
+        return None
+    raw = request.data.get("submission")
+    try:
+        return uuid.UUID(raw)
+    except (TypeError, ValueError, AttributeError):
+        raise BadInput(
+            "'submission' must be a UUID (send the same one again when retrying), or be left out."
+        ) from None
 
 
 def api_client_id(request) -> uuid.UUID:

@@ -11,6 +11,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from allied.accounts.api import error_response
+
 SESSION_STARTED = "allied_started_at"
 SESSION_SEEN = "allied_seen_at"
 # Writing the session on every request is wasteful; a minute's precision is enough.
@@ -85,4 +87,41 @@ class NoStoreMiddleware:
         download = response.get("Content-Disposition", "").startswith("attachment")
         if (signed_in or download) and "no-store" not in response.get("Cache-Control", ""):
             add_never_cache_headers(response)
+        return response
+
+
+class ApiErrorsMiddleware:
+    """Under /api/, every error answers in the API's one shape, `{"error": "..."}` as JSON,
+    whatever produced it: a URL that matches no endpoint, a body Django could not parse, a
+    refusal by Django's own checks, or a fault. Pages keep their HTML error pages."""
+
+    MESSAGES = {
+        400: "The request could not be read: check its body and its Content-Type.",
+        403: "Refused.",
+        404: "Not found.",
+        405: "This method is not allowed here.",
+        413: "The request is too large.",
+        500: "Something went wrong on Allied's side. Try again; if it happens again, tell "
+        "your administrator.",
+        503: "Allied cannot reach its database just now. Nothing was saved; try again in a minute.",
+    }
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code >= 400
+            and request.path_info.startswith("/api/")
+            and not response.get("Content-Type", "").startswith("application/json")
+        ):
+            status = response.status_code
+            message = self.MESSAGES.get(status) or self.MESSAGES[400 if status < 500 else 500]
+            replacement = error_response(status, message)
+            for header, value in response.items():
+                if header.lower() not in {"content-type", "content-length"}:
+                    replacement.setdefault(header, value)
+            add_never_cache_headers(replacement)
+            return replacement
         return response

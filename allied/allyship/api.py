@@ -9,12 +9,11 @@ from __future__ import annotations
 from django.http import Http404, JsonResponse
 
 from allied.accounts.access import RoleRequired
-from allied.accounts.api import BadInput, api_user, api_view
+from allied.accounts.api import BadInput, api_submission, api_user, api_view
 from allied.allyship import actions, reports
 from allied.allyship.forms import CompleteForm, ModuleForm, ReflectionForm, ShareForm
 from allied.allyship.models import Completion, Reflection, TrainingModule
 from allied.base import openapi
-from allied.base.submissions import key_from
 from allied.core import allyship as model
 from allied.programmes import access
 
@@ -68,7 +67,7 @@ def reflections(request):
         names = ["overall"] + [f"{k}_{c}" for c in model.CODES for k in ("rating", "text")]
         data = _checked(ReflectionForm(_fields(request, names)))
         reflection = actions.reflection_create(
-            author=user, data=data, submission=key_from(request.data)
+            author=user, data=data, submission=api_submission(request)
         )
         return JsonResponse(reflection_dict(reflection), status=201)
     mine = Reflection.objects.filter(author=user).prefetch_related("answers")
@@ -157,7 +156,7 @@ def training(request, pk: int):
         fields.setdefault("order", "0")
         data = _checked(ModuleForm(fields))
         created = actions.module_add(
-            programme=programme, data=data, submission=key_from(request.data)
+            programme=programme, data=data, submission=api_submission(request)
         )
         return JsonResponse(module_dict(created), status=201)
     done = {}

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from django.http import JsonResponse
 
-from allied.accounts.api import BadInput, Payload, api_user, api_view
-from allied.base.submissions import key_from
+from allied.accounts.api import BadInput, api_submission, api_user, api_view
 from allied.circles import access, actions, forms
 from allied.circles.models import Circle, CircleSession
 
@@ -138,7 +137,7 @@ def form_circles(request, pk: int):
     cohort = _cohort(request, pk)
     merged = {"min_size": 5, "max_size": 8, "seed": 1, "availability_weight": 2}
     merged.update(request.data.values)
-    data = _valid(forms.FormCirclesForm(Payload(merged)))
+    data = _valid(forms.FormCirclesForm(request.data.like(merged)))
     actions.form(cohort=cohort, by=request.user, request=request, **data)
     return JsonResponse(_review_dict(actions.review(cohort)), status=201)
 
@@ -180,7 +179,7 @@ def sessions(request, pk: int):
         duration_minutes=data["duration_minutes"],
         mode=data["mode"],
         location=data["location"],
-        key=key_from(request.data),
+        key=api_submission(request),
     )
     return JsonResponse(
         {"created": made, "clashes_for_people": clashing, **session_dict(session, notes=True)},
@@ -199,7 +198,7 @@ def check_in(request, pk: int):
         mood=data["mood"],
         text=data["text"],
         shared=data["shared"],
-        key=key_from(request.data),
+        key=api_submission(request),
     )
     return JsonResponse(
         {

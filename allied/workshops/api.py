@@ -21,6 +21,7 @@ from allied.accounts import totp
 from allied.accounts.access import organisation_for
 from allied.accounts.api import (
     BadInput,
+    NotAllowed,
     NotSignedIn,
     Payload,
     api_client_id,
@@ -80,7 +81,7 @@ def _with_choices(data: Payload) -> Payload:
         if value is None or isinstance(value, bool | dict | list):
             raise BadInput(f"The value for idea {idea} must be a number.")
         fields[f"idea-{int(idea)}"] = value
-    return Payload(fields)
+    return data.like(fields)
 
 
 def _is_id(text: str) -> bool:
@@ -154,9 +155,10 @@ def token_create(request):
     return sign_in_succeeded(request, response, user.email, browser=False)
 
 
-@api_view("DELETE")
+@api_view("DELETE", csrf=False)
 def token_revoke(request):
-    """Revokes the bearer token this request carries."""
+    """Revokes the bearer token this request carries. Only a bearer token is acted on, and a
+    browser never sends one by itself, so no CSRF check is needed: without one it is 401."""
     token = getattr(request, "api_token", None)
     if token is None:
         raise NotSignedIn("Send the token to revoke as 'Authorization: Bearer <token>'.")
@@ -333,7 +335,11 @@ def workshop_act(request, pk: int):
         raise BadInput(f"'action' must be one of: {', '.join(handlers.CONSOLE_ACTIONS)}.")
     needs, handler = handlers.CONSOLE_ACTIONS[name]
     if needs == "runs" and not access.runs(request.workshop_role):
-        raise actions.WorkshopError("Only a facilitator can do that; a note-taker can add notes.")
+        raise NotAllowed(
+            "Only a facilitator can do that; a note-taker can add notes.",
+            organisation=workshop.organisation,
+            roles=StaffRole.RUNS,
+        )
     if question is None:
         raise actions.WorkshopError("The workshop is not on a question.")
     if name == "paper_ballot":

@@ -288,8 +288,12 @@ def test_a_note_taker_may_take_notes_but_not_move_phases(fay_token, nina):
     call("post", api_url("start", workshop.pk), token=fay_token)
     nina_token = token_for(nina)
     assert act(workshop, nina_token, "note", text="They began.").status_code == 200
+    version = Workshop.objects.get(pk=workshop.pk).version
     refused = act(workshop, nina_token, "phase_next")
-    assert refused.status_code == 409 and "note-taker" in refused.json()["error"]
+    assert refused.status_code == 403 and "note-taker" in refused.json()["error"]
+    assert Workshop.objects.get(pk=workshop.pk).version == version
+    denial = AuditEvent.objects.filter(kind=Kind.PERMISSION_DENIED, actor=nina).get()
+    assert denial.organisation == workshop.organisation
 
 
 def test_the_console_records_turns_themes_merges_and_paper_ballots(fay_token):

@@ -11,8 +11,7 @@ from __future__ import annotations
 from django.forms.models import model_to_dict
 from django.http import Http404, JsonResponse
 
-from allied.accounts.api import BadInput, Payload, api_user, api_view
-from allied.base.submissions import key_from
+from allied.accounts.api import BadInput, api_submission, api_user, api_view
 from allied.mentoring import relationship as actions
 from allied.mentoring.forms import relationship as forms
 from allied.programmes import access
@@ -257,7 +256,7 @@ def agreement(request, pk: int):
     merged.update(request.data.values)
     if merged["version"] in (None, ""):
         raise BadInput("Send 'version': the agreement version you read.")
-    data = _valid(forms.AgreementForm(Payload(merged), instance=current))
+    data = _valid(forms.AgreementForm(request.data.like(merged), instance=current))
     fields = {name: data[name] for name in actions.AGREEMENT_FIELDS}
     fields["race_raised_by"] = fields["race_raised_by"] or ""
     updated, changed = actions.agreement_update(
@@ -299,7 +298,7 @@ def meetings(request, pk: int):
         duration_minutes=data["duration_minutes"],
         mode=data["mode"],
         location=data["location"],
-        key=key_from(request.data),
+        key=api_submission(request),
     )
     return JsonResponse(
         {"created": made, **meeting_dict(meeting, user=request.user)}, status=201 if made else 200
@@ -371,7 +370,7 @@ def goal_create(request, pk: int):
     relationship = _relationship(request, pk, *PAIR)
     data = _valid(forms.GoalForm(request.data))
     goal, made = actions.goal_create(
-        relationship=relationship, by=request.user, key=key_from(request.data), **data
+        relationship=relationship, by=request.user, key=api_submission(request), **data
     )
     return JsonResponse({"created": made, **goal_dict(goal)}, status=201 if made else 200)
 
@@ -403,7 +402,7 @@ def goal(request, pk: int):
                     if k in ("title", "description", "target_date")
                 },
             }
-            words = _valid(forms.GoalForm(Payload(merged)))
+            words = _valid(forms.GoalForm(request.data.like(merged)))
         seen = request.data.get("fingerprint") or None
         actions.goal_change(goal=goal, by=request.user, status=status, words=words, seen=seen)
         goal.refresh_from_db()
@@ -415,7 +414,7 @@ def goal_action_create(request, pk: int):
     goal = _goal(request, pk)
     data = _valid(forms.GoalActionForm(request.data))
     action, made = actions.goal_action_add(
-        goal=goal, by=request.user, key=key_from(request.data), **data
+        goal=goal, by=request.user, key=api_submission(request), **data
     )
     return JsonResponse(
         {"created": made, "id": action.pk, "text": action.text, "due_on": _iso(action.due_on)},
@@ -443,7 +442,7 @@ def goal_update_create(request, pk: int):
     goal = _goal(request, pk)
     data = _valid(forms.GoalUpdateForm(request.data))
     update, made = actions.goal_update_add(
-        goal=goal, by=request.user, text=data["text"], key=key_from(request.data)
+        goal=goal, by=request.user, text=data["text"], key=api_submission(request)
     )
     return JsonResponse({"created": made, "id": update.pk}, status=201 if made else 200)
 
@@ -453,7 +452,7 @@ def sponsorship_create(request, pk: int):
     relationship = _relationship(request, pk, "mentor")
     data = _valid(forms.SponsorshipForm(request.data))
     action, made = actions.sponsorship_record(
-        relationship=relationship, by=request.user, key=key_from(request.data), **data
+        relationship=relationship, by=request.user, key=api_submission(request), **data
     )
     return JsonResponse({"created": made, **sponsorship_dict(action)}, status=201 if made else 200)
 
@@ -511,7 +510,7 @@ def concern(request, pk: int):
     raised, made = actions.concern_raise(
         relationship=relationship,
         by=request.user,
-        key=key_from(request.data),
+        key=api_submission(request),
         request=request,
         **data,
     )
