@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 
 from allied.allyship import api as allyship_api
+from allied.base.openapi import errors
 from allied.circles import api as circles_api
 from allied.matching import api as matching_api
 from allied.mentoring.api import relationship as mentoring_api
@@ -25,7 +26,16 @@ def paths() -> dict:
     ):
         for path, item in app_paths.items():
             merged.setdefault(path, {}).update(item)
+    for item in merged.values():
+        for method, operation in item.items():
+            if method in UNSAFE and {"session": []} in operation.get("security", [{"session": []}]):
+                # A session's unsafe request without the CSRF token is refused before the
+                # endpoint runs, so every such operation can answer 403.
+                operation["responses"].setdefault("403", errors(403)["403"])
     return merged
+
+
+UNSAFE = {"post", "put", "patch", "delete"}
 
 
 def schema(server: str = "/") -> dict:
