@@ -124,6 +124,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "allied.accounts.middleware.ApiErrorsMiddleware",
+    "allied.web.outage.DatabaseOutageMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -140,6 +141,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "allied.urls"
+DEFAULT_EXCEPTION_REPORTER = "allied.web.outage.ExceptionReporterForOutages"
 ASGI_APPLICATION = "allied.asgi.application"
 WSGI_APPLICATION = "allied.wsgi.application"
 
@@ -172,11 +174,17 @@ if DATABASE_URL:
         # A bounded pool per process: under ASGI every request runs on a thread of its own,
         # and without a pool each thread kept its own connection until PostgreSQL ran out
         # (bench/bench_workshops.py). Requests borrow a connection and give it back.
+        # When the database is down, a request waits at most DB_POOL_TIMEOUT seconds for a
+        # connection and then answers 503 (allied.web.views.server_error), and a new
+        # connection gives up after DB_CONNECT_TIMEOUT: people get a clear page quickly, and
+        # the pool reconnects by itself when the database returns.
         DATABASES["default"]["CONN_MAX_AGE"] = 0
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["connect_timeout"] = env_int("DB_CONNECT_TIMEOUT", 3, minimum=1)
+        options["pool"] = {
             "min_size": env_int("DB_POOL_MIN", 2, minimum=0),
             "max_size": env_int("DB_POOL_MAX", 20, minimum=1),
-            "timeout": env_int("DB_POOL_TIMEOUT", 20, minimum=1),
+            "timeout": env_int("DB_POOL_TIMEOUT", 4, minimum=1),
         }
 else:
     DATABASES = {

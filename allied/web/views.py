@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import sys
+
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import JsonResponse
+from django.db import connection, transaction
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
 from allied.accounts.access import record_denial
 from allied.accounts.api import api_view
 from allied.accounts.models import Role
+from allied.web.outage import database_unreachable, outage_response
 
 
 def home(request):
@@ -75,6 +79,7 @@ def accessibility(request):
 
 
 @never_cache
+@transaction.non_atomic_requests
 def healthz(request):
     """Returns 200 when the database answers (and Redis, when configured): for the load
     balancer's health check."""
@@ -124,4 +129,12 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "500.html", status=500)
+    """A fault's page. When the database cannot be reached, a 503 saying so (under /api/,
+    ApiErrorsMiddleware makes it JSON): rendered without the request, whose context would read
+    the database again."""
+    if database_unreachable(sys.exc_info()[1]):
+        return outage_response()
+    try:
+        return render(request, "500.html", status=500)
+    except Exception:
+        return HttpResponse(render_to_string("500.html"), status=500)

@@ -87,3 +87,18 @@ def test_a_facilitator_without_two_factor_gets_the_menu(client, signed_in, fay):
     signed_in(fay)
     page = client.get(reverse("web:dashboard")).content.decode()
     assert 'aria-label="Menu"' in page and reverse("workshops:list") in page
+
+
+def test_with_debug_off_a_fault_of_an_unreachable_database_answers_the_503_page(rf):
+    """Django calls the 500 handler while handling the fault; the served outage test covers
+    the development server's path."""
+    from django.db import OperationalError
+
+    from allied.web.views import server_error
+
+    try:
+        raise OperationalError("connection to server failed: Connection refused")
+    except OperationalError:
+        response = server_error(rf.get("/dashboard/"))
+    assert response.status_code == 503 and response["Retry-After"] == "30"
+    assert "Allied cannot reach its database" in response.content.decode()
