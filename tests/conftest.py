@@ -85,7 +85,14 @@ def pytest_collection_modifyitems(config, items):
 
     With ALLIED_DATABASE_TESTS_ONLY (the second pass of `make test`), tests that touch
     neither the database nor a service are deselected: they ran in the SQLite pass, and
-    running them again on PostgreSQL checks nothing new."""
+    running them again on PostgreSQL checks nothing new.
+
+    Tests marked `deep` run only in `make test-deep` (HYPOTHESIS_PROFILE=deep)."""
+    if os.environ.get("HYPOTHESIS_PROFILE") != "deep":
+        deep = [item for item in items if item.get_closest_marker("deep")]
+        if deep:
+            config.hook.pytest_deselected(items=deep)
+            items[:] = [item for item in items if not item.get_closest_marker("deep")]
     if os.environ.get("ALLIED_DATABASE_TESTS_ONLY"):
         kept, deselected = [], []
         for item in items:
