@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from allied.demo import organisation as demo
 from allied.demo.workshops import TITLE
+from allied.workshops.models import Workshop
 from tests.browser.conftest import axe_violations
 
 SCREENSHOTS = os.environ.get("ALLIED_SCREENSHOTS")
@@ -179,5 +180,21 @@ def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server
     fac.get_by_role("link", name="Results and exports").click()
     expect(fac.get_by_role("heading", name=re.compile("Results:"))).to_be_visible()
     check(fac, "results")
+
+    # Once the workshop has finished, a participant on a phone sees only that it has, and
+    # its code answers a stranger as an unknown code does.
+    Workshop.objects.filter(join_code=code.upper()).update(status=Workshop.Status.FINISHED)
+    people[1].set_viewport_size({"width": 360, "height": 740})
+    people[1].reload()
+    expect(people[1].get_by_role("heading", name="The workshop has finished")).to_be_visible()
+    assert "Your private ideas" not in people[1].content()
+    check(people[1], "participant-finished")
+    stranger = new_page()
+    stranger.goto(f"{live_server.url}/join/")
+    stranger.get_by_label("Join code").fill(code)
+    stranger.get_by_role("button", name="Continue").click()
+    expect(stranger.locator("#id_code-error")).to_contain_text(
+        "There is no workshop with that code"
+    )
 
     assert problems == {}, problems
