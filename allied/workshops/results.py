@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from allied.core import ngt
+from allied.core.cells import plain
 from allied.workshops.models import Ballot, Idea, Question, Scheme
 
 
@@ -100,7 +101,8 @@ def ballots_csv(question: Question) -> str:
         for choice in ballot.choices:
             theme = themes.get(choice.idea)
             value = int(choice.value) if float(choice.value).is_integer() else choice.value
-            row = [question.text, ballot.round, ballot.participant, choice.idea, theme or ""]
+            row = [plain(question.text), ballot.round, ballot.participant, choice.idea]
+            row.append(plain(theme or ""))
             writer.writerow(row + ([value] if column else []))
     return buffer.getvalue()
 

@@ -71,3 +71,41 @@ def test_rating_tables_show_median_iqr_and_agreement():
     # Sorted 7 8 9 9: median 8.5; Q1 at position 0.75 = 7.75, Q3 at 2.25 = 9, IQR 1.25; mean 8.25.
     assert "| 1 | A | 8.5 | 1.25 | 8.25 | 100 | 0 | yes | 4 |" in md
     assert "at least 70% rate in the top band and under 15% in the bottom band" in md
+
+
+FORMULAS = {"question": '=HYPERLINK("http://x.example")', "idea": "+cmd|' /C calc'!A0"}
+
+
+def _typed_like_formulas():
+    question = FORMULAS["question"]
+    ideas = (FORMULAS["idea"], "-2 weeks of shadowing", "Plain idea")
+    themes = ("@SUM(A1)", "@SUM(A1)", "Time")
+    ballots = [
+        Ballot(f"p{j}", tuple(Choice(i, float(r)) for r, i in enumerate(o, 1)), question)
+        for j, o in enumerate([ideas, ideas[::-1]])
+    ]
+    return tally(ballots, [Question(question, ideas, themes)], top_k(3))
+
+
+def test_the_csv_writes_what_people_typed_so_no_spreadsheet_runs_it():
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(render(_typed_like_formulas(), "csv"))))
+    typed = [row[key] for row in rows for key in ("question", "idea", "theme") if row[key]]
+    assert typed and all(not value.startswith(("=", "+", "-", "@")) for value in typed)
+    assert {row["idea"] for row in rows} >= {"'+cmd|' /C calc'!A0", "'-2 weeks of shadowing"}
+    assert rows[0]["question"] == "'" + FORMULAS["question"]
+
+
+def test_the_xlsx_holds_no_formula_and_shows_what_people_typed():
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(render(_typed_like_formulas(), "xlsx")))
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    texts = {cell.value for cell in cells if isinstance(cell.value, str)}
+    assert "'+cmd|' /C calc'!A0" in texts and "'@SUM(A1)" in texts
+    assert any(text.startswith("'=HYPERLINK") for text in texts)

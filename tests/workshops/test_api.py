@@ -549,3 +549,55 @@ def test_a_lead_adds_a_participant_and_a_note_taker_through_the_api(
         content_type="application/json",
     )
     assert stranger.status_code == 400
+
+
+def test_exports_write_typed_text_that_looks_like_a_formula_as_text(
+    fay_token, facilitator, tmp_path
+):
+    """A question, ideas and a theme typed to look like formulas reach the spreadsheet
+    exports as text, and the ballots file still reproduces the tally with `allied ngt tally`."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from allied.cli import main
+
+    question = '=HYPERLINK("http://x.example","Click")'
+    workshop = Workshop.objects.get(pk=create(fay_token, questions=[question]).json()["id"])
+    people = [joined(workshop) for _ in range(2)]
+    call("post", api_url("start", workshop.pk), token=fay_token)
+    act(workshop, fay_token, "phase_next")
+    act(workshop, fay_token, "phase_next")
+    for person, text in zip(people, ["+1 sponsor", "@mention the board"], strict=True):
+        assert p_act(workshop, person, "share", text=text).status_code == 200
+    act(workshop, fay_token, "phase_next")
+    ideas = {i.text: i.pk for i in Idea.objects.filter(question__workshop=workshop)}
+    theme = act(workshop, fay_token, "theme", name="-Sponsorship", ideas=list(ideas.values()))
+    assert theme.status_code == 200, theme.json()
+    act(workshop, fay_token, "phase_next")
+    for person in people:
+        choices = {ideas["+1 sponsor"]: 1, ideas["@mention the board"]: 2}
+        assert p_act(workshop, person, "vote", choices=choices).status_code == 200
+    act(workshop, fay_token, "phase_next")
+
+    book = facilitator.get(reverse("workshops:export", args=[workshop.pk, "xlsx"]))
+    cells = [
+        cell
+        for sheet in load_workbook(io.BytesIO(book.content)).worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+    ]
+    assert not [cell.coordinate for cell in cells if cell.data_type == "f"]
+    texts = {cell.value for cell in cells if isinstance(cell.value, str)}
+    assert any(text.startswith("'=HYPERLINK") for text in texts)
+    assert any("+1 sponsor" in text for text in texts) and "'-Sponsorship" in texts
+    assert not [text for text in texts if text.startswith(("=", "+", "-", "@"))]
+    ballots = facilitator.get(reverse("workshops:export", args=[workshop.pk, "csv"]))
+    rows = list(csv.reader(io.StringIO(ballots.content.decode())))
+    assert all(not cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+    path = tmp_path / "ballots.csv"
+    path.write_bytes(ballots.content)
+    assert (
+        main(["ngt", "tally", str(path), "--format", "json", "-o", str(tmp_path / "r.json")]) == 0
+    )

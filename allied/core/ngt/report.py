@@ -8,6 +8,7 @@ import json
 import math
 from collections.abc import Sequence
 
+from allied.core.cells import plain
 from allied.core.ngt.schemes import PointsScheme, RankScheme, RatingScheme
 from allied.core.ngt.tally import IdeaResult, QuestionResult, TallyResult, ThemeResult
 
@@ -447,12 +448,24 @@ def to_csv(tally: TallyResult) -> str:
             row = {**common, **idea, "level": "idea"}
             if isinstance(row.get("rank_interval"), list):
                 row["rank_interval"] = "–".join(map(str, row["rank_interval"]))
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            writer.writerow(_csv_row(row))
         for theme in q["themes"]:
             row = {**common, **theme, "level": "theme", "idea": ""}
             row["ideas_in_theme"] = row.pop("ideas")
-            writer.writerow({k: "" if v is None else v for k, v in row.items()})
+            writer.writerow(_csv_row(row))
     return buffer.getvalue()
+
+
+# Columns holding what people typed (a question, an idea, a theme, a group's name): written
+# through `plain`, so a spreadsheet shows them as typed and never runs them as formulas.
+TYPED_COLUMNS = ("question", "group", "idea", "theme", "ideas_in_theme")
+
+
+def _csv_row(row: dict) -> dict:
+    return {
+        key: "" if value is None else plain(value) if key in TYPED_COLUMNS else value
+        for key, value in row.items()
+    }
 
 
 def to_xlsx(tally: TallyResult) -> bytes:
@@ -467,7 +480,7 @@ def to_xlsx(tally: TallyResult) -> bytes:
     italic = Font(italic=True, size=9)
     row = 1
     for result in tally.questions:
-        sheet.cell(row=row, column=1, value=_title(result)).font = Font(bold=True, size=12)
+        sheet.cell(row=row, column=1, value=plain(_title(result))).font = Font(bold=True, size=12)
         row += 1
         for headers, rows in [_publication_rows(result, tally)] + (
             [_theme_rows(result)] if result.themes else []
@@ -527,7 +540,9 @@ def to_xlsx(tally: TallyResult) -> bytes:
 
 
 def _xlsx_value(header: str, text: str) -> object:
-    if header in ("Idea", "Theme", "Rank change", "95% rank interval", "Agreed"):
+    if header in ("Idea", "Theme"):
+        return plain(text)
+    if header in ("Rank change", "95% rank interval", "Agreed"):
         return text
     return _number_or_text(text)
 
