@@ -400,11 +400,15 @@ def ideas_merge(
     question = _locked(keep.question)
     _check_phase(question, Phase.CLARIFICATION, seen=seen)
     agreement = agreement.strip()
+    merge = [idea for idea in merge if idea.pk != keep.pk]
+    if not merge and not agreement:
+        raise WorkshopError(
+            f"Tick the ideas to merge into idea {keep.number}, and record how the group agreed."
+        )
+    if not merge:
+        raise WorkshopError(f"Tick at least one other idea to merge into idea {keep.number}.")
     if not agreement:
         raise WorkshopError("Record how the group agreed to the merge.")
-    merge = [idea for idea in merge if idea.pk != keep.pk]
-    if not merge:
-        raise WorkshopError("Choose at least one other idea to merge into it.")
     if keep.merged_into_id or any(
         idea.question_id != question.pk or idea.merged_into_id for idea in merge
     ):

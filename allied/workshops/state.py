@@ -38,8 +38,9 @@ def live_state(workshop: Workshop) -> dict:
     seconds_left = None
     if question.phase == Phase.SILENT and question.phase_ends_at:
         seconds_left = max(0, int((question.phase_ends_at - timezone.now()).total_seconds()))
+    everyone_passed = question.phase == Phase.ROUND_ROBIN and everyone_has_passed(question)
     current_turn = None
-    if question.phase == Phase.ROUND_ROBIN and order:
+    if question.phase == Phase.ROUND_ROBIN and order and not everyone_passed:
         current_turn = order[question.turn_index % len(order)].pseudonym
     q = {
         "id": question.pk,
@@ -52,7 +53,7 @@ def live_state(workshop: Workshop) -> dict:
         "ends_at": question.phase_ends_at.isoformat() if question.phase_ends_at else None,
         "seconds_left": seconds_left,
         "current_turn": current_turn,
-        "everyone_passed": question.phase == Phase.ROUND_ROBIN and everyone_has_passed(question),
+        "everyone_passed": everyone_passed,
         "vote_round": question.vote_round,
         "scheme": question.scheme,
         "k": question.k,

@@ -385,3 +385,52 @@ def test_the_record_shows_which_ideas_staff_entered_for_a_participant(facilitato
     )
     page = facilitator.get(reverse("workshops:results", args=[workshop.pk])).content.decode()
     assert "entered for them by a facilitator or note-taker" in page
+
+
+def test_the_consent_page_shows_the_briefing_the_consent_statement_speaks_of(workshop):
+    from django.test import Client
+
+    from allied.workshops.models import BriefingFile
+
+    BriefingFile.objects.create(workshop=workshop, name="Earlier findings.pdf", file="b/f.pdf")
+    page = Client().get(reverse("workshops:join_code", args=[workshop.join_code]))
+    text = page.content.decode()
+    assert "I have read the briefing" in text
+    assert "<h2>Briefing</h2>" in text and "Earlier findings." in text
+    assert "Earlier findings.pdf" in text
+
+
+def test_after_everyone_has_passed_nobody_is_told_it_is_their_turn(facilitator, workshop):
+    browsers = [join(workshop), join(workshop)]
+    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
+    act(facilitator, workshop, "phase_next")
+    act(facilitator, workshop, "phase_next")
+    for browser in browsers:
+        assert p_act(browser, workshop, "pass").json()["ok"]
+    state = browsers[0].get(reverse("workshops:participate_state", args=[workshop.join_code]))
+    assert state.json()["question"]["everyone_passed"] is True
+    assert state.json()["question"]["current_turn"] is None
+    console = facilitator.get(reverse("workshops:run", args=[workshop.pk])).content.decode()
+    assert "Everyone has passed." in console and "Record for P1" not in console
+    page = browsers[0].get(reverse("workshops:participate", args=[workshop.join_code]))
+    assert "Wait for your turn" not in page.content.decode()
+
+
+def test_a_merge_with_nothing_ticked_says_to_tick_the_ideas(facilitator, workshop):
+    join(workshop)
+    join(workshop)
+    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
+    act(facilitator, workshop, "phase_next")
+    act(facilitator, workshop, "phase_next")
+    participants = list(workshop.participants.order_by("number"))
+    for participant, text in zip(participants, ["Trust", "Trust and honesty"], strict=True):
+        assert act(facilitator, workshop, "turn", participant=participant.pk, text=text).json()[
+            "ok"
+        ]
+    act(facilitator, workshop, "phase_next")
+    keep = Idea.objects.get(text="Trust")
+    refused = act(facilitator, workshop, "merge", keep=keep.pk)
+    assert (
+        "Tick the ideas to merge into idea 1, and record how the group agreed"
+        in (refused.json()["error"])
+    )
