@@ -166,6 +166,11 @@ def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server
     first_row = people[0].locator("table.allied-results tbody tr").first.inner_text()
     assert "Talking about racism only if the mentee wants to" in first_row and "14" in first_row
     check(people[2], "participant-results")
+    # On a 390 px phone the ranking fits: no column spills past the screen.
+    people[2].set_viewport_size({"width": 390, "height": 844})
+    expect(people[2].locator("table.allied-results")).to_be_visible()
+    assert people[2].evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    check(people[2], "participant-results-phone")
 
     # Final discussion: face validity recorded; everyone sees it.
     next_phase()
