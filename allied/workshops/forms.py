@@ -234,15 +234,16 @@ BRIEFING_TYPES = {
     ".jpeg": ("jpg", "a JPEG image"),
 }
 BRIEFING_MAX_BYTES = 10 * 1024 * 1024
-# Office files are zip archives; when the first bytes show only a zip, the archive's own list
-# of parts says which kind it is.
+# Office files are zip archives; when the first bytes show only a zip, the archive's own
+# parts say which kind it is: the part each kind must hold, and for OpenDocument the
+# `mimetype` entry's exact text.
 _ZIPPED_PART = {
-    "docx": "word/",
-    "pptx": "ppt/",
-    "xlsx": "xl/",
-    "odt": "mimetype",
-    "odp": "mimetype",
-    "ods": "mimetype",
+    "docx": "word/document.xml",
+    "pptx": "ppt/presentation.xml",
+    "xlsx": "xl/workbook.xml",
+    "odt": "content.xml",
+    "odp": "content.xml",
+    "ods": "content.xml",
 }
 _ODF_MIMETYPE = {
     "odt": b"application/vnd.oasis.opendocument.text",
@@ -252,35 +253,57 @@ _ODF_MIMETYPE = {
 
 
 def contents_are(upload, kind: str | None) -> bool:
-    """Whether the uploaded file's bytes are of this kind (None: readable plain text)."""
-    import zipfile
-
+    """Whether the uploaded file's bytes are of this kind (None: readable plain text). Any
+    archive that cannot be read, or is locked with a password, is not."""
     import filetype
 
     upload.seek(0)
+    if kind is None:
+        data = upload.read()
+        upload.seek(0)
+        return _is_text(data)
     head = upload.read(8192)
     upload.seek(0)
     guessed = filetype.guess_extension(head)
-    if kind is None:
-        return guessed is None and _is_text(upload.read())
-    if guessed == kind:
-        return True
-    if guessed != "zip" or kind not in _ZIPPED_PART:
+    if kind not in _ZIPPED_PART:
+        return guessed == kind
+    if guessed not in {kind, "zip"}:
         return False
     try:
-        with zipfile.ZipFile(upload) as archive:
-            names = archive.namelist()
-            if kind in _ODF_MIMETYPE:
-                return "mimetype" in names and archive.read("mimetype") == _ODF_MIMETYPE[kind]
-            return any(name.startswith(_ZIPPED_PART[kind]) for name in names)
-    except (zipfile.BadZipFile, OSError, KeyError, RuntimeError):
+        return _zip_holds(upload, kind)
+    except Exception:
+        # A damaged archive may raise almost anything (zlib, lzma, EOF, value errors): it is
+        # not a file anyone could open, so it is refused with the same message.
         return False
     finally:
         upload.seek(0)
 
 
+def _zip_holds(upload, kind: str) -> bool:
+    import zipfile
+
+    with zipfile.ZipFile(upload) as archive:
+        entries = {info.filename: info for info in archive.infolist()}
+        if any(info.flag_bits & 0x1 for info in entries.values()):
+            return False  # encrypted: nobody in the room could open it
+        if _ZIPPED_PART[kind] not in entries:
+            return False
+        if kind in _ODF_MIMETYPE:
+            expected = _ODF_MIMETYPE[kind]
+            mimetype = entries.get("mimetype")
+            if mimetype is None or mimetype.file_size != len(expected):
+                return False
+            with archive.open(mimetype) as entry:
+                return entry.read(len(expected) + 1) == expected
+        return True
+
+
 def _is_text(data: bytes) -> bool:
-    for encoding in ("utf-8-sig", "cp1252"):
+    """Whether the bytes read as text: UTF-16 with its byte-order mark, UTF-8 or Windows
+    text, with no control characters but tabs and line ends. Judged by decoding, not by
+    magic numbers: a note may well begin "BMA guidance" or "MZ"."""
+    encodings = ("utf-16",) if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig", "cp1252")
+    for encoding in encodings:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
