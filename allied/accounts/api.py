@@ -150,6 +150,8 @@ def _payload(request) -> Payload:
             values = json.loads(request.body or b"{}")
         except (ValueError, UnicodeDecodeError):
             raise BadInput("The request body is not valid JSON.") from None
+        except RecursionError:
+            raise BadInput("The request body is nested too deeply.") from None
         if not isinstance(values, dict):
             raise BadInput("The request body must be a JSON object.")
         return Payload(values)

@@ -100,7 +100,6 @@ class ApiErrorsMiddleware:
         403: "Refused.",
         404: "Not found.",
         405: "This method is not allowed here.",
-        413: "The request is too large.",
         500: "Something went wrong on Allied's side. Try again; if it happens again, tell "
         "your administrator.",
         503: "Allied cannot reach its database just now. Nothing was saved; try again in a minute.",
@@ -122,6 +121,7 @@ class ApiErrorsMiddleware:
             for header, value in response.items():
                 if header.lower() not in {"content-type", "content-length"}:
                     replacement.setdefault(header, value)
+            replacement.cookies = response.cookies
             add_never_cache_headers(replacement)
             return replacement
         return response

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.http import HttpResponseNotFound
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -99,3 +100,25 @@ def test_a_form_may_repeat_a_field_and_the_last_value_counts(org, fay):
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 201
+
+
+def test_a_body_nested_too_deeply_is_bad_input_not_a_server_error():
+    response = Client().post("/api/tokens/", b"[" * 100_000, content_type="application/json")
+    assert is_json_error(response, 400)
+    assert "nested too deeply" in response.json()["error"]
+
+
+def test_a_rewritten_error_keeps_the_cookies_the_answer_set():
+    from django.test import RequestFactory
+
+    from allied.accounts.middleware import ApiErrorsMiddleware
+
+    def page(request):
+        response = HttpResponseNotFound("<html>Not here</html>")
+        response.set_cookie("allied-example", "kept")
+        return response
+
+    request = RequestFactory().get("/api/nothing/")
+    response = ApiErrorsMiddleware(page)(request)
+    assert response.status_code == 404 and response["Content-Type"] == "application/json"
+    assert response.cookies["allied-example"].value == "kept"
