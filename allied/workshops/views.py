@@ -636,6 +636,8 @@ def participate(request, code: str):
     workshop, participant = access.participant_for(request, code)
     if participant is None:
         return redirect("workshops:join_code", workshop.join_code)
+    if access.finished(workshop):
+        return render(request, "workshops/finished.html", {"workshop": workshop})
     return render(
         request, "workshops/participate.html", _participant_context(workshop, participant)
     )
@@ -645,6 +647,8 @@ def participate_fragment(request, code: str):
     workshop, participant = access.participant_for(request, code)
     if participant is None:
         raise Http404
+    if access.finished(workshop):
+        return render(request, "workshops/_finished.html", {"workshop": workshop})
     return render(
         request, "workshops/_participant_live.html", _participant_context(workshop, participant)
     )
@@ -655,6 +659,11 @@ def participate_state(request, code: str):
     workshop, participant = access.participant_for(request, code)
     if participant is None:
         raise Http404
+    if access.finished(workshop):
+        # Only what a page needs to reload into "The workshop has finished".
+        return JsonResponse(
+            {"version": workshop.version, "status": workshop.status, "phase_key": workshop.status}
+        )
     return JsonResponse(live_state(workshop))
 
 
@@ -676,6 +685,8 @@ def participate_act(request, code: str):
     name = post.get("action", "")
 
     def run() -> str:
+        if access.finished(workshop):
+            raise actions.WorkshopError("This workshop has finished.")
         if workshop.current_question is None:
             raise actions.WorkshopError("The workshop is not on a question.")
         if name not in handlers.PARTICIPANT_ACTIONS:

@@ -266,18 +266,29 @@ def test_a_participant_who_took_part_sees_that_the_workshop_has_finished_and_not
     code = workshop.join_code
     browser.post(reverse("workshops:join_code", args=[code]), {"consent": "on"})
     participant = workshop.participants.get()
-    item = BriefingFile.objects.create(workshop=workshop, name="notes.txt", file="b/notes.txt")
-    Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.FINISHED)
-    page = browser.get(reverse("workshops:participate", args=[code]))
-    assert page.status_code == 200
-    assert "The workshop has finished" in page.content.decode()
-    assert browser.get(reverse("workshops:participate_state", args=[code])).json()["status"] == (
-        "finished"
+    from django.core.files.base import ContentFile
+
+    item = BriefingFile(workshop=workshop, name="notes.txt")
+    item.file.save("notes.txt", ContentFile(b"Earlier findings\n"), save=True)
+    file_url = reverse("workshops:participant_briefing_file", args=[code, item.pk])
+    assert browser.get(file_url).status_code == 200
+    assert (
+        "P1"
+        in browser.get(reverse("workshops:participate_state", args=[code])).json()["participants"]
     )
+    Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.FINISHED)
+    page = browser.get(reverse("workshops:participate", args=[code])).content.decode()
+    assert "The workshop has finished" in page and "You are P1" not in page
+    fragment = browser.get(reverse("workshops:participate_fragment", args=[code]))
+    assert "The workshop has finished" in fragment.content.decode()
+    state = browser.get(reverse("workshops:participate_state", args=[code])).json()
+    assert state["status"] == "finished" and "participants" not in state
+    refused = p_act(browser, workshop, "draft", text="A late idea")
+    assert "has finished" in refused.json()["error"]
+    assert not participant.drafts.exists()
     about = browser.post(reverse("workshops:about_you", args=[code]), {"gender": "woman"})
     assert about.status_code == 302
     assert not Characteristics.objects.filter(participant=participant).exists()
-    file_url = reverse("workshops:participant_briefing_file", args=[code, item.pk])
     assert browser.get(file_url).status_code == 404
 
 
