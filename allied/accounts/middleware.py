@@ -102,7 +102,8 @@ class ApiErrorsMiddleware:
         405: "This method is not allowed here.",
         500: "Something went wrong on Allied's side. Try again; if it happens again, tell "
         "your administrator.",
-        503: "Allied cannot reach its database just now. Nothing was saved; try again in a minute.",
+        503: "Allied's database is not answering just now (it may be down, or very busy). "
+        "Nothing was saved; try again in a minute.",
     }
 
     def __init__(self, get_response):

@@ -8,14 +8,40 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
+from django.utils.html import format_html
 from django.views.debug import ExceptionReporter
 
 # Imported by the logging configuration (DEFAULT_EXCEPTION_REPORTER) before the apps are
 # ready: this module imports no models.
 
 
+# PostgreSQL's codes for a connection that failed or was ended by the server's shutdown.
+_CONNECTION_CODES = ("08", "57P01", "57P02", "57P03")
+_SQLITE_UNAVAILABLE = ("unable to open database file", "database is locked")
+
+
 def database_unreachable(error: BaseException | None) -> bool:
-    return isinstance(error, OperationalError | InterfaceError)
+    """Whether the fault is the database not answering (down, unreachable, or so busy that
+    no connection came in time), as opposed to a fault in a query: a deadlock, a timeout or
+    a missing table stays a 500, which the logs then explain."""
+    if isinstance(error, InterfaceError):
+        return True
+    if not isinstance(error, OperationalError):
+        return False
+    import sqlite3
+
+    import psycopg
+    import psycopg_pool
+
+    cause = error.__cause__
+    if isinstance(cause, psycopg_pool.PoolTimeout):
+        return True
+    if isinstance(cause, psycopg.OperationalError):
+        code = cause.sqlstate
+        return code is None or code.startswith(_CONNECTION_CODES)
+    if isinstance(cause, sqlite3.OperationalError):
+        return str(cause).startswith(_SQLITE_UNAVAILABLE)
+    return False
 
 
 def outage_response() -> HttpResponse:
@@ -56,7 +82,7 @@ class ExceptionReporterForOutages(ExceptionReporter):
 
     def get_traceback_html(self):
         if database_unreachable(self.exc_value):
-            return f"<p>The database cannot be reached: {self.exc_value}</p>"
+            return format_html("<p>The database cannot be reached: {}</p>", self.exc_value)
         return super().get_traceback_html()
 
     def get_traceback_text(self):

@@ -54,7 +54,7 @@ def test_pages_and_the_api_answer_503_while_the_database_is_down_and_recover_by_
 
         status, body, content_type, seconds = browser.send("/dashboard/")
         assert status == 503 and content_type.startswith("text/html"), body[:2000]
-        assert "Allied cannot reach its database" in body and seconds < 5
+        assert "Allied's database is not answering just now" in body and seconds < 5
         status, body, content_type, seconds = browser.send("/api/programmes/", headers=bearer)
         assert status == 503 and content_type == "application/json" and seconds < 5
         assert "database" in json.loads(body)["error"]

@@ -1,5 +1,5 @@
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -89,16 +89,46 @@ def test_a_facilitator_without_two_factor_gets_the_menu(client, signed_in, fay):
     assert 'aria-label="Menu"' in page and reverse("workshops:list") in page
 
 
-def test_with_debug_off_a_fault_of_an_unreachable_database_answers_the_503_page(rf):
-    """Django calls the 500 handler while handling the fault; the served outage test covers
-    the development server's path."""
-    from django.db import OperationalError
-
+def fault(raised: BaseException):
+    """Returns what the 500 handler answers while Django handles `raised`, as it does."""
     from allied.web.views import server_error
 
     try:
-        raise OperationalError("connection to server failed: Connection refused")
-    except OperationalError:
-        response = server_error(rf.get("/dashboard/"))
-    assert response.status_code == 503 and response["Retry-After"] == "30"
-    assert "Allied cannot reach its database" in response.content.decode()
+        raise raised
+    except BaseException:
+        return server_error(RequestFactory().get("/dashboard/"))
+
+
+def database_error(cause: BaseException):
+    from django.db import OperationalError
+
+    error = OperationalError(str(cause))
+    error.__cause__ = cause
+    return error
+
+
+def test_with_debug_off_a_database_that_does_not_answer_gives_the_503_page():
+    import psycopg
+    import psycopg_pool
+
+    for cause in [
+        psycopg.OperationalError("connection failed: Connection refused"),
+        psycopg_pool.PoolTimeout("couldn't get a connection after 4.00 sec"),
+        psycopg.errors.AdminShutdown("terminating connection due to administrator command"),
+    ]:
+        response = fault(database_error(cause))
+        assert response.status_code == 503 and response["Retry-After"] == "30", cause
+        assert "Allied's database is not answering just now" in response.content.decode()
+
+
+def test_a_fault_in_a_query_stays_a_500_the_logs_explain():
+    import sqlite3
+
+    import psycopg
+
+    for cause in [
+        psycopg.errors.DeadlockDetected("deadlock detected"),
+        psycopg.errors.QueryCanceled("canceling statement due to statement timeout"),
+        sqlite3.OperationalError("no such table: accounts_user"),
+    ]:
+        assert fault(database_error(cause)).status_code == 500, cause
