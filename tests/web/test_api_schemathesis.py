@@ -45,6 +45,10 @@ CHECKS = [
     checks.response_schema_conformance,
     checks.unsupported_method,
     checks.allow_header_conformance,
+    checks.ignored_auth,
+    checks.response_headers_conformance,
+    checks.use_after_free,
+    checks.ensure_resource_availability,
 ]
 
 
