@@ -69,16 +69,68 @@ def ballot_values(question: Question, post) -> dict[Idea, float]:
     return values
 
 
-def ballot_rows(question: Question, my_votes: dict[int, float]) -> list[dict]:
+def ballot_field_errors(question: Question, post) -> dict[int, str]:
+    """Returns, per idea id, what is wrong with what was typed for that idea, in words that
+    name the idea: not a number, a rank out of range or not whole, a rank given twice. The
+    whole ballot's other problems (a points total, say) are left to the engine's message."""
+    ideas = ballot_ideas(question)
+    if question.scheme == Scheme.APPROVAL:
+        return {}
+    ranks = question.scheme in {Scheme.TOP_K, Scheme.FULL_RANK}
+    highest = (
+        (question.k if question.scheme == Scheme.TOP_K else len(ideas))
+        if ranks
+        else (question.scale_max if question.scheme == Scheme.RATING else None)
+    )
+    lowest = 1 if ranks else question.scale_min if question.scheme == Scheme.RATING else 0
+    errors: dict[int, str] = {}
+    by_rank: dict[float, list[Idea]] = {}
+    for idea in ideas:
+        raw = (post.get(f"idea-{idea.pk}") or "").strip()
+        if not raw:
+            continue
+        try:
+            value = float(raw)
+        except ValueError:
+            value = float("nan")
+        if value != value or value in (float("inf"), float("-inf")):
+            errors[idea.pk] = f"Enter a number for idea {idea.number}"
+        elif ranks and not value.is_integer():
+            errors[idea.pk] = f"Enter a whole number for idea {idea.number}"
+        elif highest is not None and not lowest <= value <= highest:
+            errors[idea.pk] = f"Enter a number from {lowest} to {highest} for idea {idea.number}"
+        elif value < 0:
+            errors[idea.pk] = f"Enter a number of 0 or more for idea {idea.number}"
+        elif ranks:
+            by_rank.setdefault(value, []).append(idea)
+    for rank, sharing in by_rank.items():
+        if len(sharing) > 1:
+            numbers = [str(idea.number) for idea in sharing]
+            names = ", ".join(numbers[:-1]) + " and " + numbers[-1]
+            for idea in sharing:
+                errors[idea.pk] = (
+                    f"Ideas {names} share rank {int(rank)}: give each a different rank"
+                )
+    return errors
+
+
+def ballot_rows(
+    question: Question,
+    my_votes: dict[int, float],
+    typed: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+) -> list[dict]:
+    """Returns one row per idea on the ballot: the value saved, or what was typed when a
+    refused ballot is shown again (`typed` and `errors` by idea id), with its error."""
     rows = []
     for idea in ballot_ideas(question):
         value = my_votes.get(idea.pk)
+        saved = "" if value is None else (int(value) if float(value).is_integer() else value)
         rows.append(
             {
                 "idea": idea,
-                "value": ""
-                if value is None
-                else (int(value) if float(value).is_integer() else value),
+                "value": saved if typed is None else typed.get(str(idea.pk), ""),
+                "error": (errors or {}).get(str(idea.pk), ""),
             }
         )
     return rows

@@ -610,7 +610,34 @@ def about_you(request, code: str):
     )
 
 
-def _participant_context(workshop: Workshop, participant: Participant) -> dict:
+REFUSED_BALLOT = "allied_refused_ballot"
+
+
+def _keep_refused_ballot(request, workshop: Workshop, post, message: str) -> None:
+    """Keeps what a participant typed on a ballot that was refused, with what is wrong with
+    each field, for the page to show it again (once) instead of emptying every box."""
+    question = workshop.current_question
+    if question is None:
+        return
+    request.session[REFUSED_BALLOT] = {
+        "question": question.pk,
+        "round": question.vote_round,
+        "typed": {
+            str(idea.pk): (post.get(f"idea-{idea.pk}") or "")[:20]
+            for idea in handlers.ballot_ideas(question)
+        },
+        "errors": {
+            str(pk): error for pk, error in handlers.ballot_field_errors(question, post).items()
+        },
+        "message": message,
+    }
+
+
+def _participant_context(
+    workshop: Workshop, participant: Participant, refused: dict | None = None
+) -> dict:
+    """What a participant's page shows; `refused`, a ballot kept by _keep_refused_ballot,
+    is shown again with its errors when it belongs to this question's open round."""
     question = workshop.current_question
     context = {
         "workshop": workshop,
@@ -628,7 +655,20 @@ def _participant_context(workshop: Workshop, participant: Participant) -> dict:
         ).first()
         context["my_votes"] = {c.idea_id: c.value for c in ballot.choices.all()} if ballot else {}
         context["has_voted"] = ballot is not None
-        context["ballot_rows"] = handlers.ballot_rows(question, context["my_votes"])
+        if not (
+            refused
+            and question.phase == Phase.VOTING
+            and refused["question"] == question.pk
+            and refused["round"] == question.vote_round
+        ):
+            refused = None
+        context["ballot_rows"] = handlers.ballot_rows(
+            question,
+            context["my_votes"],
+            typed=refused and refused["typed"],
+            errors=refused and refused["errors"],
+        )
+        context["ballot_refused"] = refused
     return context
 
 
@@ -638,8 +678,11 @@ def participate(request, code: str):
         return redirect("workshops:join_code", workshop.join_code)
     if access.finished(workshop):
         return render(request, "workshops/finished.html", {"workshop": workshop})
+    refused = request.session.pop(REFUSED_BALLOT, None)
     return render(
-        request, "workshops/participate.html", _participant_context(workshop, participant)
+        request,
+        "workshops/participate.html",
+        _participant_context(workshop, participant, refused),
     )
 
 
@@ -701,6 +744,13 @@ def participate_act(request, code: str):
             ctx=_Helpers,
         )
 
-    return _acted(
-        request, workshop, run, reverse("workshops:participate", args=[workshop.join_code])
-    )
+    back = reverse("workshops:participate", args=[workshop.join_code])
+    if name == "vote" and not _wants_json(request):
+        try:
+            message = run()
+        except actions.WorkshopError as error:
+            _keep_refused_ballot(request, workshop, post, str(error))
+            return redirect(back + "#vote-heading")
+        messages.success(request, message)
+        return redirect(back)
+    return _acted(request, workshop, run, back)

@@ -146,6 +146,18 @@ def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server
         expect(page.get_by_role("heading", name="Your vote")).to_be_visible(timeout=10_000)
         if index == 0:
             check(page, "participant-voting")
+            # A ballot giving two ideas the same rank is refused, and nothing typed is lost.
+            page.set_viewport_size({"width": 390, "height": 844})
+            page.get_by_label(re.compile(r"^1\.")).fill("1")
+            page.get_by_label(re.compile(r"^2\.")).fill("1")
+            page.get_by_role("button", name="Submit my vote").click()
+            summary = page.locator(".nhsuk-error-summary")
+            expect(summary).to_contain_text("Ideas 1 and 2 share rank 1")
+            expect(page.get_by_label(re.compile(r"^1\."))).to_have_value("1")
+            expect(page.get_by_label(re.compile(r"^2\."))).to_have_value("1")
+            check(page, "participant-ballot-refused")
+            page.get_by_label(re.compile(r"^2\.")).fill("")
+            page.set_viewport_size({"width": 1280, "height": 720})
         for prefix, rank in ballot.items():
             page.get_by_label(re.compile("^" + re.escape(prefix))).fill(rank)
         page.get_by_role("button", name="Submit my vote").click()

@@ -445,3 +445,68 @@ def test_a_merge_with_nothing_ticked_says_to_tick_the_ideas(facilitator, worksho
         "Tick the ideas to merge into idea 1, and record how the group agreed"
         in (refused.json()["error"])
     )
+
+
+@pytest.fixture
+def in_voting(facilitator, workshop):
+    """The first question in voting (top-3), with three ideas and one participant's browser."""
+    browser = join(workshop)
+    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
+    act(facilitator, workshop, "phase_next")
+    act(facilitator, workshop, "phase_next")
+    participant = workshop.participants.get()
+    for text in ["Trust", "Sponsorship", "Time"]:
+        act(facilitator, workshop, "turn", participant=participant.pk, text=text)
+    act(facilitator, workshop, "phase_next")
+    act(facilitator, workshop, "phase_next")
+    ideas = {idea.text: idea for idea in Idea.objects.filter(question__workshop=workshop)}
+    return browser, ideas
+
+
+def vote(browser, workshop, fields: dict):
+    workshop.refresh_from_db()
+    data = {
+        "action": "vote",
+        "phase_key": actions.phase_key(workshop.current_question),
+        "client_id": str(uuid.uuid4()),
+        **fields,
+    }
+    return browser.post(
+        reverse("workshops:participate_act", args=[workshop.join_code]), data, follow=True
+    )
+
+
+def test_a_refused_ballot_keeps_what_was_typed_and_marks_each_wrong_field(in_voting, workshop):
+    browser, ideas = in_voting
+    trust, sponsorship, time = ideas["Trust"], ideas["Sponsorship"], ideas["Time"]
+    page = vote(
+        browser,
+        workshop,
+        {f"idea-{trust.pk}": "1", f"idea-{sponsorship.pk}": "1", f"idea-{time.pk}": "x"},
+    ).content.decode()
+    assert not Ballot.objects.exists()
+    assert "<title>Error: " in page and "Your vote was not saved" in page
+    share = (
+        f"Ideas {trust.number} and {sponsorship.number} share rank 1: give each a different rank"
+    )
+    assert f'<a href="#vote-{trust.pk}">{share}</a>' in page
+    assert f'<a href="#vote-{time.pk}">Enter a number for idea {time.number}</a>' in page
+    for idea, typed in [(trust, "1"), (sponsorship, "1"), (time, "x")]:
+        assert (
+            f'id="vote-{idea.pk}" name="idea-{idea.pk}" inputmode="numeric" value="{typed}"' in page
+        )
+        assert f'aria-describedby="vote-{idea.pk}-error"' in page
+    again = browser.get(reverse("workshops:participate", args=[workshop.join_code]))
+    assert "Your vote was not saved" not in again.content.decode()
+
+    saved = vote(browser, workshop, {f"idea-{trust.pk}": "1", f"idea-{time.pk}": "2"})
+    assert "Your vote has been saved" in saved.content.decode()
+    assert Ballot.objects.get().choices.count() == 2
+
+
+def test_a_rank_out_of_range_is_named_with_its_idea(in_voting, workshop):
+    browser, ideas = in_voting
+    time = ideas["Time"]
+    page = vote(browser, workshop, {f"idea-{time.pk}": "7"}).content.decode()
+    assert f"Enter a number from 1 to 3 for idea {time.number}" in page
+    assert 'value="7"' in page and not Ballot.objects.exists()
