@@ -4,6 +4,7 @@ workshop page they see passes axe-core with no serious or critical violations.""
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 
@@ -12,7 +13,7 @@ from playwright.sync_api import expect
 
 from allied.demo import organisation as demo
 from allied.demo.workshops import TITLE
-from allied.workshops.models import Workshop
+from allied.workshops.models import DraftIdea, Workshop
 from tests.browser.conftest import axe_violations
 
 SCREENSHOTS = os.environ.get("ALLIED_SCREENSHOTS")
@@ -99,8 +100,22 @@ def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server
     # Nobody sees another's private ideas.
     assert "A sponsor who opens doors" not in people[0].content()
 
+    # Words typed as the facilitator closes the phase are kept as a private idea, which can
+    # still be shared in round-robin.
+    # The page's clock is held still, so the typing pause that starts a save never ends: only
+    # the phase change can save these words.
+    late = "Words typed as the phase closed"
+    people[2].clock.install()
+    people[2].reload()
+    people[2].clock.pause_at(datetime.datetime.now() + datetime.timedelta(seconds=1))
+    people[2].get_by_label("A new idea").fill(late)
+
     # Round-robin: one idea per turn, in turn order, until everyone passes.
     next_phase()
+    expect(people[2].get_by_text("Phase 3 of 7")).to_be_visible(timeout=10_000)
+    expect(people[2].locator("textarea", has_text=late)).to_be_visible()
+    assert DraftIdea.objects.filter(text=late).exists()
+    people[2].clock.resume()
     shares = [
         (0, "Open, frank conversations about expectations"),
         (1, "A sponsor who opens doors"),

@@ -34,10 +34,16 @@ async function swap(state) {
   }
 }
 
+let reloading = false;
 if (live) {
-  live.addEventListener("allied:version", (event) => {
+  live.addEventListener("allied:version", async (event) => {
     const state = event.detail && event.detail.state;
     if (state && state.phase_key !== live.dataset.phaseKey) {
+      if (reloading) return;
+      reloading = true;
+      // Words typed but not yet saved are saved before the page changes: a private idea
+      // may still be saved (and shared) in the next phase.
+      await flushAll();
       window.location.reload();
       return;
     }
@@ -71,13 +77,21 @@ startCountdowns();
 // Private ideas are saved as the participant types, so nothing is lost on a reload. Each
 // box keeps its client id, so saving it again (by typing or with its button) updates the
 // same idea rather than adding another.
+const savers = [];
+
+// Saves every box with words not yet saved; resolves when each has answered (or failed).
+function flushAll() {
+  return Promise.all(savers.map((saver) => saver.flush()));
+}
+
 function autosave(textarea) {
   const form = textarea.form;
   // form.action would be the hidden input named "action", not the form's address.
   const url = form.getAttribute("action");
   let timer = null;
   let saved = textarea.value;
-  const save = async () => {
+  const save = async ({ leaving = false } = {}) => {
+    clearTimeout(timer);
     if (textarea.value === saved) return;
     const body = new FormData(form);
     try {
@@ -86,6 +100,8 @@ function autosave(textarea) {
         body,
         headers: { Accept: "application/json" },
         credentials: "same-origin",
+        // A page being closed or left may still finish sending.
+        keepalive: leaving,
       });
       if (response.ok) saved = body.get("text");
     } catch (error) {
@@ -97,5 +113,10 @@ function autosave(textarea) {
     timer = setTimeout(save, 700);
   });
   form.addEventListener("submit", () => clearTimeout(timer));
+  savers.push({ flush: () => save(), leave: () => save({ leaving: true }) });
 }
 document.querySelectorAll("textarea[data-autosave]:not([readonly])").forEach(autosave);
+// Leaving the page (a link, closing the tab, the phone locking) saves what was typed too.
+window.addEventListener("pagehide", () => {
+  if (!reloading) savers.forEach((saver) => saver.leave());
+});
