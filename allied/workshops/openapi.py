@@ -152,6 +152,11 @@ SCHEMAS = {
                     "k": {"type": "integer"},
                     "votes_cast": {"type": ["integer", "null"]},
                     "voters": {"type": "integer"},
+                    "writers": {
+                        "type": ["integer", "null"],
+                        "description": "During silent generation, how many have written at "
+                        "least one idea; otherwise null.",
+                    },
                     "ideas": {
                         "type": "array",
                         "items": {

@@ -61,6 +61,9 @@ def live_state(workshop: Workshop) -> dict:
         if question.phase in {Phase.VOTING, *SHOWS_RESULTS}
         else None,
         "voters": len(order),
+        # During silent generation, how many have written at least one idea: a count, never
+        # what anyone wrote.
+        "writers": writers(question) if question.phase == Phase.SILENT else None,
         "ideas": [],
         "results": None,
         "face_validity": question.face_validity,
@@ -123,3 +126,13 @@ def results_summary(question: Question) -> dict | None:
 
 def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else round(float(value), 2)
+
+
+def writers(question: Question) -> int:
+    """How many participants have written at least one private idea for the question."""
+    return (
+        question.drafts.filter(participant__consented_at__isnull=False)
+        .values("participant")
+        .distinct()
+        .count()
+    )

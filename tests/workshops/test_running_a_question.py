@@ -1,5 +1,6 @@
 """One question taken through every phase, by a facilitator and three participants."""
 
+import json
 import uuid
 
 import pytest
@@ -510,3 +511,21 @@ def test_a_rank_out_of_range_is_named_with_its_idea(in_voting, workshop):
     page = vote(browser, workshop, {f"idea-{time.pk}": "7"}).content.decode()
     assert f"Enter a number from 1 to 3 for idea {time.number}" in page
     assert 'value="7"' in page and not Ballot.objects.exists()
+
+
+def test_silent_generation_shows_how_many_have_written_and_nothing_of_what(facilitator, workshop):
+    browsers = [join(workshop), join(workshop), join(workshop)]
+    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
+    act(facilitator, workshop, "phase_next")
+    state_url = reverse("workshops:participate_state", args=[workshop.join_code])
+    assert browsers[0].get(state_url).json()["question"]["writers"] == 0
+    for text in ["A private thought", "Another private thought"]:
+        assert p_act(browsers[1], workshop, "draft", text=text).json()["ok"]
+    state = browsers[0].get(state_url).json()
+    assert state["question"]["writers"] == 1 and state["question"]["voters"] == 3
+    assert "private thought" not in json.dumps(state)
+    console = facilitator.get(reverse("workshops:run", args=[workshop.pk])).content.decode()
+    assert "1 of 3</strong> have written at least one idea" in console
+    assert "private thought" not in console
+    act(facilitator, workshop, "phase_next")
+    assert browsers[0].get(state_url).json()["question"]["writers"] is None
