@@ -24,6 +24,7 @@ from allied.workshops.models import (
     Phase,
     PhaseChange,
     Question,
+    SetAsideBallot,
     Theme,
     Turn,
     Workshop,
@@ -170,13 +171,19 @@ def participant_consent(
 
 
 @transaction.atomic
-def phase_move(*, question: Question, to_phase: str, by, seen: str | None = None) -> Question:
-    """Moves the question to the next or previous phase (one step), logging the change."""
+def phase_move(
+    *, question: Question, to_phase: str, by, seen: str | None = None, confirmed: bool = False
+) -> Question:
+    """Moves the question to the next or previous phase (one step), logging the change.
+    Going back from voting once votes are cast needs `confirmed`: those votes are set aside
+    (kept in the record, not counted) and their voters asked to vote again."""
     question = _locked(question)
     _check_phase(question, *PHASE_ORDER, seen=seen)
     here, there = PHASE_ORDER.index(question.phase), PHASE_ORDER.index(to_phase)
     if abs(here - there) != 1:
         raise WorkshopError("Phases move one step at a time.")
+    if question.phase == Phase.VOTING and there < here:
+        _set_ballots_aside(question, by=by, confirmed=confirmed)
     if to_phase == Phase.VOTING and there > here:
         ideas = ballot_ideas(question)
         if not ideas:
@@ -207,6 +214,41 @@ def phase_move(*, question: Question, to_phase: str, by, seen: str | None = None
     question.save(update_fields=["phase", "phase_ends_at", "turn_index"])
     _bump(question.workshop)
     return question
+
+
+def _set_ballots_aside(question: Question, *, by, confirmed: bool) -> None:
+    ballots = list(
+        question.ballots.filter(vote_round=question.vote_round)
+        .select_related("participant")
+        .prefetch_related("choices__idea")
+    )
+    if not ballots:
+        return
+    if not confirmed:
+        voted = f"{len(ballots)} {'person has' if len(ballots) == 1 else 'people have'} voted"
+        raise WorkshopError(
+            f"{voted} in this round. Going back sets their votes aside and asks them to vote "
+            "again: tick the box to confirm, then go back."
+        )
+    SetAsideBallot.objects.bulk_create(
+        SetAsideBallot(
+            question=question,
+            participant=ballot.participant,
+            vote_round=ballot.vote_round,
+            choices={choice.idea.label: choice.value for choice in ballot.choices.all()},
+            idea_values={str(choice.idea_id): choice.value for choice in ballot.choices.all()},
+            by=by,
+        )
+        for ballot in ballots
+    )
+    Ballot.objects.filter(pk__in=[ballot.pk for ballot in ballots]).delete()
+    Note.objects.create(
+        question=question,
+        text=f"Round {question.vote_round}: the facilitator went back from voting, so "
+        f"{len(ballots)} vote{'s' if len(ballots) != 1 else ''} cast were set aside (kept in "
+        "the record, not counted) and those who voted were asked to vote again.",
+        by=by,
+    )
 
 
 @transaction.atomic
@@ -401,6 +443,18 @@ def ideas_merge(
     _check_phase(question, Phase.CLARIFICATION, seen=seen)
     agreement = agreement.strip()
     merge = [idea for idea in merge if idea.pk != keep.pk]
+    voted = (
+        BallotChoice.objects.filter(idea__in=[keep, *merge])
+        .select_related("idea", "ballot")
+        .order_by("ballot__vote_round")
+        .first()
+    )
+    if voted is not None:
+        raise WorkshopError(
+            f"Idea {voted.idea.number} was voted on in round {voted.ballot.vote_round}, whose "
+            "results are kept: merging would change them. Change its wording instead, or "
+            "keep both ideas."
+        )
     if not merge and not agreement:
         raise WorkshopError(
             f"Tick the ideas to merge into idea {keep.number}, and record how the group agreed."

@@ -81,6 +81,17 @@ def export(workshop: Workshop, fmt: str) -> tuple[bytes | str, str, str]:
                         for n in q.notes.select_related("idea")
                     ],
                     "results": ngt.to_dict(t) if t else None,
+                    # Votes set aside when the facilitator went back from voting: in the
+                    # record, never counted.
+                    "set_aside_ballots": [
+                        {
+                            "round": b.vote_round,
+                            "participant": b.participant.pseudonym,
+                            "choices": b.choices,
+                            "at": b.set_aside_at.isoformat(),
+                        }
+                        for b in q.set_aside_ballots.select_related("participant")
+                    ],
                 }
                 for q, t in tallies
             ],

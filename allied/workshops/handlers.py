@@ -147,7 +147,11 @@ def _phase_step(step: int):
         if not 0 <= index < len(PHASE_ORDER):
             raise actions.WorkshopError("There is no phase that way.")
         moved = actions.phase_move(
-            question=question, to_phase=PHASE_ORDER[index], by=request.user, seen=seen
+            question=question,
+            to_phase=PHASE_ORDER[index],
+            by=request.user,
+            seen=seen,
+            confirmed=post.get("confirm", "") in {"on", "yes", "true", "1"},
         )
         return f"Now: {moved.get_phase_display().lower()}."
 

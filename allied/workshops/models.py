@@ -389,6 +389,33 @@ class Ballot(models.Model):
         return f"{self.participant} on {self.question} (round {self.vote_round})"
 
 
+class SetAsideBallot(models.Model):
+    """A ballot set aside when the facilitator went back from voting (to change the ideas):
+    kept in the record as it was cast, never counted. Its voter is asked to vote again."""
+
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="set_aside_ballots"
+    )
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="set_aside_ballots"
+    )
+    vote_round = models.PositiveSmallIntegerField()
+    # What was cast: each idea's label at the time, and its value.
+    choices = models.JSONField()
+    # Idea ids, so the voter's ballot form can show their earlier choices again.
+    idea_values = models.JSONField(default=dict)
+    set_aside_at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["set_aside_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.participant} on {self.question} (round {self.vote_round}, set aside)"
+
+
 class BallotChoice(models.Model):
     ballot = models.ForeignKey(Ballot, on_delete=models.CASCADE, related_name="choices")
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="+")

@@ -235,6 +235,12 @@ def _console_body() -> dict:
             "choices": CHOICES,
             "verdict": {"enum": ["yes", "partly", "no"], "description": "face_validity."},
             "reason": {"type": "string", "description": "face_validity."},
+            "confirm": {
+                "type": "boolean",
+                "description": "phase_back from voting once votes are cast: true sets those "
+                "votes aside (kept in the record, not counted) and asks their voters to vote "
+                "again; without it the move is refused.",
+            },
         },
     }
 

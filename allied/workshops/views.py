@@ -655,6 +655,17 @@ def _participant_context(
         ).first()
         context["my_votes"] = {c.idea_id: c.value for c in ballot.choices.all()} if ballot else {}
         context["has_voted"] = ballot is not None
+        set_aside = (
+            None
+            if ballot is not None
+            else participant.set_aside_ballots.filter(
+                question=question, vote_round=question.vote_round
+            ).last()
+        )
+        if set_aside is not None:
+            # Their earlier choices, for the ideas still on the ballot, to vote again with.
+            context["my_votes"] = {int(pk): value for pk, value in set_aside.idea_values.items()}
+        context["vote_set_aside"] = set_aside is not None
         if not (
             refused
             and question.phase == Phase.VOTING

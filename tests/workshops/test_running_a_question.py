@@ -529,3 +529,87 @@ def test_silent_generation_shows_how_many_have_written_and_nothing_of_what(facil
     assert "private thought" not in console
     act(facilitator, workshop, "phase_next")
     assert browsers[0].get(state_url).json()["question"]["writers"] is None
+
+
+def every_view_answers(facilitator, browsers, workshop) -> None:
+    """Every page, state endpoint, result and export of the workshop answers without error."""
+    for url in [
+        reverse("workshops:run", args=[workshop.pk]),
+        reverse("workshops:state", args=[workshop.pk]),
+        reverse("workshops:results", args=[workshop.pk]),
+        *[
+            reverse("workshops:export", args=[workshop.pk, f])
+            for f in ["json", "csv", "xlsx", "md"]
+        ],
+    ]:
+        assert facilitator.get(url).status_code == 200, url
+    for browser in browsers:
+        for name in ["participate", "participate_state", "participate_fragment"]:
+            url = reverse(f"workshops:{name}", args=[workshop.join_code])
+            assert browser.get(url).status_code == 200, url
+
+
+@pytest.fixture
+def two_voted(facilitator, workshop):
+    """Voting on three ideas; P1 ranked idea 3 first, P2 ranked it second."""
+    browsers = [join(workshop), join(workshop)]
+    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
+    act(facilitator, workshop, "phase_next")
+    act(facilitator, workshop, "phase_next")
+    order = list(workshop.participants.order_by("number"))
+    for who, text in zip(
+        [0, 1, 0], ["Trust", "Sponsorship", "Trust between mentor and mentee"], strict=True
+    ):
+        assert act(facilitator, workshop, "turn", participant=order[who].pk, text=text).json()["ok"]
+    act(facilitator, workshop, "phase_next")
+    act(facilitator, workshop, "phase_next")
+    ideas = {idea.number: idea for idea in Idea.objects.filter(question__workshop=workshop)}
+    p_act(browsers[0], workshop, "vote", **{f"idea-{ideas[3].pk}": "1", f"idea-{ideas[2].pk}": "2"})
+    p_act(browsers[1], workshop, "vote", **{f"idea-{ideas[1].pk}": "1", f"idea-{ideas[3].pk}": "2"})
+    assert Ballot.objects.count() == 2
+    return browsers, ideas
+
+
+def test_going_back_from_voting_sets_votes_aside_only_when_confirmed(
+    facilitator, workshop, two_voted
+):
+    browsers, ideas = two_voted
+    refused = act(facilitator, workshop, "phase_back")
+    assert "2 people have voted in this round" in refused.json()["error"]
+    assert Ballot.objects.count() == 2
+    assert act(facilitator, workshop, "phase_back", confirm="yes").json()["ok"]
+    assert not Ballot.objects.exists()
+    assert workshop.questions.first().set_aside_ballots.count() == 2
+
+    # The sequence that used to break every page: merge a voted idea, vote again, close.
+    merged = act(
+        facilitator, workshop, "merge", keep=ideas[1].pk, merge=[ideas[3].pk],
+        agreement="The group agreed they are the same",
+    )  # fmt: skip
+    assert merged.json()["ok"], merged.json()
+    act(facilitator, workshop, "phase_next")
+    page = browsers[0].get(reverse("workshops:participate", args=[workshop.join_code]))
+    text = page.content.decode()
+    assert "Please vote again" in text and "your vote was set aside" in text
+    assert f'name="idea-{ideas[2].pk}" inputmode="numeric" value="2"' in text
+    assert p_act(browsers[0], workshop, "vote", **{f"idea-{ideas[1].pk}": "1"}).json()["ok"]
+    assert act(facilitator, workshop, "phase_next").json()["ok"]
+    every_view_answers(facilitator, browsers, workshop)
+    record = facilitator.get(reverse("workshops:export", args=[workshop.pk, "json"])).json()
+    assert len(record["questions"][0]["set_aside_ballots"]) == 2
+    assert any("were set aside" in note["text"] for note in record["questions"][0]["notes"])
+
+
+def test_an_idea_voted_on_in_a_closed_round_cannot_be_merged(facilitator, workshop, two_voted):
+    browsers, ideas = two_voted
+    act(facilitator, workshop, "phase_next")  # results
+    act(facilitator, workshop, "phase_next")  # discussion
+    assert act(facilitator, workshop, "revote").json()["ok"]
+    assert act(facilitator, workshop, "phase_back").json()["ok"]  # nobody has voted yet
+    refused = act(
+        facilitator, workshop, "merge", keep=ideas[1].pk, merge=[ideas[3].pk],
+        agreement="Same idea",
+    )  # fmt: skip
+    assert "was voted on in round 1" in refused.json()["error"]
+    assert not Idea.objects.filter(merged_into__isnull=False).exists()
+    every_view_answers(facilitator, browsers, workshop)
