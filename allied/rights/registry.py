@@ -131,6 +131,12 @@ RULES: dict[str, Rule] = {
     "workshops.turn": Rule(KEEP, "Round-robin order, linked only to the pseudonym.", "Turns"),
     "workshops.ballot": Rule(KEEP, "Ballots stay in the results under the pseudonym.", "Ballots"),
     "workshops.ballotchoice": Rule(KEEP, "Votes stay in the results.", "Votes"),
+    "workshops.setasideballot": Rule(
+        DELETE,
+        "Votes set aside when the facilitator went back were never counted: they go (the "
+        "workshop's note of how many were set aside stays).",
+        "Votes set aside",
+    ),
     "workshops.idea": Rule(
         UNLINK,
         "Shared ideas are the group's anonymised record (the consent statement says so).",

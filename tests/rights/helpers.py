@@ -47,6 +47,7 @@ def give_mia_everything(world: dict) -> dict:
         DraftIdea,
         Idea,
         Participant,
+        SetAsideBallot,
         StaffRole,
         Turn,
         WorkshopStaff,
@@ -73,6 +74,10 @@ def give_mia_everything(world: dict) -> dict:
     for who in (seat, other_seat):
         ballot = Ballot.objects.create(question=question, participant=who, client_id=uuid.uuid4())
         BallotChoice.objects.create(ballot=ballot, idea=idea, value=1)
+    SetAsideBallot.objects.create(
+        question=question, participant=seat, vote_round=1, choices={"1. x": 1},
+        idea_values={str(idea.pk): 1},
+    )  # fmt: skip
     added.update(seat=seat, idea=idea)
 
     run = MatchRun.objects.create(cohort=world["cohort_own"], status="published")
