@@ -80,10 +80,12 @@ class WorkshopLifecycle(RuleBasedStateMachine):
         self.act("phase_next")
 
     def joined(self) -> Client:
+        """A browser that has joined; `browser.participant` is the one it joined as."""
         browser = Client()
         browser.post(
             reverse("workshops:join_code", args=[self.workshop.join_code]), {"consent": "on"}
         )
+        browser.participant = self.workshop.participants.order_by("-number").first()
         return browser
 
     # Helpers --------------------------------------------------------------------------
@@ -241,8 +243,7 @@ class WorkshopLifecycle(RuleBasedStateMachine):
         response = self.p_act(browser, "vote", **fields)
         if response.status_code == 200:
             question = self.question()
-            participant = Ballot.objects.filter(question=question).latest("updated_at").participant
-            self.acknowledged.add((participant.pk, question.pk, question.vote_round))
+            self.acknowledged.add((browser.participant.pk, question.pk, question.vote_round))
 
     @rule()
     def someone_joins_late(self):
