@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from allied.allyship import actions
 from allied.core import allyship as model
@@ -57,7 +58,7 @@ def test_every_allyship_page_passes_axe(live_server, new_page, world):  # noqa: 
         found[name] = axe_violations(page)
     page.goto(live_server.url + reverse("allyship:reflection_new"))
     page.get_by_role("button", name="Save your reflection").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     found["new with errors"] = axe_violations(page)
 
     page = signed_in_page(new_page, live_server, world["carol"])

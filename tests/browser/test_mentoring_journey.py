@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from allied.accounts.models import Membership, Organisation, Role, User
 from allied.core.matching import vocabulary as v
@@ -204,7 +205,7 @@ def test_a_cohort_runs_from_intake_to_end_review_in_the_browser(live_server, new
     coordinator.click("link", "Mentoring", "programmes")
     coordinator.click("button", "Create a programme", "create a programme")
     coordinator.click("button", "Create programme", "create with errors")
-    assert coordinator.page.locator(".nhsuk-error-summary").is_visible()
+    expect(coordinator.page.locator(".nhsuk-error-summary")).to_be_visible()
     coordinator.fill(
         {
             "name": "Allied health mentoring",

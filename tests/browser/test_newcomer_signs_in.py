@@ -8,6 +8,7 @@ import os
 import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from allied.demo import organisation as demo
 from tests.browser.conftest import axe_violations
@@ -34,7 +35,7 @@ def test_a_newcomer_signs_in_as_the_demo_coordinator_and_sees_the_dashboard(live
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Sign in").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     check("sign in with an error")
 
     page.get_by_label("Password").fill(demo.DEMO_PASSWORD)
@@ -55,7 +56,7 @@ def test_a_newcomer_signs_in_as_the_demo_coordinator_and_sees_the_dashboard(live
 
     page.get_by_role("button", name="Invite someone").click()
     page.get_by_role("button", name="Send invitation").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     check("invite with errors")
 
     page.get_by_role("link", name="Your account").first.click()

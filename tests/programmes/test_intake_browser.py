@@ -8,6 +8,8 @@ from django.conf import settings
 from django.test import Client
 
 # The browser fixtures live in tests/browser/conftest.py; imported so that pytest finds them here.
+from playwright.sync_api import expect
+
 from tests.browser.conftest import axe_violations, browser, new_page, page  # noqa: F401
 from tests.programmes.test_intake import ABOUT, open_intake
 
@@ -38,7 +40,7 @@ def test_every_intake_page_passes_axe(live_server, page, world):  # noqa: F811
     page.goto(f"{base}about/")
     page.get_by_label("Your line manager's email address (optional)").fill("not an email")
     page.get_by_role("button", name="Save and continue").click()
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     found["about with an error"] = axe_violations(page)
     page.get_by_label("Your profession", exact=True).select_option(ABOUT["profession"])
     page.get_by_label("Your band or career stage").select_option(ABOUT["band"])

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations, signed_in
 from tests.reports.helpers import known_programme
@@ -44,9 +45,9 @@ def test_the_board_report_passes_axe_takes_a_period_and_prints_without_navigatio
 
     page.goto(live_server.url + reverse("reports:board", args=[b.programme.pk]))
     page.emulate_media(media="print")
-    assert not page.locator("header.nhsuk-header").is_visible()
-    assert not page.locator("form.allied-no-print").is_visible()
-    assert page.locator("h1").is_visible()
+    expect(page.locator("header.nhsuk-header")).to_be_hidden()
+    expect(page.locator("form.allied-no-print")).to_be_hidden()
+    expect(page.locator("h1")).to_be_visible()
 
 
 def test_the_organisation_view_passes_axe(world, page, live_server):

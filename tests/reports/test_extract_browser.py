@@ -9,6 +9,7 @@ import io
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from allied.reports.extract import HEADERS
 from tests.browser.conftest import axe_violations, signed_in
@@ -27,7 +28,7 @@ def test_an_admin_takes_the_extract_in_the_browser(world, page, live_server):
     page.get_by_role("button", name="Download the extract").click()
     page.wait_for_load_state()
     summary = page.locator(".nhsuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "Enter what the extract is for" in summary.inner_text()
     assert "Confirm how the extract will be used" in summary.inner_text()
     assert axe_violations(page) == []
