@@ -45,7 +45,7 @@ from allied.workshops import access, actions, handlers
 from allied.workshops.forms import ParticipantForm, StaffForm, WorkshopForm
 from allied.workshops.models import Scheme, StaffRole, Workshop, WorkshopStaff, digest
 from allied.workshops.results import engine_ballots, engine_question, engine_scheme
-from allied.workshops.state import SHOWS_RESULTS, live_state
+from allied.workshops.state import live_state
 
 
 def _participant_ref(workshop: Workshop, value):
@@ -355,18 +355,6 @@ def workshop_act(request, pk: int):
     return JsonResponse({"ok": True, "message": message, "version": _version(workshop)})
 
 
-def _closed_ballots(workshop: Workshop, question) -> list[ngt.Ballot]:
-    """Returns the question's ballots from rounds whose voting has closed: nobody sees a
-    tally while voting is open."""
-    ballots = engine_ballots(question)
-    current = (
-        workshop.status == Workshop.Status.LIVE and workshop.current_question_id == question.pk
-    )
-    if current and question.phase not in SHOWS_RESULTS:
-        ballots = [b for b in ballots if b.round < question.vote_round]
-    return [b for b in ballots if b.choices]
-
-
 @api_view("GET")
 def workshop_results(request, pk: int):
     """Returns the tally in the shape of `allied ngt tally --format json`, over every
@@ -379,7 +367,7 @@ def workshop_results(request, pk: int):
         questions = [q for q in questions if str(q.order) == wanted]
         if not questions:
             raise Http404
-    voted = [(q, _closed_ballots(workshop, q)) for q in questions]
+    voted = [(q, [b for b in engine_ballots(q) if b.choices]) for q in questions]
     voted = [(q, ballots) for q, ballots in voted if ballots]
     if not voted:
         raise actions.WorkshopError("There are no results yet: no vote has closed.")

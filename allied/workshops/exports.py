@@ -7,7 +7,7 @@ from collections import Counter
 
 from allied.core import ngt
 from allied.workshops.models import Workshop
-from allied.workshops.results import ballots_csv, question_tally
+from allied.workshops.results import ballots_csv, open_round, question_tally
 
 FORMATS = {
     "json": "application/json",
@@ -34,6 +34,7 @@ def results_context(workshop: Workshop) -> dict:
                 "notes": list(question.notes.all()),
                 "phases": list(question.phase_changes.all()),
                 "ballots": question.ballots.values("participant").distinct().count(),
+                "open_round": open_round(question),
             }
         )
     return {

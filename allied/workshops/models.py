@@ -143,6 +143,8 @@ class Phase(models.TextChoices):
 
 
 PHASE_ORDER = list(Phase.values)
+# The phases in which the question's latest voting round has closed and its results show.
+SHOWS_RESULTS = frozenset({Phase.RESULTS, Phase.DISCUSSION})
 
 
 class Question(models.Model):

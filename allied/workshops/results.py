@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from allied.core import ngt
 from allied.core.cells import plain
-from allied.workshops.models import Ballot, Idea, Question, Scheme
+from allied.workshops.models import SHOWS_RESULTS, Ballot, Idea, Question, Scheme, Workshop
 
 
 def engine_scheme(question: Question) -> ngt.Scheme:
@@ -55,8 +55,23 @@ def problems_with(question: Question, pseudonym: str, values: dict[Idea, float])
     return [problem.message.split(": ", 1)[-1] for problem in problems]
 
 
+def open_round(question: Question) -> int | None:
+    """Returns the voting round still open on the question, or None. Its ballots are counted
+    by nobody, the facilitator included, on any page, state, export or API answer, until the
+    facilitator closes the vote: a round is open while its workshop is live, on this
+    question, and the question has not reached its results."""
+    if question.phase in SHOWS_RESULTS:
+        return None
+    # Read afresh: a workshop cached on the question may be from before a move.
+    current = Workshop.objects.filter(
+        pk=question.workshop_id, status=Workshop.Status.LIVE, current_question=question.pk
+    ).exists()
+    return question.vote_round if current else None
+
+
 def engine_ballots(question: Question, vote_round: int | None = None) -> list[ngt.Ballot]:
-    """Returns every stored ballot of the question (all rounds, or one) as the engine's ballots."""
+    """Returns the question's ballots from closed rounds (all of them, or one) as the engine's
+    ballots; never those of the round still open (`open_round`)."""
     ballots = (
         Ballot.objects.filter(question=question)
         .select_related("participant")
@@ -64,6 +79,9 @@ def engine_ballots(question: Question, vote_round: int | None = None) -> list[ng
     )
     if vote_round is not None:
         ballots = ballots.filter(vote_round=vote_round)
+    still_open = open_round(question)
+    if still_open is not None:
+        ballots = ballots.exclude(vote_round=still_open)
     out = []
     for ballot in ballots.order_by("vote_round", "participant__number"):
         values = {choice.idea: choice.value for choice in ballot.choices.all()}

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from allied.workshops.actions import everyone_has_passed, phase_key, turn_order, votes_cast
-from allied.workshops.models import Phase, Question, Workshop
+from allied.workshops.models import SHOWS_RESULTS, Phase, Question, Workshop
 from allied.workshops.results import ballot_ideas, question_tally
 
 SHOWS_IDEAS = {
@@ -16,7 +16,6 @@ SHOWS_IDEAS = {
     Phase.RESULTS,
     Phase.DISCUSSION,
 }
-SHOWS_RESULTS = {Phase.RESULTS, Phase.DISCUSSION}
 
 
 def live_state(workshop: Workshop) -> dict:
