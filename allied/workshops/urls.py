@@ -32,6 +32,12 @@ urlpatterns = [
     ),
     path("workshops/<int:pk>/run/", views.workshop_run, name="run"),
     path("workshops/<int:pk>/run/live/", views.workshop_run_fragment, name="run_fragment"),
+    path("workshops/<int:pk>/present/", views.workshop_present, name="present"),
+    path(
+        "workshops/<int:pk>/present/live/",
+        views.workshop_present_fragment,
+        name="present_fragment",
+    ),
     path("workshops/<int:pk>/state/", views.workshop_state, name="state"),
     path("workshops/<int:pk>/events/", views.workshop_events, name="events"),
     path("workshops/<int:pk>/act/", views.workshop_act, name="act"),

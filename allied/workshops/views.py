@@ -331,6 +331,28 @@ def workshop_run_fragment(request, pk: int):
     return render(request, "workshops/_console_live.html", _console_context(request, workshop))
 
 
+def _present_context(request, workshop: Workshop) -> dict:
+    return {
+        "workshop": workshop,
+        "state": live_state(workshop),
+        "join_address": request.build_absolute_uri(reverse("workshops:join")),
+    }
+
+
+@login_required
+def workshop_present(request, pk: int):
+    """The screen for the room: a projector or a shared screen in a call. Large type and no
+    controls; only what every participant's own screen shows, so nothing on it is private."""
+    workshop = access.workshop_for(request, pk, *StaffRole.NOTES, StaffRole.OBSERVER)
+    return render(request, "workshops/present.html", _present_context(request, workshop))
+
+
+@login_required
+def workshop_present_fragment(request, pk: int):
+    workshop = access.workshop_for(request, pk, *StaffRole.NOTES, StaffRole.OBSERVER)
+    return render(request, "workshops/_present_live.html", _present_context(request, workshop))
+
+
 @login_required
 @never_cache
 def workshop_state(request, pk: int):

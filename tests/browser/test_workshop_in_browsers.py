@@ -43,6 +43,16 @@ def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server
     code = fac.locator(".allied-secret").first.inner_text().strip()
     check(fac, "workshop-detail")
 
+    # The screen for the room opens from the workshop's page: the join code in large type,
+    # no controls, and it follows the workshop by itself.
+    with fac.expect_popup() as opened:
+        fac.get_by_role("link", name="Present to the room (opens in a new tab)").click()
+    room = opened.value
+    room.set_viewport_size({"width": 1280, "height": 720})
+    expect(room.locator(".allied-present__join")).to_contain_text(code)
+    assert room.locator("main form, main button").count() == 0
+    check(room, "room-before-start")
+
     # Three participants join by code, consent, and skip the optional questions.
     people = []
     for number in range(1, 4):
@@ -73,6 +83,8 @@ def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server
     for page in people:
         expect(page.get_by_role("heading", name=question)).to_be_visible(timeout=10_000)
     check(people[0], "participant-introduction")
+    expect(room.get_by_role("heading", name=question)).to_be_visible(timeout=10_000)
+    expect(room.locator(".allied-present__join")).to_contain_text(code)
     check(fac, "console-introduction")
 
     # Silent generation: each writes privately; ideas are saved as they type.
@@ -96,6 +108,9 @@ def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server
             page.get_by_role("button", name="Save idea").click()
             expect(page.get_by_text(text)).to_be_visible()
     check(people[0], "participant-silent")
+    expect(room.locator(".allied-countdown")).to_be_visible(timeout=10_000)
+    expect(room.locator(".allied-present__join")).to_have_count(0)
+    check(room, "room-silent")
     check(fac, "console-silent")
     # Nobody sees another's private ideas.
     assert "A sponsor who opens doors" not in people[0].content()
@@ -135,6 +150,10 @@ def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server
     for page in [*people, fac]:
         expect(page.get_by_text("Everyone has passed.")).to_be_visible(timeout=10_000)
     check(fac, "console-round-robin")
+    # The shared ideas reach the room as they arrive, without anyone touching its screen.
+    for _, text in shares:
+        expect(room.get_by_text(text)).to_be_visible(timeout=10_000)
+    check(room, "room-round-robin")
 
     # Clarification: the facilitator rewords an idea and groups two into a theme.
     next_phase()
@@ -179,12 +198,14 @@ def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server
         expect(page.get_by_text("Your vote is saved")).to_be_visible()
     expect(fac.get_by_text("3 of 3", exact=True)).to_be_visible(timeout=10_000)
     assert "Ranking of ideas" not in people[0].content()
+    expect(room.get_by_text("3 of 3", exact=True)).to_be_visible(timeout=10_000)
+    assert "Ranking of ideas" not in room.content()
     check(fac, "console-voting")
 
     # Results: the moment voting closes, the same ranking everywhere.
     next_phase("Close voting and show results")
     rankings = []
-    for page in [*people, fac]:
+    for page in [*people, fac, room]:
         table = page.locator("table.allied-results")
         expect(table).to_be_visible(timeout=10_000)
         rankings.append(table.inner_text())
@@ -193,6 +214,7 @@ def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server
     first_row = people[0].locator("table.allied-results tbody tr").first.inner_text()
     assert "Talking about racism only if the mentee wants to" in first_row and "14" in first_row
     check(people[2], "participant-results")
+    check(room, "room-results")
     # On a 390 px phone the ranking fits: no column spills past the screen.
     people[2].set_viewport_size({"width": 390, "height": 844})
     expect(people[2].locator("table.allied-results")).to_be_visible()
