@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from allied.core import ngt
 from allied.core.cells import plain
-from allied.workshops.models import Ballot, Idea, Question, Scheme
+from allied.workshops.models import Admission, Ballot, Idea, Question, Scheme
 
 
 def engine_scheme(question: Question) -> ngt.Scheme:
@@ -58,7 +58,8 @@ def problems_with(question: Question, pseudonym: str, values: dict[Idea, float])
 def engine_ballots(question: Question, vote_round: int | None = None) -> list[ngt.Ballot]:
     """Returns every stored ballot of the question (all rounds, or one) as the engine's ballots."""
     ballots = (
-        Ballot.objects.filter(question=question)
+        # Only the ballots of those taking part: someone never let in has no voice.
+        Ballot.objects.filter(question=question, participant__admission=Admission.ADMITTED)
         .select_related("participant")
         .prefetch_related("choices__idea")
     )
