@@ -420,3 +420,11 @@ def test_participants_say_they_are_done_and_the_console_counts_them(facilitator,
     act(facilitator, workshop, "phase_next")
     refused = p_act(people[2], workshop, "done")
     assert refused.status_code == 409
+
+
+def test_the_workshop_page_says_who_waits_and_who_was_turned_away(facilitator, workshop, voting):
+    first, second = joined_as(workshop)[1], joined_as(workshop)[1]
+    act(facilitator, workshop, "turn_away", participant=first.pk)
+    text = facilitator.get(reverse("workshops:detail", args=[workshop.pk])).content.decode()
+    assert f"{first.pseudonym}</td>" in text and "(turned away)" in text
+    assert f"{second.pseudonym}</td>" in text and "(waiting to join)" in text
