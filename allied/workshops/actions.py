@@ -15,6 +15,7 @@ from allied import live
 from allied.base.errors import Refused
 from allied.workshops.models import (
     PHASE_ORDER,
+    Admission,
     Ballot,
     BallotChoice,
     DraftIdea,
@@ -72,8 +73,64 @@ def phase_key(question: Question | None) -> str:
 
 
 def turn_order(workshop: Workshop) -> list[Participant]:
-    """Returns everyone who has consented, by pseudonym number: the round-robin order."""
-    return list(workshop.participants.filter(consented_at__isnull=False).order_by("number"))
+    """Returns everyone taking part (consented and admitted), by pseudonym number: the
+    round-robin order, and the "m" of every "n of m"."""
+    return list(
+        workshop.participants.filter(
+            consented_at__isnull=False, admission=Admission.ADMITTED
+        ).order_by("number")
+    )
+
+
+def waiting(workshop: Workshop) -> list[Participant]:
+    """Returns those who joined late and wait for the facilitator to let them in."""
+    return list(
+        workshop.participants.filter(
+            consented_at__isnull=False, admission=Admission.WAITING
+        ).order_by("number")
+    )
+
+
+def admission_needed(workshop: Workshop) -> bool:
+    """Whether someone joining by code now waits to be let in: once silent generation of any
+    of the workshop's questions has begun, a stranger with the code must not add a voice, an
+    idea or a ballot on their own (decision 0024)."""
+    return (
+        workshop.status != Workshop.Status.DRAFT
+        and PhaseChange.objects.filter(question__workshop=workshop, to_phase=Phase.SILENT).exists()
+    )
+
+
+def places_taken(workshop: Workshop) -> int:
+    """Returns how many places of the workshop's limit are taken: everyone added or joined,
+    waiting included, except those turned away."""
+    return workshop.participants.exclude(admission=Admission.TURNED_AWAY).count()
+
+
+def is_full(workshop: Workshop) -> bool:
+    limit = workshop.participant_limit
+    return limit is not None and places_taken(workshop) >= limit
+
+
+FULL = "This workshop is full. Ask the facilitator if you expected to take part."
+LINK_USED = (
+    "This personal link has already been used to join, so it cannot be used again. If that "
+    "was not you, or you changed device, ask the facilitator."
+)
+
+
+def check_taking_part(participant: Participant) -> None:
+    """Refuses anything a participant does that counts (an idea, a turn, a vote) unless the
+    facilitator has let them in. Reads their admission afresh: a page may be older."""
+    admission = (
+        Participant.objects.filter(pk=participant.pk).values_list("admission", flat=True).first()
+    )
+    if admission == Admission.WAITING:
+        raise WorkshopError(
+            "The facilitator has not let you in yet. Your page will change when they do."
+        )
+    if admission != Admission.ADMITTED:
+        raise WorkshopError("The facilitator did not let you into this workshop.")
 
 
 # Setting up -----------------------------------------------------------------------------
@@ -151,10 +208,22 @@ def participant_consent(
     if workshop.status == Workshop.Status.FINISHED:
         raise WorkshopError("This workshop has finished.")
     if participant is None:
+        # The workshop's row is locked, so joins one after another see each other's places.
+        if is_full(workshop):
+            raise WorkshopError(FULL)
         number = (
             workshop.participants.order_by("-number").values_list("number", flat=True).first() or 0
         ) + 1
-        participant = Participant.objects.create(workshop=workshop, number=number)
+        participant = Participant.objects.create(
+            workshop=workshop,
+            number=number,
+            admission=Admission.WAITING if admission_needed(workshop) else Admission.ADMITTED,
+        )
+    else:
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        if participant.consented_at is not None:
+            # A personal link lets one browser in, once.
+            raise WorkshopError(LINK_USED)
     now = timezone.now()
     participant.consent_version = workshop.consent_version
     participant.consented_at = now
@@ -165,6 +234,60 @@ def participant_consent(
     )
     _bump(workshop)
     return participant
+
+
+def _decide(workshop: Workshop, chosen: list[Participant] | None, admission: str, by):
+    """Lets in (or turns away) those chosen who are waiting, or everyone waiting when
+    `chosen` is None; notes each decision in the record and updates every screen."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    found = workshop.participants.select_for_update().filter(
+        consented_at__isnull=False, admission=Admission.WAITING
+    )
+    if chosen is not None:
+        found = found.filter(pk__in=[participant.pk for participant in chosen])
+    decided = list(found.order_by("number"))
+    if not decided:
+        raise WorkshopError(
+            "Nobody is waiting to join."
+            if chosen is None
+            else "They are no longer waiting: the facilitator has already decided."
+        )
+    now = timezone.now()
+    Participant.objects.filter(pk__in=[p.pk for p in decided]).update(
+        admission=admission, admission_by=by, admission_at=now
+    )
+    names = ", ".join(p.pseudonym for p in decided)
+    question = workshop.current_question
+    if question is not None:
+        what = "let in" if admission == Admission.ADMITTED else "turned away"
+        Note.objects.create(
+            question=question,
+            text=f"{names} joined after silent generation began and "
+            f"{'were' if len(decided) > 1 else 'was'} {what} by the facilitator.",
+            by=by,
+        )
+    _bump(workshop)
+    for participant in decided:
+        participant.admission = admission
+    return decided
+
+
+@transaction.atomic
+def participant_admit(*, workshop: Workshop, participant: Participant, by) -> Participant:
+    """Lets in someone waiting to join: from now on they take part, and their votes count."""
+    return _decide(workshop, [participant], Admission.ADMITTED, by)[0]
+
+
+@transaction.atomic
+def participant_turn_away(*, workshop: Workshop, participant: Participant, by) -> Participant:
+    """Turns away someone waiting to join: they take no part, and their page says so."""
+    return _decide(workshop, [participant], Admission.TURNED_AWAY, by)[0]
+
+
+@transaction.atomic
+def participants_admit_all(*, workshop: Workshop, by) -> list[Participant]:
+    """Lets in everyone waiting to join."""
+    return _decide(workshop, None, Admission.ADMITTED, by)
 
 
 # Phases ---------------------------------------------------------------------------------
@@ -317,6 +440,7 @@ def draft_save(
     """Saves (or, given empty text, removes) one of the participant's private ideas."""
     question = _locked(question)
     _check_phase(question, Phase.SILENT, Phase.ROUND_ROBIN)
+    check_taking_part(participant)
     text = text.strip()
     draft = DraftIdea.objects.filter(participant=participant, client_id=client_id).first()
     if draft is not None and draft.question_id != question.pk:
@@ -357,6 +481,7 @@ def turn_take(
     if existing is not None:
         return existing
     _check_phase(question, Phase.ROUND_ROBIN, seen=seen)
+    check_taking_part(participant)
     order = turn_order(question.workshop)
     if not order:
         raise WorkshopError("Nobody has joined the workshop yet.")
@@ -539,6 +664,7 @@ def ballot_submit(
     _check_phase(question, Phase.VOTING, seen=seen)
     if participant.workshop_id != question.workshop_id or participant.consented_at is None:
         raise WorkshopError("Only people taking part in this workshop can vote.")
+    check_taking_part(participant)
     on_ballot = {idea.pk for idea in ballot_ideas(question)}
     if any(idea.pk not in on_ballot for idea in values):
         raise WorkshopError("One of those ideas is not on the ballot.")
@@ -572,7 +698,24 @@ def ballot_submit(
 
 
 def votes_cast(question: Question) -> int:
-    return question.ballots.filter(vote_round=question.vote_round).count()
+    return question.ballots.filter(
+        vote_round=question.vote_round, participant__admission=Admission.ADMITTED
+    ).count()
+
+
+@transaction.atomic
+def participant_done(
+    *, question: Question, participant: Participant, done: bool, seen: str | None = None
+) -> Participant:
+    """Records that the participant has finished writing their ideas (or, undone, that they
+    have not): the facilitator sees how many are done, never who."""
+    question = _locked(question)
+    _check_phase(question, Phase.SILENT, seen=seen)
+    check_taking_part(participant)
+    Participant.objects.filter(pk=participant.pk).update(done_with=question if done else None)
+    participant.done_with = question if done else None
+    _bump(question.workshop)
+    return participant
 
 
 @transaction.atomic

@@ -321,7 +321,7 @@ def staff_add(request, pk: int):
 def workshop_state(request, pk: int):
     api_user(request)
     workshop = access.workshop_for(request, pk, *StaffRole.NOTES, StaffRole.OBSERVER, "admin")
-    return JsonResponse(live_state(workshop))
+    return JsonResponse(live_state(workshop, staff=True))
 
 
 @api_view("POST")
@@ -421,6 +421,7 @@ def join(request, code: str):
             "token": token,
             "pseudonym": participant.pseudonym,
             "consent_version": participant.consent_version,
+            "admission": participant.admission,
             "workshop": {"title": workshop.title, "join_code": workshop.join_code},
         },
         status=201,
@@ -446,9 +447,26 @@ def _joined(request, code: str):
 def participant_state(request, code: str):
     """The public state, plus what is private to this participant: their ideas and vote."""
     workshop, participant = _joined(request, code)
-    state = live_state(workshop)
     question = workshop.current_question
-    me: dict = {"pseudonym": participant.pseudonym, "drafts": [], "vote": None}
+    me: dict = {
+        "pseudonym": participant.pseudonym,
+        "admission": participant.admission,
+        "done": question is not None and participant.done_with_id == question.pk,
+        "drafts": [],
+        "vote": None,
+    }
+    if not participant.admitted:
+        # Someone not let in sees only that they wait (or were turned away), as the page does.
+        state = {
+            "version": workshop.version,
+            "status": workshop.status,
+            "phase_key": participant.admission,
+            "participants": [],
+            "question": None,
+            "me": me,
+        }
+        return JsonResponse(state)
+    state = live_state(workshop)
     if question is not None:
         me["drafts"] = [
             {"id": d.pk, "client_id": str(d.client_id), "text": d.text, "shared": d.shared}

@@ -190,6 +190,14 @@ class WorkshopDetailsForm(WorkshopBasicsForm):
         widget=forms.Textarea(attrs={"rows": 6}),
         error_messages={"required": "Enter the consent statement people accept before joining"},
     )
+    participant_limit = whole_number(
+        "Most participants (optional)", 1, 10000, what="the most participants"
+    )
+    participant_limit.required = False
+    participant_limit.help_text = (
+        "Joining by the code stops when this many have joined or are waiting to be let in. "
+        "People you add yourself always have a place. Leave empty for no limit."
+    )
 
 
 class QuestionForm(forms.Form):

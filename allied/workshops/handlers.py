@@ -7,6 +7,7 @@ from django.db import transaction
 
 from allied.workshops import actions
 from allied.workshops.models import (
+    Admission,
     DraftIdea,
     Idea,
     Participant,
@@ -251,6 +252,24 @@ def _revote(*, request, workshop, question, post, seen, ctx):
     return f"Voting round {question.vote_round + 1} is open."
 
 
+def _admit(*, request, workshop, question, post, seen, ctx):
+    participant = waiting_participant(workshop, post.get("participant"))
+    actions.participant_admit(workshop=workshop, participant=participant, by=request.user)
+    return f"{participant.pseudonym} has been let in."
+
+
+def _turn_away(*, request, workshop, question, post, seen, ctx):
+    participant = waiting_participant(workshop, post.get("participant"))
+    actions.participant_turn_away(workshop=workshop, participant=participant, by=request.user)
+    return f"{participant.pseudonym} has been turned away."
+
+
+def _admit_all(*, request, workshop, question, post, seen, ctx):
+    let_in = actions.participants_admit_all(workshop=workshop, by=request.user)
+    names = ", ".join(participant.pseudonym for participant in let_in)
+    return f"{names} {'have' if len(let_in) > 1 else 'has'} been let in."
+
+
 def _next_question(*, request, workshop, question, post, seen, ctx):
     following = actions.question_next(workshop=workshop, by=request.user)
     return (
@@ -280,6 +299,9 @@ CONSOLE_ACTIONS = {
     "revote": ("runs", _revote),
     "next_question": ("runs", _next_question),
     "previous_question": ("runs", _previous_question),
+    "admit": ("runs", _admit),
+    "turn_away": ("runs", _turn_away),
+    "admit_all": ("runs", _admit_all),
 }
 
 
@@ -340,7 +362,24 @@ def _vote(*, request, workshop, question, participant, post, seen, ctx):
     return "Your vote has been saved. You can change it until voting closes."
 
 
-PARTICIPANT_ACTIONS = {"draft": _draft, "share": _share, "pass": _pass, "vote": _vote}
+def _done(*, request, workshop, question, participant, post, seen, ctx):
+    actions.participant_done(question=question, participant=participant, done=True, seen=seen)
+    return "The facilitator can see you have finished. You can still add ideas."
+
+
+def _not_done(*, request, workshop, question, participant, post, seen, ctx):
+    actions.participant_done(question=question, participant=participant, done=False, seen=seen)
+    return "You are no longer counted as done."
+
+
+PARTICIPANT_ACTIONS = {
+    "draft": _draft,
+    "share": _share,
+    "pass": _pass,
+    "vote": _vote,
+    "done": _done,
+    "not_done": _not_done,
+}
 
 
 def idea_in(question: Question | None, value) -> Idea:
@@ -354,8 +393,28 @@ def idea_in(question: Question | None, value) -> Idea:
 
 
 def joined_participant(workshop: Workshop, value) -> Participant:
-    """Returns the participant of `workshop` with the id `value` who has joined (consented)."""
+    """Returns the participant of `workshop` with the id `value` who has joined (consented)
+    and takes part (admitted)."""
     try:
-        return workshop.participants.get(pk=int(value), consented_at__isnull=False)
-    except (TypeError, ValueError, Participant.DoesNotExist):
+        return workshop.participants.get(
+            pk=int(value), consented_at__isnull=False, admission=Admission.ADMITTED
+        )
+    except (TypeError, ValueError, OverflowError, Participant.DoesNotExist):
         raise actions.WorkshopError("Choose a participant who has joined.") from None
+
+
+def waiting_participant(workshop: Workshop, value) -> Participant:
+    """Returns the participant of `workshop` with the id `value` (or pseudonym, "P12") who
+    waits to be let in."""
+    try:
+        if isinstance(value, str) and value[:1] in "Pp" and value[1:].isdigit():
+            return workshop.participants.get(
+                number=int(value[1:]), consented_at__isnull=False, admission=Admission.WAITING
+            )
+        return workshop.participants.get(
+            pk=int(value), consented_at__isnull=False, admission=Admission.WAITING
+        )
+    except (TypeError, ValueError, OverflowError, Participant.DoesNotExist):
+        raise actions.WorkshopError(
+            "They are no longer waiting: the facilitator has already decided."
+        ) from None

@@ -49,6 +49,13 @@ class Workshop(models.Model):
     join_code = models.CharField(max_length=8, unique=True, default=new_join_code)
     consent_statement = models.TextField(default=DEFAULT_CONSENT)
     consent_version = models.PositiveIntegerField(default=1)
+    # The most people who may take part; joining by code stops there (None: no limit).
+    participant_limit = models.PositiveIntegerField(
+        "Most participants",
+        null=True,
+        blank=True,
+        help_text="Joining by the code stops when this many have joined or are waiting.",
+    )
     current_question = models.ForeignKey(
         "Question", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -204,6 +211,15 @@ class PhaseChange(models.Model):
         return f"{self.get_from_phase_display()} → {self.get_to_phase_display()}"
 
 
+class Admission(models.TextChoices):
+    """Whether a participant's part counts. Someone who joins by code once silent generation
+    has begun waits until the facilitator lets them in (decision 0024)."""
+
+    ADMITTED = "admitted", "Taking part"
+    WAITING = "waiting", "Waiting to join"
+    TURNED_AWAY = "turned_away", "Turned away"
+
+
 class Participant(models.Model):
     """A person taking part, known to everyone by pseudonym only (P1, P2, ...)."""
 
@@ -217,6 +233,18 @@ class Participant(models.Model):
     consent_version = models.PositiveIntegerField(null=True, blank=True)
     consented_at = models.DateTimeField(null=True, blank=True)
     joined_at = models.DateTimeField(null=True, blank=True)
+    admission = models.CharField(
+        max_length=12, choices=Admission.choices, default=Admission.ADMITTED
+    )
+    # Who let them in or turned them away, and when (blank for those admitted on joining).
+    admission_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    admission_at = models.DateTimeField(null=True, blank=True)
+    # The question whose silent generation they said they had finished ("I'm done").
+    done_with = models.ForeignKey(
+        "Question", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -233,6 +261,10 @@ class Participant(models.Model):
     @property
     def pseudonym(self) -> str:
         return f"P{self.number}"
+
+    @property
+    def admitted(self) -> bool:
+        return self.admission == Admission.ADMITTED
 
 
 class Characteristics(models.Model):

@@ -78,6 +78,13 @@ PHASE_KEY = {
     "description": "The state's phase_key the client acted on; a stale key gets a 409.",
 }
 
+ADMISSION = {
+    "enum": ["admitted", "waiting", "turned_away"],
+    "description": "admitted: taking part. waiting: joined after silent generation began; "
+    "nothing they do counts until the facilitator lets them in (the state then has no "
+    "question, and phase_key is 'waiting'). turned_away: the facilitator did not let them in.",
+}
+
 SCHEMAS = {
     "Error": {
         "type": "object",
@@ -134,7 +141,17 @@ SCHEMAS = {
             "version": {"type": "integer", "description": "Only ever rises."},
             "status": {"enum": ["draft", "live", "finished"]},
             "phase_key": PHASE_KEY,
-            "participants": {"type": "array", "items": {"type": "string"}},
+            "participants": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Pseudonyms of those taking part (let in), in turn order.",
+            },
+            "waiting": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "Staff only: pseudonyms of those who joined after silent "
+                "generation began and wait to be let in (docs/decisions/0024).",
+            },
             "question": {
                 "type": ["object", "null"],
                 "properties": {
@@ -156,6 +173,11 @@ SCHEMAS = {
                         "type": ["integer", "null"],
                         "description": "During silent generation, how many have written at "
                         "least one idea; otherwise null.",
+                    },
+                    "done": {
+                        "type": ["integer", "null"],
+                        "description": "Staff only: during silent generation, how many have "
+                        "said they are done; otherwise null.",
                     },
                     "ideas": {
                         "type": "array",
@@ -186,6 +208,12 @@ SCHEMAS = {
                         "type": "object",
                         "properties": {
                             "pseudonym": {"type": "string"},
+                            "admission": ADMISSION,
+                            "done": {
+                                "type": "boolean",
+                                "description": "Whether they said they are done writing "
+                                "ideas for the current question.",
+                            },
                             "drafts": {"type": "array", "items": {"type": "object"}},
                             "vote": {
                                 "type": ["object", "null"],
@@ -223,7 +251,8 @@ def _console_body() -> dict:
             "minutes": {"type": "integer", "description": "timer_extend: 1 to 30."},
             "participant": {
                 "type": ["integer", "string"],
-                "description": "turn, paper_ballot: a participant's id or pseudonym (P3).",
+                "description": "turn, paper_ballot: a participant's id or pseudonym (P3); "
+                "admit, turn_away: one waiting to join (admit_all lets in everyone waiting).",
             },
             "text": {"type": "string", "description": "turn (empty to pass), idea_edit, note."},
             "idea": {"type": "integer", "description": "idea_edit, note (optional)."},
@@ -498,7 +527,9 @@ def paths() -> dict:
                 "summary": "Accept the consent statement and join; returns a participant token.",
                 "description": "Send the token as `Authorization: Participant <token>`. With "
                 "`invitation` (the token of a personal link) you join as that invited "
-                "participant.",
+                "participant; a personal link joins once. Joining by code after silent "
+                "generation has begun gives `admission: waiting`: nothing counts until the "
+                "facilitator lets you in. A full workshop, or a used link, is a 409.",
                 "security": [],
                 "parameters": [CODE],
                 "requestBody": _body(
@@ -519,6 +550,7 @@ def paths() -> dict:
                                 "token": {"type": "string"},
                                 "pseudonym": {"type": "string"},
                                 "consent_version": {"type": "integer"},
+                                "admission": ADMISSION,
                                 "workshop": {"type": "object"},
                             },
                         },

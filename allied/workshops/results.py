@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from allied.core import ngt
 from allied.core.cells import plain
-from allied.workshops.models import SHOWS_RESULTS, Ballot, Idea, Question, Scheme, Workshop
+from allied.workshops.models import (
+    SHOWS_RESULTS,
+    Admission,
+    Ballot,
+    Idea,
+    Question,
+    Scheme,
+    Workshop,
+)
 
 
 def engine_scheme(question: Question) -> ngt.Scheme:
@@ -73,7 +81,8 @@ def engine_ballots(question: Question, vote_round: int | None = None) -> list[ng
     """Returns the question's ballots from closed rounds (all of them, or one) as the engine's
     ballots; never those of the round still open (`open_round`)."""
     ballots = (
-        Ballot.objects.filter(question=question)
+        # Only the ballots of those taking part: someone never let in has no voice.
+        Ballot.objects.filter(question=question, participant__admission=Admission.ADMITTED)
         .select_related("participant")
         .prefetch_related("choices__idea")
     )

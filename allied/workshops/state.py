@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from allied.workshops.actions import everyone_has_passed, phase_key, turn_order, votes_cast
-from allied.workshops.models import SHOWS_RESULTS, Phase, Question, Workshop
+from allied.workshops.actions import (
+    everyone_has_passed,
+    phase_key,
+    turn_order,
+    votes_cast,
+    waiting,
+)
+from allied.workshops.models import SHOWS_RESULTS, Admission, Phase, Question, Workshop
 from allied.workshops.results import ballot_ideas, question_tally
 
 SHOWS_IDEAS = {
@@ -18,9 +24,10 @@ SHOWS_IDEAS = {
 }
 
 
-def live_state(workshop: Workshop) -> dict:
+def live_state(workshop: Workshop, *, staff: bool = False) -> dict:
     """Returns the public state of the workshop: nothing private to any participant, and no
-    tally before voting closes."""
+    tally before voting closes. Staff see also who waits to be let in and, during silent
+    generation, how many have said they are done."""
     question: Question | None = workshop.current_question
     order = turn_order(workshop)
     state: dict = {
@@ -32,6 +39,12 @@ def live_state(workshop: Workshop) -> dict:
         "participants": [p.pseudonym for p in order],
         "question": None,
     }
+    if staff:
+        state["waiting"] = (
+            [p.pseudonym for p in waiting(workshop)]
+            if workshop.status == Workshop.Status.LIVE
+            else []
+        )
     if question is None or workshop.status != Workshop.Status.LIVE:
         return state
     seconds_left = None
@@ -68,6 +81,9 @@ def live_state(workshop: Workshop) -> dict:
         "face_validity": question.face_validity,
         "face_validity_reason": question.face_validity_reason,
     }
+    if staff:
+        # How many have said "I'm done": a count, never who.
+        q["done"] = done(question) if question.phase == Phase.SILENT else None
     if question.phase in SHOWS_IDEAS:
         q["ideas"] = [
             {
@@ -130,8 +146,17 @@ def _number(value: float) -> float | int:
 def writers(question: Question) -> int:
     """How many participants have written at least one private idea for the question."""
     return (
-        question.drafts.filter(participant__consented_at__isnull=False)
+        question.drafts.filter(
+            participant__consented_at__isnull=False, participant__admission=Admission.ADMITTED
+        )
         .values("participant")
         .distinct()
         .count()
     )
+
+
+def done(question: Question) -> int:
+    """How many participants taking part have said they are done writing ideas."""
+    return question.workshop.participants.filter(
+        done_with=question, consented_at__isnull=False, admission=Admission.ADMITTED
+    ).count()

@@ -33,6 +33,7 @@ from allied.workshops.forms import (
     WorkshopForm,
 )
 from allied.workshops.models import (
+    Admission,
     BriefingFile,
     Characteristics,
     Participant,
@@ -115,10 +116,11 @@ QUESTION_FIELDS = [
 
 @login_required
 def workshop_edit(request, pk: int):
-    """Title, purpose, briefing, date and consent statement. A changed consent statement is
-    a new version: people who accepted the old one keep that record."""
+    """Title, purpose, briefing, date, consent statement and the most participants. A
+    changed consent statement is a new version: people who accepted the old one keep that
+    record. A limit below the places already taken stops further joins; it removes nobody."""
     workshop = access.workshop_for(request, pk, StaffRole.LEAD, "admin")
-    fields = ["title", "purpose", "briefing", "date", "consent_statement"]
+    fields = ["title", "purpose", "briefing", "date", "consent_statement", "participant_limit"]
     form = WorkshopDetailsForm(
         request.POST or None, initial={f: getattr(workshop, f) for f in fields}
     )
@@ -298,9 +300,10 @@ def _console_context(request, workshop: Workshop) -> dict:
     role = request.workshop_role
     context = {
         "workshop": workshop,
-        "state": live_state(workshop),
+        "state": live_state(workshop, staff=True),
         "question": question,
         "role": role,
+        "waiting": actions.waiting(workshop) if workshop.status == Workshop.Status.LIVE else [],
         "runs": access.runs(role),
         "takes_notes": access.takes_notes(role),
         "phase_key": actions.phase_key(question),
@@ -357,7 +360,7 @@ def workshop_present_fragment(request, pk: int):
 @never_cache
 def workshop_state(request, pk: int):
     workshop = access.workshop_for(request, pk, *StaffRole.NOTES, StaffRole.OBSERVER, "admin")
-    return JsonResponse(live_state(workshop))
+    return JsonResponse(live_state(workshop, staff=True))
 
 
 @login_required
@@ -596,21 +599,43 @@ def join_code(request, code: str, token: str | None = None):
         if invited is None:
             throttle.guess_failed(request)
             raise Http404
+    # Said before the consent form, not after it: a used link, or a full workshop.
+    refusal = (
+        actions.LINK_USED
+        if invited is not None and invited.consented_at is not None
+        else actions.FULL
+        if invited is None and actions.is_full(workshop)
+        else None
+    )
     form = ConsentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if refusal is None and request.method == "POST" and form.is_valid():
         session_token = access.bind_browser(request, workshop)
-        participant = actions.participant_consent(
-            workshop=workshop, participant=invited, session_token=session_token
+        try:
+            participant = actions.participant_consent(
+                workshop=workshop, participant=invited, session_token=session_token
+            )
+        except actions.WorkshopError as error:
+            refusal = str(error)
+        else:
+            return redirect("workshops:about_you", workshop.join_code)
+    if refusal is not None:
+        return render(
+            request,
+            "workshops/cannot_join.html",
+            {"workshop": workshop, "message": refusal, "full": refusal == actions.FULL},
+            status=409,
         )
-        return redirect("workshops:about_you", workshop.join_code)
-    return render(request, "workshops/consent.html", {"workshop": workshop, "form": form})
+    late = invited is None and actions.admission_needed(workshop)
+    return render(
+        request, "workshops/consent.html", {"workshop": workshop, "form": form, "late": late}
+    )
 
 
 def about_you(request, code: str):
     workshop, participant = access.participant_for(request, code)
     if participant is None:
         return redirect("workshops:join_code", workshop.join_code)
-    if access.finished(workshop):
+    if access.finished(workshop) or participant.admission == Admission.TURNED_AWAY:
         return redirect("workshops:participate", workshop.join_code)
     existing = Characteristics.objects.filter(participant=participant).first()
     initial = (
@@ -671,6 +696,7 @@ def _participant_context(
     }
     if question is not None:
         context["drafts"] = participant.drafts.filter(question=question)
+        context["is_done"] = participant.done_with_id == question.pk
         context["new_client_id"] = uuid.uuid4()
         ballot = participant.ballots.filter(
             question=question, vote_round=question.vote_round
@@ -705,12 +731,25 @@ def _participant_context(
     return context
 
 
+def _waiting_context(workshop: Workshop, participant: Participant) -> dict:
+    """What someone waiting to be let in (or turned away) sees: their pseudonym, and the
+    key their page reloads on when the facilitator decides."""
+    return {
+        "workshop": workshop,
+        "participant": participant,
+        "phase_key": participant.admission,
+        "turned_away": participant.admission == Admission.TURNED_AWAY,
+    }
+
+
 def participate(request, code: str):
     workshop, participant = access.participant_for(request, code)
     if participant is None:
         return redirect("workshops:join_code", workshop.join_code)
     if access.finished(workshop):
         return render(request, "workshops/finished.html", {"workshop": workshop})
+    if not participant.admitted:
+        return render(request, "workshops/waiting.html", _waiting_context(workshop, participant))
     refused = request.session.pop(REFUSED_BALLOT, None)
     return render(
         request,
@@ -725,6 +764,8 @@ def participate_fragment(request, code: str):
         raise Http404
     if access.finished(workshop):
         return render(request, "workshops/_finished.html", {"workshop": workshop})
+    if not participant.admitted:
+        return render(request, "workshops/_waiting.html", _waiting_context(workshop, participant))
     return render(
         request, "workshops/_participant_live.html", _participant_context(workshop, participant)
     )
@@ -739,6 +780,15 @@ def participate_state(request, code: str):
         # Only what a page needs to reload into "The workshop has finished".
         return JsonResponse(
             {"version": workshop.version, "status": workshop.status, "phase_key": workshop.status}
+        )
+    if not participant.admitted:
+        # Only what the waiting page needs to reload when the facilitator decides.
+        return JsonResponse(
+            {
+                "version": workshop.version,
+                "status": workshop.status,
+                "phase_key": participant.admission,
+            }
         )
     return JsonResponse(live_state(workshop))
 

@@ -105,7 +105,7 @@ def test_the_schema_names_every_console_and_participant_action(client):
     actions = console["content"]["application/json"]["schema"]["properties"]["action"]["enum"]
     assert "phase_next" in actions and "paper_ballot" in actions
     mine = participant["content"]["application/json"]["schema"]["properties"]["action"]["enum"]
-    assert set(mine) == {"draft", "share", "pass", "vote"}
+    assert set(mine) == {"draft", "share", "pass", "vote", "done", "not_done"}
 
 
 # Tokens ----------------------------------------------------------------------------------

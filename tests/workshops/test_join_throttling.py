@@ -28,6 +28,19 @@ def test_three_hundred_people_join_from_one_address(workshop):
     assert workshop.participants.count() == 300
 
 
+def test_three_hundred_people_join_late_from_one_address_and_wait_to_be_let_in(workshop, fay):
+    """Joins after silent generation has begun go through the same throttle: a room arriving
+    late from a trust's shared network is never slowed, but nobody takes part unasked."""
+    from allied.workshops import actions
+
+    actions.workshop_start(workshop=workshop, by=fay)
+    actions.phase_move(question=workshop.questions.first(), to_phase="silent", by=fay)
+    answers = [api_join(workshop.join_code, VENUE) for _ in range(300)]
+    assert {answer.status_code for answer in answers} == {201}
+    assert {answer.json()["admission"] for answer in answers} == {"waiting"}
+    assert len(actions.waiting(workshop)) == 300 and actions.turn_order(workshop) == []
+
+
 def test_guessing_codes_is_stopped_for_that_address_only(workshop, settings):
     settings.GUESS_LIMIT = 5
     for i in range(5):

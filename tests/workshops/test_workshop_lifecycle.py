@@ -9,9 +9,11 @@ through the same requests the pages send, with the rules checked after every ste
 - the workshop's version only rises.
 
 Console actions: next and back a phase (with and without confirming), record a turn or a
-pass, reword, merge, theme, note, re-vote, next and previous question, extend the timer.
-Participant actions: write a private idea, share, pass, vote (well or badly), join late,
-reload.
+pass, reword, merge, theme, note, re-vote, next and previous question, extend the timer, let
+in or turn away someone waiting.
+Participant actions: write a private idea, share, pass, vote (well or badly), join late
+(once silent generation has begun, to wait until let in or turned away), reload; and the
+rule that no ballot of anyone not let in is ever counted.
 """
 
 from __future__ import annotations
@@ -29,8 +31,10 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, pr
 from allied.accounts.models import Organisation, Role
 from allied.workshops import actions
 from allied.workshops.models import (
+    Admission,
     Ballot,
     BallotChoice,
+    Participant,
     Question,
     SetAsideBallot,
     StaffRole,
@@ -250,6 +254,29 @@ class WorkshopLifecycle(RuleBasedStateMachine):
         if len(self.browsers) < 6:
             self.browsers.append(self.joined())
 
+    def waiting(self) -> list[Client]:
+        return [
+            browser
+            for browser in self.browsers
+            if Participant.objects.get(pk=browser.participant.pk).admission == Admission.WAITING
+        ]
+
+    @precondition(lambda self: self.live())
+    @rule(data=st.data())
+    def admit(self, data):
+        waiting = self.waiting()
+        if waiting:
+            browser = data.draw(st.sampled_from(waiting))
+            assert self.act("admit", participant=browser.participant.pk).status_code == 200
+
+    @precondition(lambda self: self.live())
+    @rule(data=st.data())
+    def turn_away(self, data):
+        waiting = self.waiting()
+        if waiting:
+            browser = data.draw(st.sampled_from(waiting))
+            assert self.act("turn_away", participant=browser.participant.pk).status_code == 200
+
     @rule(who=st.integers(0, 5))
     def reload(self, who):
         browser = self.browsers[who % len(self.browsers)]
@@ -285,6 +312,25 @@ class WorkshopLifecycle(RuleBasedStateMachine):
             counted = BallotChoice.objects.filter(ballot__question=question)
             assert set(counted.values_list("idea_id", flat=True)) <= on_ballot
             question_tally(question)
+
+    @invariant()
+    def no_ballot_of_anyone_not_let_in_is_counted(self):
+        if not hasattr(self, "workshop"):
+            return
+        assert (
+            not Ballot.objects.filter(question__workshop=self.workshop)
+            .exclude(participant__admission=Admission.ADMITTED)
+            .exists()
+        )
+        for question in self.workshop.questions.all():
+            for block in getattr(question_tally(question), "questions", []):
+                admitted = Ballot.objects.filter(
+                    question=question,
+                    vote_round=block.round,
+                    participant__admission=Admission.ADMITTED,
+                    choices__isnull=False,
+                ).distinct()
+                assert block.voters == admitted.count()
 
     @invariant()
     def no_acknowledged_vote_vanishes_untold(self):
