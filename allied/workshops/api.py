@@ -43,8 +43,8 @@ from allied.audit.models import Kind
 from allied.core import ngt
 from allied.workshops import access, actions, handlers
 from allied.workshops.forms import ParticipantForm, StaffForm, WorkshopForm
-from allied.workshops.models import Scheme, StaffRole, Workshop, WorkshopStaff, digest
-from allied.workshops.results import engine_ballots, engine_question, engine_scheme
+from allied.workshops.models import Phase, Scheme, StaffRole, Workshop, WorkshopStaff, digest
+from allied.workshops.results import ballot_order, engine_ballots, engine_question, engine_scheme
 from allied.workshops.state import live_state
 
 
@@ -477,6 +477,8 @@ def participant_state(request, code: str):
         ).first()
         if ballot is not None:
             me["vote"] = {str(c.idea_id): c.value for c in ballot.choices.all()}
+        if question.phase == Phase.VOTING:
+            me["ballot_order"] = [idea.pk for idea in ballot_order(question, participant)]
     state["me"] = me
     return JsonResponse(state)
 

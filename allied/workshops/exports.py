@@ -7,7 +7,7 @@ from collections import Counter
 
 from allied.core import ngt
 from allied.workshops.models import Workshop
-from allied.workshops.results import ballots_csv, open_round, question_tally
+from allied.workshops.results import ballots_csv, methods_text, open_round, question_tally
 
 FORMATS = {
     "json": "application/json",
@@ -29,7 +29,7 @@ def results_context(workshop: Workshop) -> dict:
             {
                 "question": question,
                 "blocks": tally.questions if tally else [],
-                "methods": ngt.methods_paragraph(tally) if tally else "",
+                "methods": methods_text(question, tally) if tally else "",
                 "ideas": list(question.ideas.all()),
                 "notes": list(question.notes.all()),
                 "phases": list(question.phase_changes.all()),
@@ -82,6 +82,7 @@ def export(workshop: Workshop, fmt: str) -> tuple[bytes | str, str, str]:
                         for n in q.notes.select_related("idea")
                     ],
                     "results": ngt.to_dict(t) if t else None,
+                    "methods": methods_text(q, t) if t else None,
                     # Votes set aside when the facilitator went back from voting: in the
                     # record, never counted.
                     "set_aside_ballots": [
@@ -105,7 +106,7 @@ def export(workshop: Workshop, fmt: str) -> tuple[bytes | str, str, str]:
         header, *rest = "".join(parts).splitlines(keepends=True) if parts else ("",)
         body = [line for line in rest if not line.startswith("question,")]
         return header + "".join(body), FORMATS[fmt], f"workshop-{workshop.pk}-ballots.csv"
-    done = [t for _, t in tallies if t is not None]
+    done = [(methods_text(q, t), t) for q, t in tallies if t is not None]
     if not done:
         return (
             ("No question has been voted on yet.\n" if fmt == "md" else _empty_xlsx()),
@@ -113,8 +114,8 @@ def export(workshop: Workshop, fmt: str) -> tuple[bytes | str, str, str]:
             name,
         )
     if fmt == "md":
-        return "\n\n".join(str(ngt.render(t, "md")) for t in done), FORMATS[fmt], name
-    return _merge_xlsx([ngt.render(t, "xlsx") for t in done]), FORMATS[fmt], name
+        return "\n\n".join(str(ngt.render(t, "md", m)) for m, t in done), FORMATS[fmt], name
+    return _merge_xlsx([ngt.render(t, "xlsx", m) for m, t in done]), FORMATS[fmt], name
 
 
 def _empty_xlsx() -> bytes:

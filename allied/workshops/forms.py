@@ -198,6 +198,14 @@ class WorkshopDetailsForm(WorkshopBasicsForm):
         "Joining by the code stops when this many have joined or are waiting to be let in. "
         "People you add yourself always have a place. Leave empty for no limit."
     )
+    shuffle_ballots = forms.BooleanField(
+        label="List the ideas on each person's ballot in an order shuffled for them (recommended)",
+        required=False,
+        help_text="So no idea gains from being at the top of everyone's list. Each person keeps "
+        "their order when they reload, and gets a new one in a re-vote. Ideas keep their "
+        "numbers, so paper ballots and the results are unchanged. The methods paragraph says "
+        "which was used.",
+    )
 
 
 class QuestionForm(forms.Form):

@@ -17,7 +17,7 @@ from allied.workshops.models import (
     Workshop,
     WorkshopStaff,
 )
-from allied.workshops.results import ballot_ideas
+from allied.workshops.results import ballot_ideas, ballot_order
 
 
 @transaction.atomic
@@ -120,11 +120,14 @@ def ballot_rows(
     my_votes: dict[int, float],
     typed: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
+    *,
+    participant,
 ) -> list[dict]:
-    """Returns one row per idea on the ballot: the value saved, or what was typed when a
-    refused ballot is shown again (`typed` and `errors` by idea id), with its error."""
+    """Returns one row per idea on the ballot, in the order the participant sees them: the
+    value saved, or what was typed when a refused ballot is shown again (`typed` and
+    `errors` by idea id), with its error."""
     rows = []
-    for idea in ballot_ideas(question):
+    for idea in ballot_order(question, participant):
         value = my_votes.get(idea.pk)
         saved = "" if value is None else (int(value) if float(value).is_integer() else value)
         rows.append(

@@ -56,6 +56,13 @@ class Workshop(models.Model):
         blank=True,
         help_text="Joining by the code stops when this many have joined or are waiting.",
     )
+    # Bias control: each person's ballot lists the ideas in an order shuffled for them, so no
+    # idea gains from being at the top of everyone's list (results.ballot_order).
+    shuffle_ballots = models.BooleanField(
+        "Shuffle each person's ballot",
+        default=True,
+        help_text="List the ideas on each person's ballot in an order shuffled for them.",
+    )
     current_question = models.ForeignKey(
         "Question", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -219,6 +219,13 @@ SCHEMAS = {
                                 "type": ["object", "null"],
                                 "additionalProperties": {"type": "number"},
                             },
+                            "ballot_order": {
+                                "type": "array",
+                                "items": {"type": "integer"},
+                                "description": "While voting: the ids of the ideas on the "
+                                "ballot in the order to list them for this participant "
+                                "(shuffled for them when the workshop shuffles ballots).",
+                            },
                         },
                     }
                 },

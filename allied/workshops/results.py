@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from allied.core import ngt
 from allied.core.cells import plain
 from allied.workshops.models import (
@@ -31,6 +33,31 @@ def engine_scheme(question: Question) -> ngt.Scheme:
 def ballot_ideas(question: Question) -> list[Idea]:
     """Returns the ideas on the ballot: every shared idea not merged into another. One query."""
     return list(question.ideas.filter(merged_into__isnull=True).select_related("theme"))
+
+
+def ballot_order(question: Question, participant) -> list[Idea]:
+    """Returns the ideas on the ballot in the order this participant sees them: shuffled for
+    them when the workshop shuffles ballots (the same order at every reload, a new one in
+    each re-vote), else by number. Ideas keep their numbers, so a ballot means the same in
+    any order."""
+    ideas = ballot_ideas(question)
+    shuffles = Workshop.objects.filter(pk=question.workshop_id, shuffle_ballots=True).exists()
+    if shuffles:
+        random.Random(f"{question.pk}:{question.vote_round}:{participant.pk}").shuffle(ideas)
+    return ideas
+
+
+def methods_text(question: Question, tally: ngt.TallyResult) -> str:
+    """Returns the methods paragraph of a workshop question: the engine's account of the
+    tally, and how the ballot listed the ideas."""
+    shuffled = Workshop.objects.filter(pk=question.workshop_id, shuffle_ballots=True).exists()
+    order = (
+        "Each participant's ballot listed the ideas in an order shuffled for that participant, "
+        "so that no idea gained from its position."
+        if shuffled
+        else "Every participant's ballot listed the ideas in the order they were shared."
+    )
+    return f"{ngt.methods_paragraph(tally)} {order}"
 
 
 def engine_question(question: Question, ideas: list[Idea] | None = None) -> ngt.Question:

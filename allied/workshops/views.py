@@ -116,11 +116,20 @@ QUESTION_FIELDS = [
 
 @login_required
 def workshop_edit(request, pk: int):
-    """Title, purpose, briefing, date, consent statement and the most participants. A
+    """Title, purpose, briefing, date, consent statement, the most participants and whether
+    ballots are shuffled. A
     changed consent statement is a new version: people who accepted the old one keep that
     record. A limit below the places already taken stops further joins; it removes nobody."""
     workshop = access.workshop_for(request, pk, StaffRole.LEAD, "admin")
-    fields = ["title", "purpose", "briefing", "date", "consent_statement", "participant_limit"]
+    fields = [
+        "title",
+        "purpose",
+        "briefing",
+        "date",
+        "consent_statement",
+        "participant_limit",
+        "shuffle_ballots",
+    ]
     form = WorkshopDetailsForm(
         request.POST or None, initial={f: getattr(workshop, f) for f in fields}
     )
@@ -726,6 +735,7 @@ def _participant_context(
             context["my_votes"],
             typed=refused and refused["typed"],
             errors=refused and refused["errors"],
+            participant=participant,
         )
         context["ballot_refused"] = refused
     return context

@@ -351,8 +351,10 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(tally: TallyResult) -> str:
-    """Return publication-ready Markdown tables, one per block, with footnotes and a methods paragraph."""
+def to_markdown(tally: TallyResult, methods: str | None = None) -> str:
+    """Return publication-ready Markdown tables, one per block, with footnotes and a methods
+    paragraph (`methods` in place of the engine's own, when the caller knows more of how the
+    vote was run)."""
     lines: list[str] = ["# NGT results", ""]
     for result in tally.questions:
         lines += [f"## {_md_cell(_title(result))}", ""]
@@ -368,7 +370,7 @@ def to_markdown(tally: TallyResult) -> str:
             lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
             lines.append("")
         lines += [f"*{footnote(result, tally)} {agreement_line(result)}*", ""]
-    lines += ["## Methods", "", methods_paragraph(tally), ""]
+    lines += ["## Methods", "", methods or methods_paragraph(tally), ""]
     return "\n".join(lines)
 
 
@@ -468,8 +470,9 @@ def _csv_row(row: dict) -> dict:
     }
 
 
-def to_xlsx(tally: TallyResult) -> bytes:
-    """Return an XLSX workbook: a 'Results' sheet of publication tables and a 'Data' sheet of every column."""
+def to_xlsx(tally: TallyResult, methods: str | None = None) -> bytes:
+    """Return an XLSX workbook: a 'Results' sheet of publication tables and a 'Data' sheet of
+    every column; `methods` as in `to_markdown`."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -498,7 +501,7 @@ def to_xlsx(tally: TallyResult) -> bytes:
             row += 1
         row += 1
     sheet.cell(row=row, column=1, value="Methods").font = bold
-    cell = sheet.cell(row=row + 1, column=1, value=methods_paragraph(tally))
+    cell = sheet.cell(row=row + 1, column=1, value=plain(methods or methods_paragraph(tally)))
     cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.merge_cells(start_row=row + 1, start_column=1, end_row=row + 1, end_column=8)
     sheet.row_dimensions[row + 1].height = 150
@@ -557,16 +560,17 @@ def _number_or_text(text: str) -> object:
     return int(number) if number.is_integer() else number
 
 
-def render(tally: TallyResult, fmt: str) -> str | bytes:
-    """Return the tally rendered as `fmt` (table, json, csv, xlsx or md); bytes only for xlsx."""
+def render(tally: TallyResult, fmt: str, methods: str | None = None) -> str | bytes:
+    """Return the tally rendered as `fmt` (table, json, csv, xlsx or md); bytes only for xlsx.
+    `methods`, for md and xlsx, replaces the engine's methods paragraph."""
     if fmt == "json":
         return json.dumps(to_dict(tally), indent=2, ensure_ascii=False) + "\n"
     if fmt == "csv":
         return to_csv(tally)
     if fmt == "md":
-        return to_markdown(tally)
+        return to_markdown(tally, methods)
     if fmt == "xlsx":
-        return to_xlsx(tally)
+        return to_xlsx(tally, methods)
     if fmt == "table":
         return to_table(tally)
     raise ValueError(f"Unknown format {fmt!r}: choose from {', '.join(FORMATS)}.")
