@@ -66,10 +66,14 @@ def _check_phase(question: Question, *phases: str, seen: str | None = None) -> N
 
 
 def phase_key(question: Question | None) -> str:
-    """Returns what a screen must match to act: the question, its phase and voting round."""
+    """Returns what a screen must match to act: the question, its phase and voting round, and
+    how many times its phase has moved. A screen from before the facilitator went back and
+    forward again (voting, back to clarification, voting again) shows the same phase but an
+    older ballot: the count tells them apart, so it reloads, and what it sends is refused."""
     if question is None:
         return ""
-    return f"{question.pk}:{question.phase}:{question.vote_round}"
+    moves = PhaseChange.objects.filter(question=question).count()
+    return f"{question.pk}:{question.phase}:{question.vote_round}:{moves}"
 
 
 def turn_order(workshop: Workshop) -> list[Participant]:

@@ -613,3 +613,32 @@ def test_an_idea_voted_on_in_a_closed_round_cannot_be_merged(facilitator, worksh
     assert "was voted on in round 1" in refused.json()["error"]
     assert not Idea.objects.filter(merged_into__isnull=False).exists()
     every_view_answers(facilitator, browsers, workshop)
+
+
+def test_a_ballot_from_before_the_facilitator_went_back_and_forward_is_refused(
+    facilitator, workshop
+):
+    """Voting, back to clarification (votes set aside), voting again: the phase is the same,
+    but a page from the first opening shows the old ballot. Its key no longer matches, so
+    its page reloads and what it sends is refused rather than counted against new ideas."""
+    p1 = join(workshop)
+    assert facilitator.post(reverse("workshops:start", args=[workshop.pk])).status_code == 302
+    for _ in range(2):
+        act(facilitator, workshop, "phase_next")
+    assert p_act(p1, workshop, "share", text="Protected time").json()["ok"]
+    assert p_act(p1, workshop, "share", text="Time set aside").json()["ok"]
+    for _ in range(2):
+        act(facilitator, workshop, "phase_next")
+    old_key = state(p1, workshop)["phase_key"]
+    idea = Idea.objects.get(text="Time set aside")
+    assert act(facilitator, workshop, "phase_back").json()["ok"]
+    assert act(facilitator, workshop, "phase_next").json()["ok"]
+
+    assert state(p1, workshop)["phase_key"] != old_key
+    stale = p1.post(
+        reverse("workshops:participate_act", args=[workshop.join_code]),
+        {"action": "vote", "phase_key": old_key, f"idea-{idea.pk}": "1"},
+        HTTP_ACCEPT="application/json",
+    )
+    assert stale.status_code == 409 and "moved on" in stale.json()["error"]
+    assert not Ballot.objects.filter(participant__workshop=workshop).exists()
