@@ -441,10 +441,22 @@ def question_previous(*, workshop: Workshop, by) -> Question:
 def draft_save(
     *, question: Question, participant: Participant, client_id: uuid.UUID, text: str
 ) -> DraftIdea | None:
-    """Saves (or, given empty text, removes) one of the participant's private ideas."""
+    """Saves (or, given empty text, removes) one of the participant's private ideas. When
+    that changes whether they have written anything, every screen is told: the count of
+    those who have written at least one idea moves."""
     question = _locked(question)
     _check_phase(question, Phase.SILENT, Phase.ROUND_ROBIN)
     check_taking_part(participant)
+    wrote = DraftIdea.objects.filter(participant=participant, question=question).exists()
+    draft = _draft_save(question, participant, client_id, text)
+    if wrote != DraftIdea.objects.filter(participant=participant, question=question).exists():
+        _bump(question.workshop)
+    return draft
+
+
+def _draft_save(
+    question: Question, participant: Participant, client_id: uuid.UUID, text: str
+) -> DraftIdea | None:
     text = text.strip()
     draft = DraftIdea.objects.filter(participant=participant, client_id=client_id).first()
     if draft is not None and draft.question_id != question.pk:

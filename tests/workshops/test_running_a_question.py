@@ -518,11 +518,15 @@ def test_silent_generation_shows_how_many_have_written_and_nothing_of_what(facil
     facilitator.post(reverse("workshops:start", args=[workshop.pk]))
     act(facilitator, workshop, "phase_next")
     state_url = reverse("workshops:participate_state", args=[workshop.join_code])
-    assert browsers[0].get(state_url).json()["question"]["writers"] == 0
+    before = browsers[0].get(state_url).json()
+    assert before["question"]["writers"] == 0
+    # Every screen is told when the count moves (a first idea), not at each later save.
+    versions = []
     for text in ["A private thought", "Another private thought"]:
-        assert p_act(browsers[1], workshop, "draft", text=text).json()["ok"]
+        versions.append(p_act(browsers[1], workshop, "draft", text=text).json()["version"])
     state = browsers[0].get(state_url).json()
     assert state["question"]["writers"] == 1 and state["question"]["voters"] == 3
+    assert before["version"] < versions[0] == versions[1] == state["version"]
     assert "private thought" not in json.dumps(state)
     console = facilitator.get(reverse("workshops:run", args=[workshop.pk])).content.decode()
     assert "1 of 3</strong> have written at least one idea" in console
