@@ -751,9 +751,20 @@ def face_validity_record(
 
 @transaction.atomic
 def revote_start(*, question: Question, by, seen: str | None = None) -> Question:
-    """Opens a further round of voting (a preliminary and a final vote)."""
+    """Opens a further round of voting (a preliminary and a final vote). The group's judgement
+    of face validity was of the round just closed: it stays in the question's record as a
+    note, and the new round waits for a judgement of its own."""
     question = _locked(question)
     _check_phase(question, Phase.DISCUSSION, seen=seen)
+    if question.face_validity:
+        reason = question.face_validity_reason
+        Note.objects.create(
+            question=question,
+            text=f"Round {question.vote_round}: the group judged the ranking to have face "
+            f"validity: {question.get_face_validity_display().lower()}"
+            + (f". {reason}" if reason else "."),
+            by=by,
+        )
     PhaseChange.objects.create(
         question=question,
         from_phase=question.phase,
@@ -763,6 +774,7 @@ def revote_start(*, question: Question, by, seen: str | None = None) -> Question
     )
     question.vote_round += 1
     question.phase = Phase.VOTING
-    question.save(update_fields=["vote_round", "phase"])
+    question.face_validity, question.face_validity_reason = "", ""
+    question.save(update_fields=["vote_round", "phase", "face_validity", "face_validity_reason"])
     _bump(question.workshop)
     return question
