@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from allied.core import ngt
-from allied.workshops.models import Workshop
+from allied.workshops.models import Admission, Workshop
 from allied.workshops.results import ballots_csv, methods_text, open_round, question_tally
 
 FORMATS = {
@@ -40,7 +40,10 @@ def results_context(workshop: Workshop) -> dict:
     return {
         "workshop": workshop,
         "questions": questions,
-        "participants": workshop.participants.filter(consented_at__isnull=False).count(),
+        # Those who took part: joined, consented and let in (not those waiting or turned away).
+        "participants": workshop.participants.filter(
+            consented_at__isnull=False, admission=Admission.ADMITTED
+        ).count(),
     }
 
 

@@ -115,6 +115,27 @@ def ballot_field_errors(question: Question, post) -> dict[int, str]:
     return errors
 
 
+def earlier_choices(question: Question, idea_values: dict[str, float]) -> dict[int, float]:
+    """Returns a set-aside ballot's choices for the ideas still on the ballot, to fill in when
+    its voter votes again. Ranks close up over ideas merged away (1, 2, 3, 5 becomes 1, 2, 3,
+    4), so what is filled in is a ballot that can be submitted as it stands."""
+    on_ballot = {idea.pk for idea in ballot_ideas(question)}
+    kept = {int(pk): value for pk, value in idea_values.items() if int(pk) in on_ballot}
+    if question.scheme in (Scheme.TOP_K, Scheme.FULL_RANK):
+        kept = {pk: float(rank) for rank, pk in enumerate(sorted(kept, key=kept.get), start=1)}
+    return kept
+
+
+def error_links(rows: list[dict]) -> list[dict]:
+    """Returns the error summary's links for a refused ballot: one per distinct message,
+    to the lowest-numbered idea it is about (two ideas sharing a rank are one problem)."""
+    links: dict[str, int] = {}
+    for row in sorted(rows, key=lambda row: row["idea"].number):
+        if row["error"] and row["error"] not in links:
+            links[row["error"]] = row["idea"].pk
+    return [{"message": message, "idea": pk} for message, pk in links.items()]
+
+
 def ballot_rows(
     question: Question,
     my_votes: dict[int, float],

@@ -87,7 +87,8 @@ def problems_with(question: Question, pseudonym: str, values: dict[Idea, float])
         [engine_question(question)],
         engine_scheme(question),
     )
-    return [problem.message.split(": ", 1)[-1] for problem in problems]
+    said = [problem.message.split(": ", 1)[-1] for problem in problems]
+    return [message[:1].upper() + message[1:] for message in said]
 
 
 def open_round(question: Question) -> int | None:

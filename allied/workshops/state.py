@@ -103,13 +103,12 @@ def live_state(workshop: Workshop, *, staff: bool = False) -> dict:
 
 
 def results_summary(question: Question) -> dict | None:
-    """Returns the latest round's ranking of ideas and themes, as plain values."""
+    """Returns the latest round's ranking of ideas and themes, as plain values; None when
+    nobody voted in it (an earlier round's ranking is never shown as the latest)."""
     result = question_tally(question)
     if result is None:
         return None
-    latest = [r for r in result.questions if r.round == question.vote_round] or result.questions[
-        -1:
-    ]
+    latest = [r for r in result.questions if r.round == question.vote_round]
     if not latest:
         return None
     block = latest[0]

@@ -720,8 +720,7 @@ def _participant_context(
             ).last()
         )
         if set_aside is not None:
-            # Their earlier choices, for the ideas still on the ballot, to vote again with.
-            context["my_votes"] = {int(pk): value for pk, value in set_aside.idea_values.items()}
+            context["my_votes"] = handlers.earlier_choices(question, set_aside.idea_values)
         context["vote_set_aside"] = set_aside is not None
         if not (
             refused
@@ -738,6 +737,7 @@ def _participant_context(
             participant=participant,
         )
         context["ballot_refused"] = refused
+        context["ballot_error_links"] = handlers.error_links(context["ballot_rows"])
     return context
 
 

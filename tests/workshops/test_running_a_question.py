@@ -491,6 +491,7 @@ def test_a_refused_ballot_keeps_what_was_typed_and_marks_each_wrong_field(in_vot
         f"Ideas {trust.number} and {sponsorship.number} share rank 1: give each a different rank"
     )
     assert f'<a href="#vote-{trust.pk}">{share}</a>' in page
+    assert page.count(f">{share}</a>") == 1  # one problem, one link in the summary
     assert f'<a href="#vote-{time.pk}">Enter a number for idea {time.number}</a>' in page
     for idea, typed in [(trust, "1"), (sponsorship, "1"), (time, "x")]:
         assert (
@@ -511,6 +512,33 @@ def test_a_rank_out_of_range_is_named_with_its_idea(in_voting, workshop):
     page = vote(browser, workshop, {f"idea-{time.pk}": "7"}).content.decode()
     assert f"Enter a number from 1 to 3 for idea {time.number}" in page
     assert 'value="7"' in page and not Ballot.objects.exists()
+
+
+def test_ranks_that_skip_a_number_are_refused_in_a_sentence(in_voting, workshop):
+    browser, ideas = in_voting
+    trust, time = ideas["Trust"], ideas["Time"]
+    page = vote(browser, workshop, {f"idea-{trust.pk}": "1", f"idea-{time.pk}": "3"})
+    assert "The ranks skip 2: 2 choices must be ranked 1–2." in page.content.decode()
+
+
+def test_a_re_vote_waits_for_its_own_judgement_of_face_validity(facilitator, workshop, two_voted):
+    browsers, _ = two_voted
+    for _ in range(2):
+        assert act(facilitator, workshop, "phase_next").json()["ok"]
+    judged = act(facilitator, workshop, "face_validity", verdict="partly", reason="Mostly")
+    assert judged.json()["ok"]
+    assert act(facilitator, workshop, "revote").json()["ok"]
+    assert act(facilitator, workshop, "phase_next").json()["ok"]
+    # Nobody voted in round 2: round 1's ranking is not passed off as its result.
+    seen = state(browsers[0], workshop)["question"]
+    assert seen["results"] is None and not seen["face_validity"]
+    page = browsers[0].get(reverse("workshops:participate", args=[workshop.join_code]))
+    assert "Nobody voted in round 2." in page.content.decode()
+    question = workshop.questions.first()
+    assert question.face_validity == ""
+    assert question.notes.filter(
+        text="Round 1: the group judged the ranking to have face validity: partly. Mostly"
+    ).exists()
 
 
 def test_silent_generation_shows_how_many_have_written_and_nothing_of_what(facilitator, workshop):
@@ -595,8 +623,10 @@ def test_going_back_from_voting_sets_votes_aside_only_when_confirmed(
     page = browsers[0].get(reverse("workshops:participate", args=[workshop.join_code]))
     text = page.content.decode()
     assert "Please vote again" in text and "your vote was set aside" in text
-    assert f'name="idea-{ideas[2].pk}" inputmode="numeric" value="2"' in text
-    assert p_act(browsers[0], workshop, "vote", **{f"idea-{ideas[1].pk}": "1"}).json()["ok"]
+    # P1 ranked idea 3 first and idea 2 second; idea 3 was merged away, so idea 2 is filled
+    # in first: what is filled in can be submitted as it stands.
+    assert f'name="idea-{ideas[2].pk}" inputmode="numeric" value="1"' in text
+    assert p_act(browsers[0], workshop, "vote", **{f"idea-{ideas[2].pk}": "1"}).json()["ok"]
     assert act(facilitator, workshop, "phase_next").json()["ok"]
     every_view_answers(facilitator, browsers, workshop)
     record = facilitator.get(reverse("workshops:export", args=[workshop.pk, "json"])).json()

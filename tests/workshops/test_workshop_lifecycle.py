@@ -384,11 +384,14 @@ class WorkshopLifecycle(RuleBasedStateMachine):
             .json()
         )
         shown = (state.get("question") or {}).get("results")
-        if shown is None:
+        if shown is None:  # nobody voted in this round
             assert not BallotChoice.objects.filter(
-                ballot__question=question, ballot__participant__admission=Admission.ADMITTED
+                ballot__question=question,
+                ballot__vote_round=question.vote_round,
+                ballot__participant__admission=Admission.ADMITTED,
             ).exists()
             return
+        assert shown["round"] == question.vote_round
         rows = BallotChoice.objects.filter(
             ballot__question=question,
             ballot__vote_round=shown["round"],
