@@ -676,3 +676,16 @@ def test_a_ballot_from_before_the_facilitator_went_back_and_forward_is_refused(
     )
     assert stale.status_code == 409 and "moved on" in stale.json()["error"]
     assert not Ballot.objects.filter(participant__workshop=workshop).exists()
+
+
+def test_in_round_robin_a_participant_sees_your_turn_beside_their_own_pseudonym(
+    facilitator, workshop
+):
+    p1, p2 = join(workshop), join(workshop)
+    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
+    for _ in range(2):
+        act(facilitator, workshop, "phase_next")
+    url = reverse("workshops:participate", args=[workshop.join_code])
+    mine, theirs = (b.get(url).content.decode() for b in (p1, p2))
+    assert 'P1 <span class="nhsuk-tag nhsuk-tag--blue">your turn</span>' in mine
+    assert 'P1 <span class="nhsuk-tag nhsuk-tag--blue">their turn</span>' in theirs
