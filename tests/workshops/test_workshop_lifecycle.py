@@ -21,8 +21,11 @@ rule that no ballot of anyone not let in is ever counted.
 
 from __future__ import annotations
 
+import json
 import os
+import tempfile
 import uuid
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -31,6 +34,7 @@ from hypothesis import seed, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
+from allied import cli
 from allied.accounts.models import Organisation, Role
 from allied.core import ngt
 from allied.workshops import actions
@@ -412,6 +416,23 @@ class WorkshopLifecycle(RuleBasedStateMachine):
         assert shown["voters"] == block.voters
         assert {row["idea"]: float(row["total"]) for row in shown["ideas"]} == {
             idea.idea: float(idea.total) for idea in block.ideas
+        }
+        # And `allied ngt tally` makes the same of the exported ballots file (which holds the
+        # ideas someone chose, so ideas nobody chose are left out of the comparison).
+        exported = self.console.get(reverse("workshops:export", args=[self.workshop.pk, "csv"]))
+        with tempfile.TemporaryDirectory() as folder:
+            ballots, out = Path(folder, "ballots.csv"), Path(folder, "tally.json")
+            ballots.write_bytes(exported.content)
+            command = ["ngt", "tally", str(ballots), "--k", str(question.k), "--format", "json"]
+            assert cli.main([*command, "-o", str(out)]) == 0
+            tallied = json.loads(out.read_text(encoding="utf-8"))
+        [again] = [
+            q
+            for q in tallied["questions"]
+            if q["question"] == question.text and q["round"] == shown["round"]
+        ]
+        assert {row["idea"]: float(row["total"]) for row in again["ideas"]} == {
+            row["idea"]: float(row["total"]) for row in shown["ideas"] if row["total"]
         }
 
     @invariant()
