@@ -18,31 +18,10 @@ from allied.workshops import actions
 from allied.workshops.models import Admission, Ballot, Idea, Note, Participant, Workshop
 from allied.workshops.state import live_state, results_summary
 from tests.workshops.conftest import join
+from tests.workshops.test_api import call
+from tests.workshops.test_running_a_question import act, p_act
 
 pytestmark = pytest.mark.django_db
-
-
-def act(client, workshop, action, **fields):
-    workshop.refresh_from_db()
-    data = {"action": action, "phase_key": actions.phase_key(workshop.current_question), **fields}
-    return client.post(
-        reverse("workshops:act", args=[workshop.pk]), data, HTTP_ACCEPT="application/json"
-    )
-
-
-def p_act(browser, workshop, action, **fields):
-    workshop.refresh_from_db()
-    data = {
-        "action": action,
-        "phase_key": actions.phase_key(workshop.current_question),
-        "client_id": str(uuid.uuid4()),
-        **fields,
-    }
-    return browser.post(
-        reverse("workshops:participate_act", args=[workshop.join_code]),
-        data,
-        HTTP_ACCEPT="application/json",
-    )
 
 
 def page(browser, workshop, name="participate"):
@@ -371,14 +350,11 @@ def test_the_api_says_a_late_joiner_waits_and_the_facilitator_lets_them_in(
     url = reverse("workshops:api_join", args=[workshop.join_code])
     joined = Client().post(url, {"consent": True}, "application/json").json()
     assert joined["admission"] == "waiting"
-    me = (
-        Client()
-        .get(
-            reverse("workshops:api_participant_state", args=[workshop.join_code]),
-            HTTP_AUTHORIZATION=f"Participant {joined['token']}",
-        )
-        .json()
-    )
+    me = call(
+        "get",
+        reverse("workshops:api_participant_state", args=[workshop.join_code]),
+        participant=joined["token"],
+    ).json()
     assert me["phase_key"] == "waiting" and me["question"] is None
     assert me["me"]["admission"] == "waiting"
     vote = Client().post(
@@ -389,14 +365,11 @@ def test_the_api_says_a_late_joiner_waits_and_the_facilitator_lets_them_in(
     )
     assert vote.status_code == 409 and "has not let you in" in vote.json()["error"]
     assert act(facilitator, workshop, "admit", participant=joined["pseudonym"]).status_code == 200
-    me = (
-        Client()
-        .get(
-            reverse("workshops:api_participant_state", args=[workshop.join_code]),
-            HTTP_AUTHORIZATION=f"Participant {joined['token']}",
-        )
-        .json()
-    )
+    me = call(
+        "get",
+        reverse("workshops:api_participant_state", args=[workshop.join_code]),
+        participant=joined["token"],
+    ).json()
     assert me["me"]["admission"] == "admitted" and me["question"]["phase"] == "voting"
 
 

@@ -102,9 +102,9 @@ class WorkshopLifecycle(RuleBasedStateMachine):
             for browser in self.browsers:
                 ideas = self.ideas()
                 fields = {f"idea-{ideas[n].pk}": str(n + 1) for n in range(2)}
-                assert self.p_act(browser, "vote", **fields).status_code == 200
-                question = self.question()
-                self.acknowledged.add((browser.participant.pk, question.pk, question.vote_round))
+                response = self.p_act(browser, "vote", **fields)
+                assert response.status_code == 200
+                self.told_saved(browser, response)
 
     def joined(self) -> Client:
         """A browser that has joined; `browser.participant` is the one it joined as."""
@@ -145,6 +145,12 @@ class WorkshopLifecycle(RuleBasedStateMachine):
         )
         assert response.status_code in (200, 409, 404), (action, response.status_code)
         return response
+
+    def told_saved(self, browser: Client, response) -> None:
+        """Notes a vote its voter (or the facilitator, for a paper ballot) was told was saved."""
+        if response.status_code == 200:
+            question = self.question()
+            self.acknowledged.add((browser.participant.pk, question.pk, question.vote_round))
 
     def ideas(self) -> list:
         question = self.question()
@@ -267,10 +273,7 @@ class WorkshopLifecycle(RuleBasedStateMachine):
             )
         )  # fmt: skip
         fields = {f"idea-{idea.pk}": rank for idea, rank in zip(chosen, ranks, strict=True)}
-        response = self.p_act(browser, "vote", **fields)
-        if response.status_code == 200:
-            question = self.question()
-            self.acknowledged.add((browser.participant.pk, question.pk, question.vote_round))
+        self.told_saved(browser, self.p_act(browser, "vote", **fields))
 
     @precondition(lambda self: self.live("voting"))
     @rule(data=st.data())
@@ -282,9 +285,7 @@ class WorkshopLifecycle(RuleBasedStateMachine):
                 st.lists(st.sampled_from(ideas), min_size=1, max_size=2, unique=True)
             )
             fields = {f"idea-{idea.pk}": str(rank) for rank, idea in enumerate(chosen, start=1)}
-            if self.p_act(browser, "vote", **fields).status_code == 200:
-                question = self.question()
-                self.acknowledged.add((browser.participant.pk, question.pk, question.vote_round))
+            self.told_saved(browser, self.p_act(browser, "vote", **fields))
 
     @precondition(lambda self: self.live("voting"))
     @rule(who=st.integers(0, 5), data=st.data())
@@ -297,9 +298,7 @@ class WorkshopLifecycle(RuleBasedStateMachine):
         chosen = data.draw(st.lists(st.sampled_from(ideas), min_size=1, max_size=2, unique=True))
         fields = {f"idea-{idea.pk}": str(rank) for rank, idea in enumerate(chosen, start=1)}
         response = self.act("paper_ballot", participant=browser.participant.pk, **fields)
-        if response.status_code == 200:
-            question = self.question()
-            self.acknowledged.add((browser.participant.pk, question.pk, question.vote_round))
+        self.told_saved(browser, response)
 
     @rule()
     def someone_joins_late(self):
