@@ -163,10 +163,14 @@ WORKSHOP_URLS = {
     ),
     "workshops:run": ("get", {"lead"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),
     "workshops:run_fragment": ("get", {"lead"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),
-    "workshops:present": ("get", {"lead"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),
+    "workshops:present": (
+        "get",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk},
+    ),
     "workshops:present_fragment": (
         "get",
-        {"lead"},
+        {"lead", "admin"},
         lambda w, side: {"pk": w[f"workshop_{side}"].pk},
     ),
     "workshops:state": ("get", {"lead", "admin"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),

@@ -6,7 +6,7 @@ import json
 from collections import Counter
 
 from allied.core import ngt
-from allied.workshops.models import Admission, Workshop
+from allied.workshops.models import Admission, Phase, Workshop
 from allied.workshops.results import ballots_csv, methods_text, open_round, question_tally
 
 FORMATS = {
@@ -33,8 +33,7 @@ def results_context(workshop: Workshop) -> dict:
                 "ideas": list(question.ideas.all()),
                 "notes": list(question.notes.all()),
                 "phases": list(question.phase_changes.all()),
-                "ballots": question.ballots.values("participant").distinct().count(),
-                "open_round": open_round(question),
+                "voting_open": question.phase == Phase.VOTING and open_round(question) is not None,
             }
         )
     return {
@@ -96,6 +95,8 @@ def export(workshop: Workshop, fmt: str) -> tuple[bytes | str, str, str]:
                             "at": b.set_aside_at.isoformat(),
                         }
                         for b in q.set_aside_ballots.select_related("participant")
+                        # The open round's, like its ballots, wait for the vote to close.
+                        if b.vote_round != open_round(q)
                     ],
                 }
                 for q, t in tallies
@@ -156,8 +157,15 @@ def characteristics_tables(workshop: Workshop) -> list[dict]:
     """Returns a table of counts per characteristic; never a row per person."""
     from allied.workshops.models import Characteristics
 
-    answers = list(Characteristics.objects.filter(participant__workshop=workshop))
-    joined = workshop.participants.filter(consented_at__isnull=False).count()
+    # Only those who took part: not anyone waiting to be let in or turned away.
+    answers = list(
+        Characteristics.objects.filter(
+            participant__workshop=workshop, participant__admission=Admission.ADMITTED
+        )
+    )
+    joined = workshop.participants.filter(
+        consented_at__isnull=False, admission=Admission.ADMITTED
+    ).count()
     tables = []
     for field, label in [
         ("profession", "Profession"),

@@ -127,10 +127,11 @@ def earlier_choices(question: Question, idea_values: dict[str, float]) -> dict[i
 
 
 def error_links(rows: list[dict]) -> list[dict]:
-    """Returns the error summary's links for a refused ballot: one per distinct message,
-    to the lowest-numbered idea it is about (two ideas sharing a rank are one problem)."""
+    """Returns the error summary's links for a refused ballot, in the order of the boxes on
+    the page: one per distinct message, to the first box it is about (two ideas sharing a
+    rank are one problem)."""
     links: dict[str, int] = {}
-    for row in sorted(rows, key=lambda row: row["idea"].number):
+    for row in rows:
         if row["error"] and row["error"] not in links:
             links[row["error"]] = row["idea"].pk
     return [{"message": message, "idea": pk} for message, pk in links.items()]

@@ -138,7 +138,8 @@ def workshop_edit(request, pk: int):
             workshop.consent_version += 1
         for field in fields:
             setattr(workshop, field, form.cleaned_data[field])
-        workshop.save()
+        # Only these: a whole save could undo a move made meanwhile (its version, its phase).
+        workshop.save(update_fields=[*fields, "consent_version"])
         messages.success(request, "The workshop's details have been saved.")
         return redirect("workshops:detail", pk)
     return render(
@@ -348,6 +349,9 @@ def _present_context(request, workshop: Workshop) -> dict:
         "workshop": workshop,
         "state": live_state(workshop),
         "join_address": request.build_absolute_uri(reverse("workshops:join")),
+        # Where and how to join, while joining by code lets people straight in.
+        "show_join": workshop.status == Workshop.Status.DRAFT
+        or (workshop.status == Workshop.Status.LIVE and not actions.admission_needed(workshop)),
     }
 
 
@@ -355,13 +359,13 @@ def _present_context(request, workshop: Workshop) -> dict:
 def workshop_present(request, pk: int):
     """The screen for the room: a projector or a shared screen in a call. Large type and no
     controls; only what every participant's own screen shows, so nothing on it is private."""
-    workshop = access.workshop_for(request, pk, *StaffRole.NOTES, StaffRole.OBSERVER)
+    workshop = access.workshop_for(request, pk, *StaffRole.NOTES, StaffRole.OBSERVER, "admin")
     return render(request, "workshops/present.html", _present_context(request, workshop))
 
 
 @login_required
 def workshop_present_fragment(request, pk: int):
-    workshop = access.workshop_for(request, pk, *StaffRole.NOTES, StaffRole.OBSERVER)
+    workshop = access.workshop_for(request, pk, *StaffRole.NOTES, StaffRole.OBSERVER, "admin")
     return render(request, "workshops/_present_live.html", _present_context(request, workshop))
 
 
@@ -690,10 +694,16 @@ def _keep_refused_ballot(request, workshop: Workshop, post, message: str) -> Non
 
 
 def _participant_context(
-    workshop: Workshop, participant: Participant, refused: dict | None = None
+    workshop: Workshop,
+    participant: Participant,
+    refused: dict | None = None,
+    *,
+    whole_page: bool = True,
 ) -> dict:
     """What a participant's page shows; `refused`, a ballot kept by _keep_refused_ballot,
-    is shown again with its errors when it belongs to this question's open round."""
+    is shown again with its errors when it belongs to this question's open round. The live
+    part alone (`whole_page` False), fetched by every screen at every change, leaves out the
+    ballot, which only the whole page shows."""
     question = workshop.current_question
     context = {
         "workshop": workshop,
@@ -707,6 +717,7 @@ def _participant_context(
         context["drafts"] = participant.drafts.filter(question=question)
         context["is_done"] = participant.done_with_id == question.pk
         context["new_client_id"] = uuid.uuid4()
+    if question is not None and whole_page and question.phase == Phase.VOTING:
         ballot = participant.ballots.filter(
             question=question, vote_round=question.vote_round
         ).first()
@@ -777,7 +788,9 @@ def participate_fragment(request, code: str):
     if not participant.admitted:
         return render(request, "workshops/_waiting.html", _waiting_context(workshop, participant))
     return render(
-        request, "workshops/_participant_live.html", _participant_context(workshop, participant)
+        request,
+        "workshops/_participant_live.html",
+        _participant_context(workshop, participant, whole_page=False),
     )
 
 

@@ -84,7 +84,7 @@ def test_a_late_joiner_waits_is_let_in_and_then_their_vote_counts(facilitator, w
     late, participant = joined_as(workshop)
     assert participant.admission == Admission.WAITING
     waiting = page(late, workshop).content.decode()
-    assert "The facilitator will let you in shortly" in waiting
+    assert "the facilitator decides whether to let you in" in waiting
     assert 'data-phase-key="waiting"' in waiting
     assert page(late, workshop, "participate_state").json()["phase_key"] == "waiting"
     assert "Time" not in str(page(late, workshop, "participate_state").json())
@@ -189,7 +189,7 @@ def test_joins_before_silent_generation_are_let_in_at_once(workshop, facilitator
     # Going back to the introduction does not open the door again.
     act(facilitator, workshop, "phase_back")
     consent = page(Client(), workshop, "join_code").content.decode()
-    assert "facilitator will let you in" in consent
+    assert "facilitator decides whether to let you in" in consent
     assert joined_as(workshop)[1].admission == Admission.WAITING
 
 

@@ -174,3 +174,41 @@ def diff(a: str, b: str) -> str:
         (i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b))
     )
     return f"...{a[max(0, at - 80) : at + 80]!r} became ...{b[max(0, at - 80) : at + 80]!r}"
+
+
+def test_votes_set_aside_in_the_open_round_wait_for_its_close_too(facilitator, workshop):
+    """Back from voting, then voting again in the same round: the votes set aside are that
+    round's, and the JSON download keeps them out until it closes, as it does its ballots."""
+    p1, p2 = join(workshop), join(workshop)
+    assert facilitator.post(reverse("workshops:start", args=[workshop.pk])).status_code == 302
+    ideas = to_voting(facilitator, workshop, [p1, p2])
+    vote(p1, workshop, ideas, [2, 1])
+    assert act(facilitator, workshop, "phase_back", confirm="yes").json()["ok"]
+    assert act(facilitator, workshop, "phase_next").json()["ok"]
+    export = reverse("workshops:export", args=[workshop.pk, "json"])
+    results = reverse("workshops:results", args=[workshop.pk])
+    assert facilitator.get(export).json()["questions"][0]["set_aside_ballots"] == []
+    assert "is open" in facilitator.get(results).content.decode()
+    vote(p2, workshop, ideas, [1, 2])
+    assert act(facilitator, workshop, "phase_next").json()["ok"]
+    [set_aside] = facilitator.get(export).json()["questions"][0]["set_aside_ballots"]
+    assert set_aside["participant"] == "P1" and set_aside["round"] == 1
+    # The next question's introduction is not a vote: the page does not say one is open.
+    assert act(facilitator, workshop, "phase_next").json()["ok"]  # the final discussion
+    assert act(facilitator, workshop, "next_question").json()["ok"]
+    assert "is open" not in facilitator.get(results).content.decode()
+
+
+def test_the_room_shows_where_to_join_only_while_joining_lets_people_straight_in(
+    facilitator, workshop
+):
+    join(workshop)
+    room = reverse("workshops:present", args=[workshop.pk])
+    code = workshop.join_code
+    assert code in facilitator.get(room).content.decode()  # not started yet
+    assert facilitator.post(reverse("workshops:start", args=[workshop.pk])).status_code == 302
+    assert code in facilitator.get(room).content.decode()  # the first introduction
+    assert act(facilitator, workshop, "phase_next").json()["ok"]
+    assert code not in facilitator.get(room).content.decode()  # silent generation has begun
+    assert act(facilitator, workshop, "phase_back").json()["ok"]
+    assert code not in facilitator.get(room).content.decode()  # joiners wait from now on

@@ -12,7 +12,8 @@ function describe(state) {
   if (q.phase === "voting" && q.votes_cast !== null) return `${q.votes_cast} of ${q.voters} have voted.`;
   if (q.phase === "round_robin" && q.current_turn) return `It is ${q.current_turn}'s turn.`;
   // The console's state names who waits to be let in; a participant's never does.
-  if (Array.isArray(state.waiting) && state.waiting.length) return `Waiting to join: ${state.waiting.join(", ")}.`;
+  // Who waits to be let in is for the facilitator, not read out on the room's screen.
+  if (!live.dataset.room && Array.isArray(state.waiting) && state.waiting.length) return `Waiting to join: ${state.waiting.join(", ")}.`;
   return "";
 }
 
