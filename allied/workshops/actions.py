@@ -294,6 +294,13 @@ def participants_admit_all(*, workshop: Workshop, by) -> list[Participant]:
     return _decide(workshop, None, Admission.ADMITTED, by)
 
 
+@transaction.atomic
+def participants_turn_away_all(*, workshop: Workshop, by) -> list[Participant]:
+    """Turns away everyone waiting to join: a list filled by someone joining again and
+    again is cleared in one go, and frees the places it took."""
+    return _decide(workshop, None, Admission.TURNED_AWAY, by)
+
+
 # Phases ---------------------------------------------------------------------------------
 
 

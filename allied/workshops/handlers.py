@@ -295,6 +295,12 @@ def _admit_all(*, request, workshop, question, post, seen, ctx):
     return f"{names} {'have' if len(let_in) > 1 else 'has'} been let in."
 
 
+def _turn_away_all(*, request, workshop, question, post, seen, ctx):
+    turned = actions.participants_turn_away_all(workshop=workshop, by=request.user)
+    names = ", ".join(participant.pseudonym for participant in turned)
+    return f"{names} {'have' if len(turned) > 1 else 'has'} been turned away."
+
+
 def _next_question(*, request, workshop, question, post, seen, ctx):
     following = actions.question_next(workshop=workshop, by=request.user)
     return (
@@ -327,6 +333,7 @@ CONSOLE_ACTIONS = {
     "admit": ("runs", _admit),
     "turn_away": ("runs", _turn_away),
     "admit_all": ("runs", _admit_all),
+    "turn_away_all": ("runs", _turn_away_all),
 }
 
 

@@ -259,7 +259,8 @@ def _console_body() -> dict:
             "participant": {
                 "type": ["integer", "string"],
                 "description": "turn, paper_ballot: a participant's id or pseudonym (P3); "
-                "admit, turn_away: one waiting to join (admit_all lets in everyone waiting).",
+                "admit, turn_away: one waiting to join (admit_all lets in, and "
+                "turn_away_all turns away, everyone waiting).",
             },
             "text": {"type": "string", "description": "turn (empty to pass), idea_edit, note."},
             "idea": {"type": "integer", "description": "idea_edit, note (optional)."},

@@ -140,6 +140,25 @@ def test_let_everyone_in(facilitator, workshop, voting):
     assert act(facilitator, workshop, "admit_all").status_code == 409
 
 
+def test_turn_everyone_away_clears_the_list_and_frees_the_places(facilitator, workshop, voting):
+    """Someone joining again and again fills the list; one press clears it, and a limit the
+    list had filled has room again."""
+    workshop.participant_limit = workshop.participants.count() + 3
+    workshop.save(update_fields=["participant_limit"])
+    waiting = [joined_as(workshop)[1] for _ in range(3)]
+    console = facilitator.get(reverse("workshops:run", args=[workshop.pk])).content.decode()
+    assert "Turn everyone away" in console
+    answer = act(facilitator, workshop, "turn_away_all").json()
+    assert answer["message"] == "P4, P5, P6 have been turned away."
+    assert {p.admission for p in Participant.objects.filter(pk__in=[p.pk for p in waiting])} == {
+        Admission.TURNED_AWAY
+    }
+    assert joined_as(workshop)[1].admission == Admission.WAITING  # a place again
+    assert act(facilitator, workshop, "turn_away_all").json()["message"] == (
+        "P7 has been turned away."
+    )
+
+
 def test_a_note_taker_cannot_let_anyone_in(client, signed_in, workshop, voting, nina):
     from allied.workshops.models import StaffRole, WorkshopStaff
 
