@@ -57,6 +57,8 @@ def methods_text(question: Question, tally: ngt.TallyResult) -> str:
         if shuffled
         else "Every participant's ballot listed the ideas in the order they were shared."
     )
+    if shuffled and Ballot.objects.filter(question=question, entered_by__isnull=False).exists():
+        order += " Paper ballots, entered by the facilitator, listed them in the order shared."
     return f"{ngt.methods_paragraph(tally)} {order}"
 
 

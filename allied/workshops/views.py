@@ -38,6 +38,7 @@ from allied.workshops.models import (
     Characteristics,
     Participant,
     Phase,
+    PhaseChange,
     StaffRole,
     Workshop,
     WorkshopStaff,
@@ -133,6 +134,17 @@ def workshop_edit(request, pk: int):
     form = WorkshopDetailsForm(
         request.POST or None, initial={f: getattr(workshop, f) for f in fields}
     )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and form.cleaned_data["shuffle_ballots"] != workshop.shuffle_ballots
+        and PhaseChange.objects.filter(question__workshop=workshop, to_phase=Phase.VOTING).exists()
+    ):
+        # The methods paragraph says how every ballot listed the ideas: that stays true.
+        form.add_error(
+            "shuffle_ballots",
+            "Voting has begun, so the order of the ideas on the ballots can no longer change",
+        )
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["consent_statement"].strip() != workshop.consent_statement.strip():
             workshop.consent_version += 1

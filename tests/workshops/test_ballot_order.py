@@ -79,15 +79,18 @@ def test_the_api_gives_a_participant_their_order_while_voting(voting):
 
 
 def test_without_shuffling_every_ballot_is_in_number_order_and_the_methods_say_so(
-    facilitator, voting
+    facilitator, workshop
 ):
-    workshop, _, browsers, ideas = voting
     details = reverse("workshops:edit", args=[workshop.pk])
     form = facilitator.get(details).context["form"]
     data = {name: value for name, value in form.initial.items() if value is not None}
     data.pop("shuffle_ballots")
     assert facilitator.post(details, data).status_code == 302
     assert Workshop.objects.get(pk=workshop.pk).shuffle_ballots is False
+    token = joined(workshop)
+    browsers = [join(workshop) for _ in range(4)]
+    assert facilitator.post(reverse("workshops:start", args=[workshop.pk])).status_code == 302
+    ideas = to_voting(facilitator, workshop, [token, *browsers])
     assert [listed(b, workshop) for b in browsers] == [["1", "2", "3", "4"]] * 4
 
     vote(browsers[0], workshop, ideas, [2, 1])
@@ -115,3 +118,25 @@ def test_the_methods_of_every_output_say_the_ballots_were_shuffled(facilitator, 
     )
     cells = [c for sheet in book for row in sheet.iter_rows(values_only=True) for c in row if c]
     assert any(said in str(c) for c in cells)
+
+
+def test_once_voting_has_begun_the_ballot_order_cannot_change(facilitator, voting):
+    workshop, *_ = voting
+    details = reverse("workshops:edit", args=[workshop.pk])
+    form = facilitator.get(details).context["form"]
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.pop("shuffle_ballots")
+    page = facilitator.post(details, data)
+    assert page.status_code == 200
+    assert "the order of the ideas on the ballots can no longer change" in page.content.decode()
+    assert Workshop.objects.get(pk=workshop.pk).shuffle_ballots is True
+
+
+def test_the_methods_say_how_paper_ballots_listed_the_ideas(facilitator, voting):
+    workshop, _, _, ideas = voting
+    person = Participant.objects.get(workshop=workshop, number=2)
+    fields = {f"idea-{ideas[1].pk}": "1", "participant": person.pk}
+    assert act(facilitator, workshop, "paper_ballot", **fields).json()["ok"]
+    assert act(facilitator, workshop, "phase_next").json()["ok"]
+    page = facilitator.get(reverse("workshops:results", args=[workshop.pk])).content.decode()
+    assert "Paper ballots, entered by the facilitator, listed them in the order shared." in page
