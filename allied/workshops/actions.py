@@ -243,6 +243,10 @@ def participant_consent(
 def _decide(workshop: Workshop, chosen: list[Participant] | None, admission: str, by):
     """Lets in (or turns away) those chosen who are waiting, or everyone waiting when
     `chosen` is None; notes each decision in the record and updates every screen."""
+    # The question's row first, then the workshop's, in the order the other actions take
+    # them (a question's action raises the workshop's version), so two never deadlock.
+    current = Workshop.objects.values_list("current_question_id", flat=True).get(pk=workshop.pk)
+    question = Question.objects.select_for_update().filter(pk=current).first()
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     found = workshop.participants.select_for_update().filter(
         consented_at__isnull=False, admission=Admission.WAITING
@@ -257,11 +261,18 @@ def _decide(workshop: Workshop, chosen: list[Participant] | None, admission: str
             else "They are no longer waiting: the facilitator has already decided."
         )
     now = timezone.now()
+    # In round-robin the turn stays with whoever has it, wherever those let in fall in order.
+    turn_keeper = None
+    if question is not None and question.phase == Phase.ROUND_ROBIN:
+        order = turn_order(workshop)
+        turn_keeper = order[question.turn_index % len(order)] if order else None
     Participant.objects.filter(pk__in=[p.pk for p in decided]).update(
         admission=admission, admission_by=by, admission_at=now
     )
+    if turn_keeper is not None:
+        question.turn_index = [p.pk for p in turn_order(workshop)].index(turn_keeper.pk)
+        question.save(update_fields=["turn_index"])
     names = ", ".join(p.pseudonym for p in decided)
-    question = workshop.current_question
     if question is not None:
         what = "let in" if admission == Admission.ADMITTED else "turned away"
         Note.objects.create(

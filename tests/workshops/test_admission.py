@@ -420,3 +420,28 @@ def test_the_workshop_page_says_who_waits_and_who_was_turned_away(facilitator, w
     text = facilitator.get(reverse("workshops:detail", args=[workshop.pk])).content.decode()
     assert f"{first.pseudonym}</td>" in text and "(turned away)" in text
     assert f"{second.pseudonym}</td>" in text and "(waiting to join)" in text
+
+
+def test_letting_someone_in_during_round_robin_leaves_the_turn_where_it_was(
+    facilitator, workshop, fay
+):
+    """P1 joins before the start; P2 joins by code late and waits; P3, invited by name later,
+    is let in at once. When P2 is let in during P3's turn, P2 comes before P3 in pseudonym
+    order, but the turn stays with P3."""
+    p1 = join(workshop)
+    assert facilitator.post(reverse("workshops:start", args=[workshop.pk])).status_code == 302
+    act(facilitator, workshop, "phase_next")
+    p2, waiting = joined_as(workshop)
+    invited, token = actions.participant_add(workshop=workshop, real_name="Ify", by=fay)
+    p3 = Client()
+    p3.post(reverse("workshops:join_invited", args=[workshop.join_code, token]), {"consent": "on"})
+    invited.refresh_from_db()
+    assert (waiting.pseudonym, invited.pseudonym, invited.admission) == ("P2", "P3", "admitted")
+    act(facilitator, workshop, "phase_next")
+    assert p_act(p1, workshop, "share", text="Protected time").json()["ok"]  # now P3's turn
+    assert act(facilitator, workshop, "admit", participant=waiting.pk).json()["ok"]
+    refused = p_act(p2, workshop, "pass")
+    assert refused.status_code == 409 and "P3's turn" in refused.json()["error"]
+    assert p_act(p3, workshop, "pass").json()["ok"]
+    assert p_act(p1, workshop, "pass").json()["ok"]  # P2 comes next round, in their place
+    assert p_act(p2, workshop, "pass").json()["ok"]
