@@ -243,11 +243,15 @@ def participant_consent(
 def _decide(workshop: Workshop, chosen: list[Participant] | None, admission: str, by):
     """Lets in (or turns away) those chosen who are waiting, or everyone waiting when
     `chosen` is None; notes each decision in the record and updates every screen."""
-    # The question's row first, then the workshop's, in the order the other actions take
-    # them (a question's action raises the workshop's version), so two never deadlock.
+    # The current question's row with the workshop's, locked as every question's action
+    # locks them (`_locked`), so that two actions never wait for each other.
     current = Workshop.objects.values_list("current_question_id", flat=True).get(pk=workshop.pk)
-    question = Question.objects.select_for_update().filter(pk=current).first()
-    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if current is not None:
+        question = _locked(Question(pk=current))
+        workshop = question.workshop
+    else:
+        question = None
+        workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
     found = workshop.participants.select_for_update().filter(
         consented_at__isnull=False, admission=Admission.WAITING
     )
