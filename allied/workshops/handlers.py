@@ -289,16 +289,18 @@ def _turn_away(*, request, workshop, question, post, seen, ctx):
     return f"{participant.pseudonym} has been turned away."
 
 
+def _decided(people: list[Participant], what: str) -> str:
+    names = ", ".join(participant.pseudonym for participant in people)
+    return f"{names} {'have' if len(people) > 1 else 'has'} been {what}."
+
+
 def _admit_all(*, request, workshop, question, post, seen, ctx):
-    let_in = actions.participants_admit_all(workshop=workshop, by=request.user)
-    names = ", ".join(participant.pseudonym for participant in let_in)
-    return f"{names} {'have' if len(let_in) > 1 else 'has'} been let in."
+    return _decided(actions.participants_admit_all(workshop=workshop, by=request.user), "let in")
 
 
 def _turn_away_all(*, request, workshop, question, post, seen, ctx):
     turned = actions.participants_turn_away_all(workshop=workshop, by=request.user)
-    names = ", ".join(participant.pseudonym for participant in turned)
-    return f"{names} {'have' if len(turned) > 1 else 'has'} been turned away."
+    return _decided(turned, "turned away")
 
 
 def _next_question(*, request, workshop, question, post, seen, ctx):

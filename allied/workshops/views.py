@@ -118,9 +118,9 @@ QUESTION_FIELDS = [
 @login_required
 def workshop_edit(request, pk: int):
     """Title, purpose, briefing, date, consent statement, the most participants and whether
-    ballots are shuffled. A
-    changed consent statement is a new version: people who accepted the old one keep that
-    record. A limit below the places already taken stops further joins; it removes nobody."""
+    ballots are shuffled. A changed consent statement is a new version: people who accepted
+    the old one keep that record. A limit below the places already taken stops further
+    joins; it removes nobody. The ballot order is fixed once voting has begun."""
     workshop = access.workshop_for(request, pk, StaffRole.LEAD, "admin")
     fields = [
         "title",
