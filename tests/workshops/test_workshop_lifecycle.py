@@ -82,6 +82,7 @@ class WorkshopLifecycle(RuleBasedStateMachine):
             )
         WorkshopStaff.objects.create(workshop=self.workshop, user=lead, role=StaffRole.LEAD)
         self.console = sign_in(Client(), lead)
+        self.lead = lead
         self.browsers = [self.joined() for _ in range(3)]
         self.console.post(reverse("workshops:start", args=[self.workshop.pk]))
         self.version = 0
@@ -305,6 +306,20 @@ class WorkshopLifecycle(RuleBasedStateMachine):
         if len(self.browsers) < 6:
             self.browsers.append(self.joined())
 
+    @rule()
+    def someone_invited_by_name_joins(self):
+        """A person the facilitator adds by name joins with their personal link: let in at
+        once, whenever they come, and numbered after everyone so far."""
+        if len(self.browsers) < 6 and self.workshop.status == Workshop.Status.LIVE:
+            _, token = actions.participant_add(
+                workshop=self.workshop, real_name="Ify", by=self.lead
+            )
+            browser = Client()
+            url = reverse("workshops:join_invited", args=[self.workshop.join_code, token])
+            browser.post(url, {"consent": "on"})
+            browser.participant = self.workshop.participants.order_by("-number").first()
+            self.browsers.append(browser)
+
     def waiting(self) -> list[Client]:
         return [
             browser
@@ -318,7 +333,23 @@ class WorkshopLifecycle(RuleBasedStateMachine):
         waiting = self.waiting()
         if waiting:
             browser = data.draw(st.sampled_from(waiting))
+            turn = self.current_turn()
             assert self.act("admit", participant=browser.participant.pk).status_code == 200
+            # Whoever had the turn in round-robin still has it.
+            assert self.current_turn() == turn
+
+    @precondition(lambda self: self.live())
+    @rule(let_in=st.booleans())
+    def decide_for_everyone_waiting(self, let_in):
+        if self.waiting():
+            turn = self.current_turn()
+            action = "admit_all" if let_in else "turn_away_all"
+            assert self.act(action).status_code == 200
+            assert not self.waiting() and self.current_turn() == turn
+
+    def current_turn(self) -> str | None:
+        state = self.console.get(reverse("workshops:state", args=[self.workshop.pk])).json()
+        return (state.get("question") or {}).get("current_turn")
 
     @precondition(lambda self: self.live())
     @rule(data=st.data())
