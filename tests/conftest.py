@@ -394,3 +394,42 @@ def module_world(django_db_setup, django_db_blocker, tmp_path_factory):
     yield from kept_for_the_module(
         django_db_blocker, build_the_whole_world, MEDIA_ROOT=tmp_path_factory.mktemp("media")
     )
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, django_db_blocker):
+    """The app served over HTTP for browser tests: by uvicorn, as in production
+    (tests/servers.py), so live pages stream. Over an in-memory SQLite test database,
+    which other connections cannot reach, Django's own threaded WSGI server shares the
+    test's connection instead, and live pages poll."""
+    from django.db import connections
+
+    if connections["default"].vendor == "sqlite" and connections["default"].is_in_memory_db():
+        from pytest_django.live_server_helper import LiveServer
+
+        server = LiveServer("localhost")
+        server.streams = False
+    else:
+        from tests.servers import AsgiLiveServer
+
+        server = AsgiLiveServer()
+    yield server
+    server.stop()
+    # The server's threads read the database over connections of their own: close them, so
+    # the test database can be dropped at the end of the session.
+    with django_db_blocker.unblock():
+        close_other_connections()
+
+
+def close_other_connections() -> None:
+    """Ends every other session on the test database (PostgreSQL), as the server's pool
+    threads may have left theirs open."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

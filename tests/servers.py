@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -55,3 +56,53 @@ def stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=5)
+
+
+class AsgiLiveServer:
+    """Allied's ASGI application served by uvicorn in a thread of the test process, as
+    `allied serve` serves it: event streams stream, so a live page hears of a change as soon
+    as it is committed, as in production (Django's own live server speaks WSGI, where streams
+    answer once and pages fall back to polling every 2 s).
+
+    The server shares the test process's settings (a test's overrides reach it) and reads the
+    test database over connections of its own, so tests using it are transactional. It
+    stands in for pytest-django's `live_server` (same `url`, and the settings its helper
+    enables for each test)."""
+
+    streams = True
+
+    def __init__(self) -> None:
+        import uvicorn
+        from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+        from django.core.asgi import get_asgi_application
+        from django.test.utils import modify_settings
+
+        self.port = free_port()
+        config = uvicorn.Config(
+            ASGIStaticFilesHandler(get_asgi_application()),
+            host="127.0.0.1",
+            port=self.port,
+            lifespan="off",
+            log_level="warning",
+            timeout_graceful_shutdown=1,
+        )
+        self.server = uvicorn.Server(config)
+        self._live_server_modified_settings = modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"})
+        self.thread = threading.Thread(target=self.server.run, name="asgi-live-server", daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("The test's ASGI server did not start in 20 s.")
+            time.sleep(0.02)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __str__(self) -> str:
+        return self.url
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)

@@ -74,6 +74,13 @@ def test_a_facilitator_and_three_participants_reach_the_same_ranking(live_server
         expect(page.get_by_role("heading", name=f"You are P{number}")).to_be_visible()
         people.append(page)
     check(people[0], "participant-waiting")
+    # Served as in production (uvicorn), the phones and the room's screen hear of changes over
+    # their event streams (over Django's own server, which cannot stream, they poll).
+    connection = "streaming" if live_server.streams else "polling"
+    for page in [*people, room]:
+        expect(page.locator("[data-live-connection]").first).to_have_attribute(
+            "data-live-connection", connection
+        )
 
     def next_phase(label="Next phase"):
         fac.get_by_role("button", name=label).click()
