@@ -399,9 +399,9 @@ def module_world(django_db_setup, django_db_blocker, tmp_path_factory):
 @pytest.fixture(scope="session")
 def live_server(django_db_setup, django_db_blocker):
     """The app served over HTTP for browser tests: by uvicorn, as in production
-    (tests/servers.py), so live pages stream. Over an in-memory SQLite test database,
-    which other connections cannot reach, Django's own threaded WSGI server shares the
-    test's connection instead, and live pages poll."""
+    (tests/servers.py), so live pages stream. Over an in-memory SQLite test database (the
+    suites' fallback when PostgreSQL cannot start), Django's own threaded WSGI server runs
+    on the test's own connection instead, and live pages poll."""
     from django.db import connections
 
     if connections["default"].vendor == "sqlite" and connections["default"].is_in_memory_db():
