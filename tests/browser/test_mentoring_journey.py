@@ -70,7 +70,10 @@ class Person:
         self.check(label)
 
     def click(self, role: str, name: str, label: str, *, exact: bool = False) -> None:
-        self.page.get_by_role(role, name=name, exact=exact).first.click()
+        """Follows a link or sends a form, and checks the page that comes (a click returns
+        before the next page does: without the wait, the check could read the old one)."""
+        with self.page.expect_navigation():
+            self.page.get_by_role(role, name=name, exact=exact).first.click()
         self.check(label)
 
     def fill(self, data: dict) -> None:

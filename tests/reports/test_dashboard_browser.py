@@ -8,6 +8,7 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from allied.programmes.models import SpecialCategory
 from tests.browser.conftest import axe_violations
@@ -71,8 +72,7 @@ def test_the_breakdown_and_the_workforce_page_pass_axe(world, page, live_server)
     ]:
         page.get_by_label(label, exact=True).fill(count)
     page.get_by_role("button", name="Save the figures").click()
-    page.wait_for_load_state()
-    assert "The workforce figures have been saved." in page.content()
+    expect(page.locator("body")).to_contain_text("The workforce figures have been saved.")
     assert axe_violations(page) == []
 
     page.goto(live_server.url + reverse("reports:dashboard", args=[b.programme.pk]))
