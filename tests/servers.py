@@ -73,13 +73,13 @@ class AsgiLiveServer:
 
     def __init__(self) -> None:
         import uvicorn
-        from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-        from django.core.asgi import get_asgi_application
         from django.test.utils import modify_settings
+
+        from allied.asgi import application
 
         self.port = free_port()
         config = uvicorn.Config(
-            ASGIStaticFilesHandler(get_asgi_application()),
+            application,  # static files too, by WhiteNoise, as in production
             host="127.0.0.1",
             port=self.port,
             lifespan="off",
@@ -87,13 +87,17 @@ class AsgiLiveServer:
             timeout_graceful_shutdown=1,
         )
         self.server = uvicorn.Server(config)
+        # The name pytest-django's `_live_server_helper` enables and disables for each test.
         self._live_server_modified_settings = modify_settings(ALLOWED_HOSTS={"append": "127.0.0.1"})
         self.thread = threading.Thread(target=self.server.run, name="asgi-live-server", daemon=True)
         self.thread.start()
         deadline = time.monotonic() + 20
         while not self.server.started:
             if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("The test's ASGI server did not start in 20 s.")
+                self.stop()
+                raise RuntimeError(
+                    "The test's ASGI server did not start in 20 s (its error is printed above)."
+                )
             time.sleep(0.02)
 
     @property
