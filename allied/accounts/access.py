@@ -5,10 +5,12 @@ and the refusal is written to the audit log."""
 
 from __future__ import annotations
 
+import itertools
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from allied.accounts.models import Membership, Organisation, User
+from allied.accounts.models import Membership, Organisation, Role, User
 from allied.audit.log import record
 from allied.audit.models import Kind
 
@@ -34,6 +36,46 @@ def record_denial(request, exception) -> None:
     )
 
 
+# Counts changes to memberships and organisations in this process: a request's read of the
+# person's memberships is reused until one of them changes (memberships_changed).
+_changes = itertools.count()
+_generation = next(_changes)
+
+
+def memberships_changed() -> None:
+    """Called when any membership or organisation is saved or deleted: the next
+    `memberships_for` in every request reads them again."""
+    global _generation
+    _generation = next(_changes)
+
+
+def memberships_for(request) -> list[Membership]:
+    """Returns the signed-in person's memberships, with their organisations, read once per
+    request: the two-factor check, the access helpers and the header share the one read. A
+    change to any membership (by this request's own action, say) makes the next call read
+    again. Someone not signed in has none."""
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    cached = getattr(request, "_allied_memberships", None)
+    if cached and cached[0] == _generation and cached[1] == user.pk:
+        return cached[2]
+    generation = _generation
+    memberships = list(Membership.objects.filter(user=user).select_related("organisation"))
+    request._allied_memberships = (generation, user.pk, memberships)
+    return memberships
+
+
+def roles_held(request, organisation_id: int) -> set[str]:
+    """Returns the roles the signed-in person holds in the organisation (possibly none)."""
+    return {m.role for m in memberships_for(request) if m.organisation_id == organisation_id}
+
+
+def needs_two_factor(request) -> bool:
+    """Whether any role the signed-in person holds demands two-factor sign-in."""
+    return any(m.role in Role.NEEDS_TWO_FACTOR for m in memberships_for(request))
+
+
 def organisations_for(user) -> list[Organisation]:
     """Returns the organisations in which the person holds any role."""
     if not user.is_authenticated:
@@ -44,15 +86,11 @@ def organisations_for(user) -> list[Organisation]:
 def organisation_for(request, slug: str, *roles: str) -> Organisation:
     """Returns the organisation if the person holds one of `roles` there (any role when none
     are named). 404 when they hold no role there; 403 when they hold the wrong one."""
-    user = request.user
-    if not user.is_authenticated:
+    mine = [m for m in memberships_for(request) if m.organisation.slug == slug]
+    if not mine:
         raise Http404
-    held = set(
-        Membership.objects.filter(user=user, organisation__slug=slug).values_list("role", flat=True)
-    )
-    if not held:
-        raise Http404
-    organisation = Organisation.objects.get(slug=slug)
+    held = {m.role for m in mine}
+    organisation = mine[0].organisation
     if roles and not held.intersection(roles):
         raise RoleRequired(organisation, roles)
     request.organisation_roles = held

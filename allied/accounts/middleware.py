@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
+from allied.accounts.access import needs_two_factor
 from allied.accounts.api import error_response
 
 SESSION_STARTED = "allied_started_at"
@@ -64,7 +65,7 @@ class TwoFactorRequiredMiddleware:
             and not request.path.startswith(self.ALLOWED_PREFIXES)
             and request.path
             not in {reverse("accounts:two_factor_setup"), reverse("accounts:sign_out")}
-            and user.requires_two_factor()
+            and needs_two_factor(request)
         ):
             return redirect("accounts:two_factor_setup")
         return self.get_response(request)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import Http404
 
-from allied.accounts.access import RoleRequired
+from allied.accounts.access import RoleRequired, roles_held
 from allied.accounts.models import Membership, Role
 from allied.programmes.models import Cohort, Participant, Programme, Relationship
 
@@ -54,16 +54,20 @@ def programmes_for(user):
     ).distinct()
 
 
-def roles_in(user, programme: Programme) -> set[str]:
-    """Returns every role the person holds in the programme (possibly none)."""
+def roles_in(user, programme: Programme, organisation_roles: set[str] | None = None) -> set[str]:
+    """Returns every role the person holds in the programme (possibly none).
+    `organisation_roles`, when the caller has them, are the person's roles in the programme's
+    organisation (`roles_held`), read once per request."""
     held: set[str] = set()
     if not user.is_authenticated:
         return held
-    roles = set(
-        Membership.objects.filter(user=user, organisation_id=programme.organisation_id).values_list(
-            "role", flat=True
+    roles = organisation_roles
+    if roles is None:
+        roles = set(
+            Membership.objects.filter(
+                user=user, organisation_id=programme.organisation_id
+            ).values_list("role", flat=True)
         )
-    )
     if Role.ORG_ADMIN in roles:
         held.add(ADMIN)
     if Role.COORDINATOR in roles and programme.coordinators.filter(pk=user.pk).exists():
@@ -82,7 +86,7 @@ def programme_for(request, pk: int, *roles: str) -> Programme:
     programme = Programme.objects.filter(pk=pk).select_related("organisation").first()
     if programme is None:
         raise Http404
-    held = roles_in(request.user, programme)
+    held = roles_in(request.user, programme, roles_held(request, programme.organisation_id))
     if not held:
         raise Http404
     if roles and not held.intersection(roles):
@@ -141,7 +145,8 @@ def relationship_for(request, pk: int, *sides: str) -> Relationship:
     if side is not None and mine.status == Participant.Status.WITHDRAWN:
         side = None  # someone who has left the programme no longer opens its records
     if side is None:
-        held = roles_in(request.user, relationship.cohort.programme)
+        programme = relationship.cohort.programme
+        held = roles_in(request.user, programme, roles_held(request, programme.organisation_id))
         if held.intersection(RUNS):
             side = COORDINATOR
     if side is None:

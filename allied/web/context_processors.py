@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from allied.accounts.access import memberships_for
 from allied.accounts.models import Role
 
 
 def navigation(request) -> dict:
-    """Returns the organisation the page is about and the header's menu. Reads the person's
-    memberships: one query per page for a signed-in person, none for anyone else."""
+    """Returns the organisation the page is about and the header's menu, from the person's
+    memberships as the request has already read them."""
     user = getattr(request, "user", None)
     # Someone who still owes a two-factor code never gets past the middleware to a page
     # with navigation, so being signed in is enough here.
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "current_organisation": None}
-    memberships = list(user.memberships.select_related("organisation"))
+    memberships = memberships_for(request)
     if not memberships:
         return {
             "nav_items": _items(request, [("Dashboard", reverse("web:dashboard"))]),

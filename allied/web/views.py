@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 
-from allied.accounts.access import record_denial
+from allied.accounts.access import memberships_for, record_denial
 from allied.accounts.api import api_view
 from allied.accounts.models import Role
 from allied.web.outage import database_unreachable, outage_response
@@ -27,7 +27,7 @@ def home(request):
 def dashboard(request):
     """One panel per organisation, with what each of the person's roles there can do."""
     panels = {}
-    for membership in request.user.memberships.select_related("organisation"):
+    for membership in memberships_for(request):
         panel = panels.setdefault(
             membership.organisation_id,
             {"organisation": membership.organisation, "roles": []},

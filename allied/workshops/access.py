@@ -8,7 +8,7 @@ import secrets
 
 from django.http import Http404
 
-from allied.accounts.access import RoleRequired
+from allied.accounts.access import RoleRequired, roles_held
 from allied.accounts.models import Membership, Role
 from allied.workshops.models import Participant, StaffRole, Workshop, digest
 
@@ -29,11 +29,14 @@ def workshops_for(user):
     ).distinct()
 
 
-def staff_role(user, workshop: Workshop) -> str | None:
-    """Returns the person's role in the workshop: a staff role, "admin", or None."""
+def staff_role(user, workshop: Workshop, organisation_roles: set[str] | None = None) -> str | None:
+    """Returns the person's role in the workshop: a staff role, "admin", or None.
+    `organisation_roles`, when the caller has them (`roles_held`), spare a query."""
     role = workshop.staff.filter(user=user).values_list("role", flat=True).first()
     if role:
         return role
+    if organisation_roles is not None:
+        return "admin" if Role.ORG_ADMIN in organisation_roles else None
     if Membership.objects.filter(
         user=user, organisation=workshop.organisation, role=Role.ORG_ADMIN
     ).exists():
@@ -53,7 +56,7 @@ def workshop_for(request, pk: int, *roles: str) -> Workshop:
     )
     if workshop is None:
         raise Http404
-    role = staff_role(request.user, workshop)
+    role = staff_role(request.user, workshop, roles_held(request, workshop.organisation_id))
     if roles and role not in roles:
         raise RoleRequired(workshop.organisation, roles)
     request.workshop_role = role
