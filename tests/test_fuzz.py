@@ -145,6 +145,20 @@ def _allowed_persona(allowed) -> str:
     return "alice"
 
 
+def programme_cases(urls, places):
+    """(persona, name, url builder) for a programme's URLs, by the person in the allowed role,
+    and for one's own place, by its mentee."""
+    for name, (_, allowed, kwargs) in sorted(urls.items()):
+        persona = _allowed_persona(allowed)
+        yield persona, name, lambda world, name=name, kwargs=kwargs: own_url(name, kwargs, world)
+    for name, (_, kwargs) in sorted(places.items()):
+        yield "mia", name, lambda world, name=name, kwargs=kwargs: own_url(name, kwargs, world)
+
+
+def own_url(name, kwargs, world):
+    return reverse(name, kwargs=kwargs(world, "own"))
+
+
 def page_cases():
     """(persona, name, url builder) for every page: organisation and personal pages for
     someone signed out, an admin and a mentee; workshop pages for the lead facilitator, the
@@ -155,18 +169,7 @@ def page_cases():
             yield persona, name, lambda world, name=name: url_for(name, world)
     for name in sorted(WORKSHOP_URLS):
         yield "fay", name, lambda world, name=name: url_for(name, world)
-    for name, (_, allowed, kwargs) in sorted(PROGRAMME_PAGES.items()):
-        yield (
-            _allowed_persona(allowed),
-            name,
-            lambda world, name=name, kwargs=kwargs: reverse(name, kwargs=kwargs(world, "own")),
-        )
-    for name, (_, kwargs) in sorted(PROGRAMME_PLACES.items()):
-        yield (
-            "mia",
-            name,
-            lambda world, name=name, kwargs=kwargs: reverse(name, kwargs=kwargs(world, "own")),
-        )
+    yield from programme_cases(PROGRAMME_PAGES, PROGRAMME_PLACES)
 
 
 # Fixed nasty values, each put in every known field at once, as a form and as a query.
@@ -179,18 +182,24 @@ NASTY_FORM_VALUES = {
 }
 
 
-@pytest.mark.parametrize(
-    "persona,name,url", [pytest.param(*case, id=f"{case[1]}-{case[0]}") for case in page_cases()]
-)
+def as_params(cases):
+    return [pytest.param(*case, id=f"{case[1]}-{case[0]}") for case in cases]
+
+
+def send_nasty_forms(client, url, fields):
+    """Each nasty value in every field at once, posted as a form and sent as a query."""
+    for value in NASTY_FORM_VALUES.values():
+        form = dict.fromkeys(fields, value)
+        for response in (client.post(url, form), client.get(url, form)):
+            assert response.status_code < 500, value
+
+
+@pytest.mark.parametrize("persona,name,url", as_params(page_cases()))
 def test_nasty_values_in_every_field_of_a_page_give_no_server_error(
     client, world, persona, name, url
 ):
     signed_in_as(client, world, persona)
-    url = url(world)
-    for value in NASTY_FORM_VALUES.values():
-        form = dict.fromkeys(FIELD_NAMES, value)
-        for response in (client.post(url, form), client.get(url, form)):
-            assert response.status_code < 500, (name, value)
+    send_nasty_forms(client, url(world), FIELD_NAMES)
 
 
 @pytest.mark.deep
@@ -277,18 +286,7 @@ def api_cases():
     for name in names:
         for persona in API_PERSONAS:
             yield persona, name, lambda world, name=name: api_url_for(name, world)
-    for name, (_, allowed, kwargs) in sorted(PROGRAMME_API.items()):
-        yield (
-            _allowed_persona(allowed),
-            name,
-            lambda world, name=name, kwargs=kwargs: reverse(name, kwargs=kwargs(world, "own")),
-        )
-    for name, (_, kwargs) in sorted(PROGRAMME_API_PLACES.items()):
-        yield (
-            "mia",
-            name,
-            lambda world, name=name, kwargs=kwargs: reverse(name, kwargs=kwargs(world, "own")),
-        )
+    yield from programme_cases(PROGRAMME_API, PROGRAMME_API_PLACES)
 
 
 # Fixed nasty JSON values, each put in every known field at once, and bodies that are not
@@ -297,9 +295,7 @@ NASTY_JSON_VALUES = [None, "\x00", "ü€𝄞" * 1000, [], {}, -1, 1e308, True, 
 NASTY_JSON_BODIES = [[], "text", 12, None]
 
 
-@pytest.mark.parametrize(
-    "persona,name,url", [pytest.param(*case, id=f"{case[1]}-{case[0]}") for case in api_cases()]
-)
+@pytest.mark.parametrize("persona,name,url", as_params(api_cases()))
 def test_nasty_values_in_every_field_sent_to_the_api_give_no_server_error(
     client, world, persona, name, url
 ):
@@ -308,11 +304,8 @@ def test_nasty_values_in_every_field_sent_to_the_api_give_no_server_error(
     bodies = [dict.fromkeys(API_FIELDS, value) for value in NASTY_JSON_VALUES]
     for body in [*bodies, *NASTY_JSON_BODIES]:
         response = client.post(url, json.dumps(body), content_type="application/json")
-        assert response.status_code < 500, (name, body)
-    for value in NASTY_FORM_VALUES.values():
-        form = dict.fromkeys(API_FIELDS, value)
-        for response in (client.post(url, form), client.get(url, form)):
-            assert response.status_code < 500, (name, value)
+        assert response.status_code < 500, body
+    send_nasty_forms(client, url, API_FIELDS)
 
 
 @pytest.mark.deep
