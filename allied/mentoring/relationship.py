@@ -14,6 +14,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -575,6 +576,80 @@ def meeting_cancel(*, meeting: Meeting, by, seen_sequence: int | None = None) ->
     _bump(meeting.relationship)
     _send_invitation(meeting, "Meeting cancelled")
     return True
+
+
+@transaction.atomic
+def meetings_cancel_for_leaving(*, relationship: Relationship, leaving) -> int:
+    """Cancels the relationship's planned meetings because `leaving` has left the programme
+    (their data is being erased), and emails the other person, once the transaction commits,
+    a calendar cancellation for each: the same UID and a higher SEQUENCE, so their calendar
+    removes the meeting it holds. Neither the email nor the cancellation names the person
+    leaving: both are written now, before their data goes, and only the partner is sent them.
+    Returns how many meetings were cancelled."""
+    mentee, mentor = _people(relationship)
+    partner = mentor if leaving.pk == mentee.pk else mentee
+    side = "mentee" if leaving.pk == mentee.pk else "mentor"
+    planned = list(
+        Meeting.objects.select_for_update(of=("self",))
+        .filter(
+            relationship=relationship,
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gte=timezone.now(),
+        )
+        .select_related("created_by")
+    )
+    messages = []
+    for meeting in planned:
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.sequence += 1
+        meeting.save(update_fields=["status", "sequence"])
+        messages.append(_cancellation_for_partner(meeting, partner, side))
+    if planned:
+        _bump(relationship)
+        transaction.on_commit(lambda: [message.send() for message in messages])
+    return len(planned)
+
+
+def _cancellation_for_partner(meeting: Meeting, partner, side: str) -> EmailMessage:
+    """The cancellation of one meeting for the partner of someone who has left: only the
+    partner as attendee, and Allied as organiser when the person leaving had arranged it."""
+    organiser = meeting.created_by
+    if organiser is None or organiser.pk != partner.pk:
+        organiser = None
+    local = timezone.localtime(meeting.starts_at)
+    link = site_link("programmes:meeting", meeting.pk)
+    event = ics.Event(
+        uid=f"{meeting.uid}@allied",
+        starts_at=meeting.starts_at,
+        ends_at=meeting.starts_at + timedelta(minutes=meeting.duration_minutes),
+        summary="Mentoring meeting",
+        sequence=meeting.sequence,
+        description=f"Cancelled: your {side} has left the programme.\n{link}",
+        url=link,
+        cancelled=True,
+        organiser=(
+            (partner.full_name or partner.email, partner.email)
+            if organiser
+            else ("Allied", settings.DEFAULT_FROM_EMAIL)
+        ),
+        attendees=((partner.full_name or partner.email, partner.email),),
+    )
+    message = EmailMessage(
+        subject=f"Meeting cancelled: {local:%-d %B %Y at %H:%M}",
+        body=(
+            f"Your mentoring meeting on {local:%A %-d %B %Y at %H:%M} has been cancelled, "
+            f"because your {side} has left the programme.\n\n"
+            "The calendar cancellation is attached. You can see the meeting here:\n"
+            f"{link}\n"
+        ),
+        to=[partner.email],
+    )
+    message.attach(
+        "invite.ics",
+        ics.calendar(event, now=timezone.now(), method="REQUEST"),
+        "text/calendar; charset=utf-8; method=CANCEL",
+    )
+    return message
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from datetime import date
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F, Max, Q
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from allied.audit.log import record
@@ -357,7 +357,8 @@ def _end_mentoring_for_erasure(user, places, *, request=None) -> None:
     person being erased, since it is sent after their data has gone."""
     from django.core.mail import send_mail
 
-    from allied.programmes.models import Meeting, Relationship, ShortlistOffer
+    from allied.mentoring.relationship import meetings_cancel_for_leaving
+    from allied.programmes.models import Relationship, ShortlistOffer
 
     now = timezone.now()
     for relationship in (
@@ -377,9 +378,7 @@ def _end_mentoring_for_erasure(user, places, *, request=None) -> None:
             mentor_id=relationship.mentor_id,
             withdrawn_at__isnull=True,
         ).update(withdrawn_at=now)
-        cancelled = Meeting.objects.filter(
-            relationship=relationship, status=Meeting.Status.SCHEDULED, starts_at__gte=now
-        ).update(status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1)
+        cancelled = meetings_cancel_for_leaving(relationship=relationship, leaving=user)
         programme = relationship.cohort.programme
         record(
             Kind.RELATIONSHIP_ENDED,

@@ -4,6 +4,8 @@ records kept under a legal duty, which the admin is told about."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.files.base import ContentFile
@@ -343,3 +345,64 @@ def test_a_one_word_name_is_not_searched_for(world):
     erasure = actions.person_erase(user=mia, by=world["alice"], organisation=world["own"])
     assert AuditEvent.objects.get(pk=other.pk).subject == "Mia Jones"
     assert AuditEvent.objects.get(pk=addressed.pk).detail == {"to": f"erased person {erasure.pk}"}
+
+
+# Issue 19, item 6: the partner's calendar hears of every meeting the erasure cancels.
+
+
+def _calendar(message):
+    from allied.mentoring import ics
+
+    (attachment,) = [a for a in message.attachments if a[0].endswith(".ics")]
+    text = attachment[1]
+    return attachment[2], {name: value for name, _, value in ics.parse(text)}, text
+
+
+@pytest.mark.parametrize("erased,partner", [("mia", "max_mentor"), ("max_mentor", "mia")])
+def test_erasure_sends_the_partner_a_cancellation_for_every_planned_meeting(
+    world, mailoutbox, django_capture_on_commit_callbacks, erased, partner
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from allied.mentoring import relationship as mentoring
+
+    leaving, staying = world[erased], world[partner]
+    # Her full name, first name and address (the personas' surnames are their roles).
+    names = [leaving.full_name, leaving.full_name.split()[0], leaving.email]
+    relationship = world["relationship_own"]
+    soon = timezone.now() + timedelta(days=7)
+    with django_capture_on_commit_callbacks(execute=True):
+        planned = [
+            mentoring.meeting_schedule(
+                relationship=relationship,
+                by=leaving,
+                starts_at=soon + timedelta(days=days),
+                duration_minutes=60,
+                mode="in_person",
+                location="Room 4",
+            )[0]
+            for days in (0, 14)
+        ]
+    invitations = {
+        _calendar(m)[1]["UID"]: _calendar(m)[1] for m in mailoutbox if staying.email in m.to
+    }
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.person_erase(user=leaving, by=world["alice"], organisation=world["own"])
+
+    cancellations = [m for m in mailoutbox if m.attachments and staying.email in m.to]
+    assert len(cancellations) == len(planned)
+    for message in cancellations:
+        content_type, fields, text = _calendar(message)
+        assert "method=CANCEL" in content_type
+        assert fields["METHOD"] == "CANCEL" and fields["STATUS"] == "CANCELLED"
+        invitation = invitations[fields["UID"]]
+        assert int(fields["SEQUENCE"]) > int(invitation["SEQUENCE"])
+        assert fields["DTSTART"] == invitation["DTSTART"]
+        assert message.to == [staying.email]
+        for name in names:
+            assert not re.search(rf"\b{re.escape(name)}\b", message.subject + message.body + text)
+    assert {_calendar(m)[1]["UID"] for m in cancellations} == set(invitations)
