@@ -9,6 +9,7 @@ special category answers (read only through `allied.programmes.sensitive`).
 
 from __future__ import annotations
 
+import re
 import secrets
 from collections import Counter
 from datetime import date
@@ -29,7 +30,7 @@ from allied.rights.models import Erasure, ErasureRequest, RetentionPolicy
 
 ERASED_NAME = "Erased person"
 # The name of the placeholder account a former participant's places point at (retention).
-FORMER_PARTICIPANT = "Former participant"
+PLACEHOLDER_NAME = "Former participant"
 UNMATCHED_REASON_ERASED = "The reason was removed with the programme's personal data."
 SAFEGUARDING_REASON = (
     "A safeguarding concern: kept under the organisation's legal duty to keep safeguarding "
@@ -284,6 +285,7 @@ def person_erase(*, user, by, organisation=None, request=None) -> Erasure:
     places = Participant.objects.filter(user=user)
     _end_mentoring_for_erasure(user, places, request=request)
     _leave_live_places(places, by=user, request=request)
+    unnamed = _unname_in_partners_writing(user, places)
     counts: Counter = Counter()
     counts["programmes.matchrun"] += _unname_in_match_runs(user)
     retained = _erase_concerns(counts, user=user)
@@ -300,6 +302,7 @@ def person_erase(*, user, by, organisation=None, request=None) -> Erasure:
         counts={k: v for k, v in sorted(counts.items()) if v},
         retained=retained,
         retained_identity=identity,
+        unnamed=unnamed,
     )
     counts["audit.auditevent"] = AuditEvent.objects.pseudonymise(
         user=user,
@@ -485,6 +488,50 @@ def _unname_in_match_runs(user) -> int:
     return changed
 
 
+def name_pattern(user) -> re.Pattern | None:
+    """Returns a pattern for the person's full name, first name, surname and email address,
+    each as a whole word, in any case (the longest first); None when there is nothing to
+    look for."""
+    name = (user.full_name or "").strip()
+    terms = {name, *name.split(), (user.email or "").strip()} - {""}
+    if not terms:
+        return None
+    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w@.])(?:{alternatives})(?![\w@])", re.IGNORECASE)
+
+
+def _unname_in_partners_writing(user, places) -> list[dict]:
+    """Takes the person's name and address out of what their mentoring partners wrote, which
+    stays theirs: private notes on the pair's meetings and the partners' allyship reflections.
+    Each name becomes "a former participant". Returns the records changed, for the erasure's
+    record."""
+    from allied.allyship.models import Answer, Reflection
+    from allied.programmes.models import PrivateNote, Relationship
+
+    pattern = name_pattern(user)
+    if pattern is None:
+        return []
+    pairs = Relationship.objects.filter(Q(mentee__in=places) | Q(mentor__in=places))
+    partners = {u for pair in pairs.values_list("mentee__user", "mentor__user") for u in pair}
+    partners.discard(user.pk)
+    found = [
+        ("Private note on a meeting", PrivateNote, "text",
+         PrivateNote.objects.filter(meeting__relationship__in=pairs).exclude(author=user)),
+        ("Allyship reflection", Reflection, "overall",
+         Reflection.objects.filter(author__in=partners)),
+        ("Allyship reflection answer", Answer, "text",
+         Answer.objects.filter(reflection__author__in=partners)),
+    ]  # fmt: skip
+    changed = []
+    for label, model, field_name, rows in found:
+        for pk, text in rows.order_by("pk").values_list("pk", field_name):
+            new = pattern.sub(FORMER_PARTICIPANT, text)
+            if new != text:
+                model.objects.filter(pk=pk).update(**{field_name: new})
+                changed.append({"record": label, "id": pk})
+    return changed
+
+
 def _scrub_account(user) -> None:
     user.email = f"erased-{secrets.token_hex(8)}@invalid"
     user.full_name = ERASED_NAME
@@ -554,7 +601,7 @@ def _placeholder():
     email address, no password, no roles, never able to sign in."""
     user = get_user_model()(
         email=f"former-participant-{secrets.token_hex(8)}@invalid",
-        full_name=FORMER_PARTICIPANT,
+        full_name=PLACEHOLDER_NAME,
         is_active=False,
     )
     user.set_unusable_password()

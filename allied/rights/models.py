@@ -69,6 +69,9 @@ class Erasure(models.Model):
     # The programme places erased (retention): never erased twice.
     places = models.JSONField(default=list, blank=True)
     retained_identity = models.JSONField(default=dict, blank=True)
+    # Records someone else wrote that kept their text with the person's name taken out:
+    # [{"record": "Private note on a meeting", "id": 12}, ...].
+    unnamed = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -69,7 +69,9 @@ class Rule:
     `also` names coded fields blanked too (a profile's band and profession); `keep` names free
     text kept (text that is the group's record, not the person's); `hide` names fields left out
     of a copy; `copy` narrows which rows go into a person's copy (someone else's private note
-    on a shared meeting stays theirs); `title` heads the copy's section."""
+    on a shared meeting stays theirs); `title` heads the copy's section; `author` names the
+    field saying who wrote each row, when erasing a person takes only the rows they wrote
+    (their partner's private notes on a shared meeting stay the partner's)."""
 
     erase: str
     why: str
@@ -80,6 +82,7 @@ class Rule:
     copy: Callable | None = None
     in_copy: bool = True
     special: tuple[str, ...] = ()
+    author: str = ""
 
 
 def _own(field_name: str) -> Callable:
@@ -192,9 +195,11 @@ RULES: dict[str, Rule] = {
     "programmes.meeting": Rule(SCRUB, "Shared notes and places go; dates stay.", "Meetings"),
     "programmes.privatenote": Rule(
         DELETE,
-        "Private notes on meetings with the person go, whoever wrote them.",
+        "The person's own private notes go; their partner's stay the partner's, with the "
+        "person's name taken out.",
         "Your private notes",
         copy=_own("author"),
+        author="author",
     ),
     "programmes.goal": Rule(SCRUB, "Goal text goes; counts stay.", "Goals"),
     "programmes.goalaction": Rule(SCRUB, "Action text goes.", "Goal actions"),
@@ -418,6 +423,14 @@ class Plan:
     mentioned: dict[tuple[type, str], set[int]] = field(default_factory=dict)
 
 
+def erases(chain: Chain) -> bool:
+    """Whether erasing a whole person acts on the rows this chain links to them: not when the
+    model's rows belong to whoever wrote them and the chain does not run through the author
+    (a partner's private note on a meeting with the person)."""
+    author = rule_for(chain.model).author
+    return chain.mention or not author or chain.fields[:1] == (author,)
+
+
 def plan(user=None, *, places: Iterable[int] | None = None) -> Plan:
     """Returns the rows to erase for a whole person or, with `places`, for those programme
     places only. Worked out before anything changes, since scrubbing a workshop participant's
@@ -426,7 +439,7 @@ def plan(user=None, *, places: Iterable[int] | None = None) -> Plan:
     result = Plan()
     for chain in chains():
         rule = rule_for(chain.model)
-        if rule.erase == CUSTOM:
+        if rule.erase == CUSTOM or (places is None and not erases(chain)):
             continue
         rows = chain.rows(user) if places is None else chain.rows_for_places(places)
         pks = set(rows.values_list("pk", flat=True))

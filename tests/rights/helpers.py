@@ -153,8 +153,8 @@ def plant(user) -> list[tuple[str, int, str]]:
     planted = []
     seen: set[tuple[str, int]] = set()
     for chain in registry.chains():
-        if chain.mention or chain.model is type(user):
-            continue
+        if chain.mention or chain.model is type(user) or not registry.erases(chain):
+            continue  # a partner's note stays theirs (test_erasure.py checks it loses the name)
         model = chain.model
         for row in chain.rows(user):
             if (model._meta.label_lower, row.pk) in seen:

@@ -406,3 +406,69 @@ def test_erasure_sends_the_partner_a_cancellation_for_every_planned_meeting(
         for name in names:
             assert not re.search(rf"\b{re.escape(name)}\b", message.subject + message.body + text)
     assert {_calendar(m)[1]["UID"] for m in cancellations} == set(invitations)
+
+
+# Issue 19, items 7 and 8: what the partner wrote stays theirs, without the erased name.
+
+
+def _okafor(world):
+    """Mia, with a surname that is not a role (the personas' surnames are their roles)."""
+    mia = world["mia"]
+    mia.full_name = "Mia Okafor"
+    mia.save(update_fields=["full_name"])
+    return mia
+
+
+def test_the_partners_own_private_notes_stay_and_only_the_erased_persons_go(world):
+    from allied.programmes.models import PrivateNote
+
+    mia, max_mentor = _okafor(world), world["max_mentor"]
+    meeting = world["relationship_own"].meetings.get()
+    mine = PrivateNote.objects.get(meeting=meeting, author=max_mentor)
+    mine.text = "Felt the session went well; follow up on the band 6 application."
+    mine.save(update_fields=["text"])
+
+    actions.person_erase(user=mia, by=world["alice"], organisation=world["own"])
+
+    assert PrivateNote.objects.get(pk=mine.pk).text == mine.text
+    assert not PrivateNote.objects.filter(meeting=meeting).exclude(author=max_mentor).exists()
+
+
+def test_the_erased_name_leaves_what_the_partner_wrote_and_the_record_lists_each_change(world):
+    from allied.allyship.models import Answer, Reflection
+    from allied.programmes.models import PrivateNote
+
+    mia, max_mentor = _okafor(world), world["max_mentor"]
+    note = PrivateNote.objects.get(
+        meeting=world["relationship_own"].meetings.get(), author=max_mentor
+    )
+    note.text = (
+        f"MIA seemed low. Okafor's manager (not Miami!) copied {mia.email}; Mia Okafor agreed."
+    )
+    note.save(update_fields=["text"])
+    reflection = Reflection.objects.create(
+        author=max_mentor,
+        overall="I believed Mia when she described the racism she met.",
+        shared_with=world["programme_own"],
+    )
+    answer = Answer.objects.create(
+        reflection=reflection, quality="believing", rating=4, text="Mia Okafor trusted me."
+    )
+    untouched = Reflection.objects.create(author=max_mentor, overall="About my own learning.")
+
+    erasure = actions.person_erase(user=mia, by=world["alice"], organisation=world["own"])
+
+    assert PrivateNote.objects.get(pk=note.pk).text == (
+        "a former participant seemed low. a former participant's manager (not Miami!) copied "
+        "a former participant; a former participant agreed."
+    )
+    assert Reflection.objects.get(pk=reflection.pk).overall == (
+        "I believed a former participant when she described the racism she met."
+    )
+    assert Answer.objects.get(pk=answer.pk).text == "a former participant trusted me."
+    assert Reflection.objects.get(pk=untouched.pk).overall == "About my own learning."
+    assert erasure.unnamed == [
+        {"record": "Private note on a meeting", "id": note.pk},
+        {"record": "Allyship reflection", "id": reflection.pk},
+        {"record": "Allyship reflection answer", "id": answer.pk},
+    ]

@@ -195,7 +195,7 @@ def test_retention_detaches_every_place_from_the_person(world):
     assert len(holders) == 2  # one placeholder for each person
     for placeholder in get_user_model().objects.filter(pk__in=holders):
         assert not placeholder.is_active and not placeholder.has_usable_password()
-        assert placeholder.full_name == actions.FORMER_PARTICIPANT
+        assert placeholder.full_name == actions.PLACEHOLDER_NAME
         assert not placeholder.memberships.exists()
         assert mia.full_name not in placeholder.email and "mia" not in placeholder.email
     named = {mia.pk, max_mentor.pk}
