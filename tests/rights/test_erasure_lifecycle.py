@@ -5,7 +5,8 @@ calendars checked after every step.
 The rules: every person still here holds, for every meeting they were sent, the meeting as it
 stands (the last calendar email about it is a REQUEST at the meeting's SEQUENCE while it is
 planned, a CANCEL at its SEQUENCE once it is cancelled); no meeting is planned in an ended
-relationship; and after an erasure nothing is sent to the erased person or names them.
+relationship; after an erasure nothing is sent to the erased person or names them; and the
+private notes of the person still here stay theirs, with the erased person's name taken out.
 """
 
 from __future__ import annotations
@@ -26,7 +27,14 @@ from allied.accounts.models import Organisation, Role
 from allied.mentoring import ics
 from allied.mentoring import relationship as mentoring
 from allied.programmes.errors import ProgrammeError
-from allied.programmes.models import Cohort, Meeting, Participant, Programme, Relationship
+from allied.programmes.models import (
+    Cohort,
+    Meeting,
+    Participant,
+    PrivateNote,
+    Programme,
+    Relationship,
+)
 from allied.rights import actions as rights
 from tests.conftest import create_person
 
@@ -83,6 +91,7 @@ class ErasureWithMeetings(RuleBasedStateMachine):
         self.addresses = {side: user.email for side, user in self.people.items()}
         self.names = {side: user.full_name for side, user in self.people.items()}
         self.erased: dict[str, int] = {}  # side: how many emails had gone before the erasure
+        self.notes: dict[str, set[int]] = {side: set() for side in SIDES}
         mail.outbox = []
 
     def act(self, action, **kwargs):
@@ -135,6 +144,24 @@ class ErasureWithMeetings(RuleBasedStateMachine):
         self.act(
             mentoring.meeting_cancel, meeting=meetings[which % len(meetings)], by=self.people[side]
         )
+
+    @rule(side=st.sampled_from(SIDES), which=st.integers(0, 5))
+    def write_a_private_note_naming_the_other(self, side, which):
+        meetings = self.meetings()
+        if side in self.erased or not meetings:
+            return
+        other = "mentor" if side == "mentee" else "mentee"
+        before = set(
+            PrivateNote.objects.filter(author=self.people[side]).values_list("pk", flat=True)
+        )
+        self.act(
+            mentoring.private_note_save,
+            meeting=meetings[which % len(meetings)],
+            by=self.people[side],
+            text=f"Talked with {self.names[other]} ({self.addresses[other]}) about the band 6 post.",
+        )
+        after = PrivateNote.objects.filter(author=self.people[side]).values_list("pk", flat=True)
+        self.notes[side] |= set(after) - before
 
     @rule(side=st.sampled_from(SIDES))
     def end_the_relationship(self, side):
@@ -198,6 +225,20 @@ class ErasureWithMeetings(RuleBasedStateMachine):
                 text += "".join(a[1] for a in message.attachments if isinstance(a[1], str))
                 assert not re.search(re.escape(self.names[side]), text), side
                 assert self.addresses[side] not in text, side
+
+    @invariant()
+    def the_notes_of_whoever_is_still_here_stay_without_the_erased_name(self):
+        if not hasattr(self, "relationship"):
+            return
+        for side, pks in self.notes.items():
+            if side in self.erased:
+                assert not PrivateNote.objects.filter(pk__in=pks).exists()
+                continue
+            texts = list(PrivateNote.objects.filter(pk__in=pks).values_list("text", flat=True))
+            assert len(texts) == len(pks), side
+            for erased in self.erased:
+                for text in texts:
+                    assert self.names[erased] not in text and self.addresses[erased] not in text
 
 
 # As many examples as the hypothesis profile gives (`make test-deep` gives many more), from a
