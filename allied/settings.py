@@ -192,11 +192,15 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "allied.sqlite3")),
             # WAL lets readers (live pages polling) go on while one request writes; writers
-            # queue for up to 20 seconds rather than fail.
+            # queue for up to 20 seconds rather than fail. secure_delete zeroes what is
+            # deleted or overwritten, so erased text does not linger in the file's free space
+            # (docs/data-rights.md).
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA secure_delete=ON;"
+                ),
             },
             # Tests use a file too: an in-memory database locks whole tables, which a live
             # server with several browsers polling it cannot bear.

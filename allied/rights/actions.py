@@ -9,6 +9,7 @@ special category answers (read only through `allied.programmes.sensitive`).
 
 from __future__ import annotations
 
+import logging
 import re
 import secrets
 from collections import Counter
@@ -16,7 +17,7 @@ from datetime import date
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import OperationalError, connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -27,6 +28,8 @@ from allied.programmes import sensitive
 from allied.programmes.models import Cohort, Concern, Participant, Programme
 from allied.rights import registry
 from allied.rights.models import Erasure, ErasureRequest, RetentionPolicy
+
+logger = logging.getLogger(__name__)
 
 ERASED_NAME = "Erased person"
 # The name of the placeholder account a former participant's places point at (retention).
@@ -315,6 +318,7 @@ def person_erase(*, user, by, organisation=None, request=None) -> Erasure:
     ErasureRequest.objects.filter(user=user, status=ErasureRequest.Status.OPEN).update(
         status=ErasureRequest.Status.DONE, closed_at=timezone.now()
     )
+    clear_the_log_after_commit()
     record(
         Kind.PERSON_ERASED,
         request=request,
@@ -325,6 +329,28 @@ def person_erase(*, user, by, organisation=None, request=None) -> Erasure:
         retained=len(retained),
     )
     return erasure
+
+
+def clear_the_log_after_commit() -> None:
+    """On SQLite, once the erasure commits, moves the write-ahead log into the database file
+    and empties it: the log still holds the pages as they were before. (The file zeroes what
+    is deleted: `secure_delete` in settings.) PostgreSQL needs its VACUUM instead
+    (docs/data-rights.md)."""
+    if connection.vendor != "sqlite":
+        return
+
+    def clear():
+        if connection.in_atomic_block:
+            return  # run inside a test's transaction: there is no commit to follow yet
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except OperationalError as error:
+            # The erasure has committed; a busy database only delays emptying the log (SQLite
+            # reuses it from the start at its next checkpoint).
+            logger.warning("The write-ahead log was not emptied after an erasure: %s", error)
+
+    transaction.on_commit(clear)
 
 
 def _is_scrubbed(user) -> bool:
@@ -584,6 +610,7 @@ def places_erase(*, programme: Programme, places: list[Participant], by=None) ->
     identity = _retained_identity(retained)
     # Rows already counted as erased or made anonymous: detaching them is not counted again.
     registry.detach(programme, {pk: _placeholder().pk for pk in holders})
+    clear_the_log_after_commit()
     return Erasure.objects.create(
         scope=Erasure.Scope.PROGRAMME,
         organisation=programme.organisation,

@@ -1,0 +1,50 @@
+"""Issue 19, item 9: after an erasure, the erased text is gone from the SQLite database's
+files themselves, not only from its tables: deleted and overwritten cells are zeroed
+(`secure_delete`), and the write-ahead log that still held them is emptied."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.db import connection, transaction
+
+from allied.rights import actions
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "sqlite", reason="SQLite's files; PostgreSQL needs VACUUM"
+    ),
+]
+
+MARKER = "qzerasedtext7"
+
+
+def files_holding(marker: str) -> list[str]:
+    name = Path(connection.settings_dict["NAME"])
+    found = []
+    for path in (name, Path(f"{name}-wal")):
+        if path.exists() and marker.encode() in path.read_bytes():
+            found.append(path.name)
+    return found
+
+
+def test_the_erased_text_is_in_neither_the_database_file_nor_its_log(world):
+    from allied.allyship.models import Reflection
+    from allied.programmes.models import PrivateNote
+
+    assert connection.settings_dict["NAME"] != ":memory:"
+    mia = world["mia"]
+    meeting = world["relationship_own"].meetings.get()
+    PrivateNote.objects.filter(meeting=meeting, author=mia).update(
+        text=f"{MARKER} what I would rather nobody read"
+    )
+    Reflection.objects.create(author=mia, overall=f"{MARKER} " + "long reflection " * 400)
+    connection.cursor().execute("PRAGMA wal_checkpoint(PASSIVE)")
+    assert files_holding(MARKER), "the text was written"
+
+    with transaction.atomic():
+        actions.person_erase(user=mia, by=world["alice"], organisation=world["own"])
+
+    assert files_holding(MARKER) == []
