@@ -56,7 +56,8 @@ services:
 
 # SQLite: the whole suite but the browser and fuzz suites, which run once, on PostgreSQL
 # when it is reachable (always in CI), else on SQLite. Tests that serve their own SQLite
-# database whatever DATABASE_URL says (`own_database`) run in the SQLite pass only; tests
+# database whatever DATABASE_URL says (`own_database`) run in the SQLite pass only (and tests
+# about SQLite itself, `sqlite`, are left out over PostgreSQL by tests/conftest.py); tests
 # that touch no database ran there and are not run again on PostgreSQL
 # (ALLIED_DATABASE_TESTS_ONLY, tests/conftest.py).
 test: install assets lint chromium

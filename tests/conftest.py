@@ -99,12 +99,16 @@ def pytest_collection_modifyitems(config, items):
     neither the database nor a service are deselected: they ran in the SQLite pass, and
     running them again on PostgreSQL checks nothing new.
 
-    Tests marked `deep` run only in `make test-deep` (HYPOTHESIS_PROFILE=deep)."""
-    if os.environ.get("HYPOTHESIS_PROFILE") != "deep":
-        deep = [item for item in items if item.get_closest_marker("deep")]
-        if deep:
-            config.hook.pytest_deselected(items=deep)
-            items[:] = [item for item in items if not item.get_closest_marker("deep")]
+    Tests marked `deep` run only in `make test-deep` (HYPOTHESIS_PROFILE=deep); tests marked
+    `sqlite` (about SQLite's own files) only over SQLite."""
+    left_out = ["deep"] if os.environ.get("HYPOTHESIS_PROFILE") != "deep" else []
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        left_out.append("sqlite")
+    for name in left_out:
+        found = [item for item in items if item.get_closest_marker(name)]
+        if found:
+            config.hook.pytest_deselected(items=found)
+            items[:] = [item for item in items if not item.get_closest_marker(name)]
     if os.environ.get("ALLIED_DATABASE_TESTS_ONLY"):
         kept, deselected = [], []
         for item in items:
