@@ -13,8 +13,10 @@ import logging
 import re
 import secrets
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import OperationalError, connection, transaction
@@ -216,19 +218,72 @@ def _leave_live_places(places, *, by, request=None) -> None:
         participant_withdraw(place=place, by=by, request=request)
 
 
+@dataclass(frozen=True)
+class Line:
+    """One kind of record in an erasure: its plain name, how many, and what happens to it."""
+
+    name: str
+    count: int
+    what: str
+
+
+MENTIONS = "mentions"
+# What only the erasure itself counts, after the records about the person, in this order.
+AFTER = {
+    MENTIONS: ("Other records that named them", "Their name is removed from each."),
+    "programmes.matchrun": ("Matching runs", 'Their name becomes "a former participant".'),
+    "accounts.user": ("Account", "Closed: the name and email address are replaced."),
+    "sessions.session": ("Sign-in sessions", "Ended."),
+    "audit.auditevent": ("Audit log entries", "Kept, with the name and email replaced."),
+}
+
+
+def planned_counts(plan: registry.Plan) -> dict[str, int]:
+    """Returns how many records of each kind an erasure plan is about, by "app.model", with
+    the records that only name the person together under "mentions". Kinds never shown (the
+    equality monitoring answers, Django's own tables) are left out."""
+    counts = {
+        model._meta.label_lower: len(pks)
+        for model, pks in plan.owned.items()
+        if registry.rule_for(model).in_copy
+    }
+    mentions = sum(len(pks) for pks in plan.mentioned.values())
+    if mentions:
+        counts[MENTIONS] = mentions
+    return counts
+
+
+def erasure_lines(counts: dict[str, int]) -> list[Line]:
+    """Returns the plain list the preview and the record of an erasure both show: the records
+    about the person by name, then what the erasure itself did (`AFTER`)."""
+    about, after = [], {}
+    for label, count in counts.items():
+        if not count:
+            continue
+        if label in AFTER:
+            after[label] = Line(*AFTER[label][:1], count, AFTER[label][1])
+            continue
+        try:
+            model = apps.get_model(label)
+        except (LookupError, ValueError):
+            continue
+        rule = registry.rule_for(model)
+        if rule.in_copy:
+            name = str(model._meta.verbose_name_plural)
+            about.append(Line(name[:1].upper() + name[1:], count, rule.why))
+    return sorted(about, key=lambda line: line.name) + [
+        after[label] for label in AFTER if label in after
+    ]
+
+
 def erasure_preview(user) -> dict:
-    """Returns what erasing the person will do: rows per model, and records retained."""
+    """Returns what erasing the person will do (`lines`, as the record of the erasure will
+    list them), how many records only name them, and the records retained."""
     plan = registry.plan(user)
+    counts = planned_counts(plan)
     return {
-        "models": sorted(
-            (
-                (registry.rule_for(model), str(model._meta.verbose_name_plural), len(pks))
-                for model, pks in plan.owned.items()
-                if registry.rule_for(model).in_copy
-            ),
-            key=lambda entry: entry[1],
-        ),
-        "mentions": sum(len(pks) for pks in plan.mentioned.values()),
+        "lines": erasure_lines({k: v for k, v in counts.items() if k != MENTIONS}),
+        "mentions": counts.get(MENTIONS, 0),
         "retained": retained_concerns(user=user),
     }
 
@@ -292,7 +347,9 @@ def person_erase(*, user, by, organisation=None, request=None) -> Erasure:
     counts: Counter = Counter()
     counts["programmes.matchrun"] += _unname_in_match_runs(user)
     retained = _erase_concerns(counts, user=user)
-    counts.update(registry.apply(registry.plan(user)))
+    planned = registry.plan(user)
+    registry.apply(planned)
+    counts.update(planned_counts(planned))
     identity = {"name": user.full_name, "email": user.email} if retained else {}
     _scrub_account(user)
     counts["accounts.user"] += 1

@@ -160,7 +160,11 @@ def erasure(request, org: str, pk: int):
     return render(
         request,
         "rights/erasure.html",
-        {"organisation": organisation, "erasure": found, "counts": sorted(found.counts.items())},
+        {
+            "organisation": organisation,
+            "erasure": found,
+            "lines": actions.erasure_lines(found.counts),
+        },
     )
 
 

@@ -472,3 +472,31 @@ def test_the_erased_name_leaves_what_the_partner_wrote_and_the_record_lists_each
         {"record": "Allyship reflection", "id": reflection.pk},
         {"record": "Allyship reflection answer", "id": answer.pk},
     ]
+
+
+# Issue 19, item 10: the preview and the record of an erasure say the same, in plain words.
+
+
+def test_the_preview_and_the_record_list_the_same_records_in_plain_words(marked_mia, client):
+    mia, alice = marked_mia["mia"], marked_mia["alice"]
+    preview = actions.erasure_preview(mia)["lines"]
+    erasure = actions.person_erase(user=mia, by=alice, organisation=marked_mia["own"])
+    result = actions.erasure_lines(erasure.counts)
+
+    assert preview and set(preview) <= set(result)
+    for line in result:
+        assert "." not in line.name and "_" not in line.name, line
+        assert line.count > 0 and line.what
+    # What only the erasure itself can count comes after: the account and the audit log.
+    assert {line.name for line in result} - {line.name for line in preview} >= {
+        "Account",
+        "Audit log entries",
+    }
+
+    sign_in(client, alice)
+    page = client.get(f"/organisations/{marked_mia['own'].slug}/erasures/{erasure.pk}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    for line in preview:
+        assert f'<td class="nhsuk-table__cell">{line.name}</td>' in text
+    assert "programmes." not in text and "accounts.user" not in text
