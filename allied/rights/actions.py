@@ -238,6 +238,16 @@ AFTER = {
 }
 
 
+# Where a model's own plural name would read oddly to an admin.
+PLAIN_NAMES = {
+    "accounts.apitoken": "API tokens",
+    "allyship.answer": "Reflection answers",
+    "allyship.reflection": "Allyship reflections",
+    "programmes.participant": "Places in programmes",
+    "workshops.participant": "Workshop seats",
+}
+
+
 def planned_counts(plan: registry.Plan) -> dict[str, int]:
     """Returns how many records of each kind an erasure plan is about, by "app.model", with
     the records that only name the person together under "mentions". Kinds never shown (the
@@ -269,7 +279,7 @@ def erasure_lines(counts: dict[str, int]) -> list[Line]:
             continue
         rule = registry.rule_for(model)
         if rule.in_copy:
-            name = str(model._meta.verbose_name_plural)
+            name = PLAIN_NAMES.get(label) or str(model._meta.verbose_name_plural)
             about.append(Line(name[:1].upper() + name[1:], count, rule.why))
     return sorted(about, key=lambda line: line.name) + [
         after[label] for label in AFTER if label in after
