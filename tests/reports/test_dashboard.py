@@ -92,3 +92,25 @@ def test_the_exports_hold_only_suppressed_figures(client, world):
         ["" if cell.value is None else cell.value for cell in row] for row in sheet.iter_rows()
     ]
     assert book_rows[: len(rows)] == rows
+
+
+def test_a_breakdown_chosen_within_a_cohort_says_its_figures_are_the_whole_programmes(
+    client, world
+):
+    # Issue 19, item 2: the caption named the cohort while the figures were the programme's.
+    now = timezone.now()
+    b, _ = known_programme(world, now)
+    small = b.cohort("Cohort B")
+    b.places(small, "mentee", 10, completed=now - 5 * DAY)
+    sign_in(client, world["carol"])
+    url = reverse("reports:dashboard", args=[b.programme.pk])
+    content = client.get(url, {"cohort": small.pk, "breakdown": "ethnicity"}).content.decode()
+    caption = content.split('id="breakdown"', 1)[1].split("</caption>", 1)[0]
+    assert "Cohort B" not in caption
+    assert "whole programme" in caption
+    whole = client.get(url, {"breakdown": "ethnicity"}).content.decode()
+    table = whole.split('id="breakdown"', 1)[1].split("</table>", 1)[0]
+    assert (
+        table.split("</caption>", 1)[1]
+        == content.split('id="breakdown"', 1)[1].split("</table>", 1)[0].split("</caption>", 1)[1]
+    )
