@@ -103,7 +103,11 @@ def main(args, out=None, err=None) -> int:
         return 2
     start, end = form.period()
     report = board.build(programme, start=start, end=end)
-    content = board.RENDERERS[args.format](report)
+    try:
+        content = board.RENDERERS[args.format](report)
+    except board.PdfUnavailable as error:
+        print(error, file=err)
+        return 1
     output = args.output
     if output is None:
         output = "-" if args.format == "json" else board.filename(programme, report, args.format)

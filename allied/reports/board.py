@@ -19,14 +19,15 @@ import logging
 import textwrap
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 from django import forms
+from django.template.loader import render_to_string
 from django.utils import timezone
-from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure as PlotFigure
 from matplotlib.ticker import MaxNLocator
 
@@ -550,175 +551,55 @@ def chart_uri(chart: Chart) -> str:
     return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
 
 
-# Embedding fonts, matplotlib's fontTools logs every glyph table it subsets at INFO: noise in
-# the server's log and on the command's standard error for every PDF.
+# Embedding fonts, fontTools (under WeasyPrint) logs every glyph table it subsets at INFO:
+# noise in the server's log and on the command's standard error for every PDF.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
-
-A4 = (8.27, 11.69)
-MARGIN = 0.75
-LINE = 0.2
+# WeasyPrint logs each step of every PDF at INFO (its warnings still show).
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
-class _Pages:
-    """Lays text down A4 pages of a PdfPages document, starting a new page when one is full."""
+PDF_UNAVAILABLE = (
+    "This server cannot make PDFs: it lacks the Pango text library "
+    "(on Debian or Ubuntu, `apt-get install libpango-1.0-0 libpangoft2-1.0-0`). "
+    "The report's page prints to PDF from the browser meanwhile."
+)
 
-    def __init__(self, pdf: PdfPages, footer: str):
-        self.pdf = pdf
-        self.footer = footer
-        self.number = 0
-        self.figure = None
-        self.new_page()
 
-    def new_page(self) -> None:
-        if self.figure is not None:
-            self.finish()
-        self.number += 1
-        self.figure = PlotFigure(figsize=A4)
-        self.y = A4[1] - MARGIN
-
-    def finish(self) -> None:
-        self.figure.text(
-            MARGIN / A4[0], 0.4 / A4[1], f"{self.footer} · page {self.number}", fontsize=7
-        )
-        self.pdf.savefig(self.figure)
-        self.figure = None
-
-    def room(self, inches: float) -> None:
-        if self.y - inches < MARGIN:
-            self.new_page()
-
-    def text(self, words: str, size: float = 9.5, *, weight: str = "normal", width: int = 95):
-        lines = textwrap.wrap(words, width) or [""]
-        height = len(lines) * LINE * size / 9.5
-        self.room(height)
-        for line in lines:
-            self.figure.text(
-                MARGIN / A4[0], self.y / A4[1], line, fontsize=size, weight=weight, va="top"
-            )
-            self.y -= LINE * size / 9.5 * 1.1
-        self.y -= 0.05
-
-    def heading(self, words: str, size: float = 13) -> None:
-        self.room(0.9)
-        self.y -= 0.1
-        self.text(words, size, weight="bold", width=60)
-
-    def row(self, label: str, values: list[str], widths: tuple[float, ...], *, bold=False):
-        """One table row: a wrapped label and right-aligned values in columns `widths` wide."""
-        label_lines = textwrap.wrap(label, int(widths[0] * 15)) or [""]
-        cells = [
-            textwrap.wrap(value, max(int(width * 15), 4)) or [""]
-            for value, width in zip(values, widths[1:], strict=False)
-        ]
-        height = max(len(label_lines), *(len(c) for c in cells)) if cells else len(label_lines)
-        self.room(height * LINE)
-        weight = "bold" if bold else "normal"
-        top = self.y
-        for i, line in enumerate(label_lines):
-            self.figure.text(
-                MARGIN / A4[0],
-                (top - i * LINE) / A4[1],
-                line,
-                fontsize=8.5,
-                va="top",
-                weight=weight,
-            )
-        x = MARGIN + widths[0]
-        for lines, width in zip(cells, widths[1:], strict=False):
-            x += width
-            for i, part in enumerate(lines):
-                self.figure.text(
-                    (x - 0.1) / A4[0],
-                    (top - i * LINE) / A4[1],
-                    part,
-                    fontsize=8.5,
-                    ha="right",
-                    va="top",
-                    weight=weight,
-                )
-        self.y = top - height * LINE - 0.04
-
-    def chart(self, chart: Chart) -> None:
-        height = 2.6
-        self.room(height + 0.5)
-        self.text(chart.title, 10.5, weight="bold")
-        width = A4[0] - 2 * MARGIN
-        axes = self.figure.add_axes(
-            (
-                (MARGIN + 0.5) / A4[0],
-                (self.y - height + 0.5) / A4[1],
-                (width - 0.6) / A4[0],
-                (height - 0.7) / A4[1],
-            )
-        )
-        draw(chart, axes)
-        self.y -= height + 0.15
+class PdfUnavailable(Exception):
+    """The server lacks the system library WeasyPrint needs."""
 
 
 def render_pdf(report: BoardReport) -> bytes:
-    """Returns the report as an A4 PDF: title and period, the summary, the headline figures,
-    the charts with their figures, and the figures by cohort."""
-    buffer = io.BytesIO()
-    metadata = {
-        "Title": report.title,
-        "Subject": f"{report.period}. {report.organisation}.",
-        "Creator": "Allied",
-    }
-    with (
-        matplotlib.rc_context(
-            {"pdf.fonttype": 42, "font.family": "DejaVu Sans", "text.parse_math": False}
-        ),
-        PdfPages(buffer, metadata=metadata) as pdf,
-    ):
-        pages = _Pages(pdf, f"{report.title} · {report.period}")
-        pages.text(report.organisation, 10)
-        pages.text(report.title, 18, weight="bold", width=50)
-        pages.text(report.period, 11)
-        pages.text(f"Generated on {timezone.localtime(report.generated):%-d %B %Y at %H:%M}.", 8)
-        pages.text(RULE, 8.5, width=110)
-        pages.heading("Summary")
-        for line in report.summary:
-            pages.text(f"•  {line}")
-        pages.heading("Headline measures")
-        widths = (5.2, 1.5)
-        for group in report.groups:
-            pages.room(0.8)
-            pages.text(group.title, 10.5, weight="bold")
-            for figure in group.figures:
-                pages.row(figure.label, [figure.value], widths)
-        for chart in report.charts:
-            pages.chart(chart)
-        if report.cohorts:
-            pages.room(2.5)
-            pages.heading("By cohort")
-            count = len(report.cohorts)
-            column = min(1.3, (A4[0] - 2 * MARGIN - 2.6) / count)
-            widths = (2.6, *([column] * count))
-            for start in range(0, count, 4):  # at most four cohorts across a page
-                chunk = slice(start, start + 4)
-                pages.row("Measure", report.cohorts[chunk], widths[:1] + widths[1:5], bold=True)
-                for label, values in report.cohort_rows:
-                    pages.row(label, values[chunk], widths[:1] + widths[1:5])
-                pages.y -= 0.15
-        if report.equity_rows:
-            pages.room(3.5)
-            pages.heading("By ethnic group")
-            pages.text(
-                "Mentees by self-described ethnic group, for those who agreed to equality "
-                "monitoring (everyone else is counted as not stated). The percentage beside "
-                "those registered is of all mentees; the others are of the group's own mentees.",
-                8.5,
-                width=110,
-            )
-            count = len(report.equity_columns)
-            widths = (2.0, *([(A4[0] - 2 * MARGIN - 2.0) / count] * count))
-            pages.row("Ethnic group", report.equity_columns, widths, bold=True)
-            for label, values in report.equity_rows:
-                pages.row(label, values, widths)
-            for line in report.equity_lines:
-                pages.text(line)
-        pages.finish()
-    return buffer.getvalue()
+    """Returns the report as a tagged PDF (PDF/UA-1) on A4: the page's own report
+    (reports/board_body.html), so headings, tables and the charts' text alternatives are
+    the page's, and a screen reader reads the PDF as it reads the page (decision 0026)."""
+    # WeasyPrint needs Pango, a system library: it is loaded only when a PDF is made.
+    try:
+        from weasyprint import HTML
+    except (OSError, ImportError) as error:  # Pango (OSError) or WeasyPrint itself missing
+        raise PdfUnavailable(PDF_UNAVAILABLE) from error
+
+    html = render_to_string(
+        "reports/board_document.html",
+        {
+            "report": report,
+            "charts": [(chart, chart_uri(chart)) for chart in report.charts],
+            "rule": RULE,
+        },
+    )
+    return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", stylesheets=_pdf_stylesheets())
+
+
+@cache
+def _pdf_stylesheets() -> list:
+    """The page's print stylesheet and the PDF's own, read once per process."""
+    from django.contrib.staticfiles import finders
+    from weasyprint import CSS
+
+    return [
+        CSS(filename=finders.find(name))
+        for name in ("allied/board-print.css", "allied/board-pdf.css")
+    ]
 
 
 def as_dict(report: BoardReport) -> dict:

@@ -60,7 +60,11 @@ def board_report_pdf(request, pk: int):
         return _page(request, programme, form, status=400)
     start, end = form.period() if form.is_bound else (None, None)
     report = board.build(programme, start=start, end=end, request=request)
-    response = HttpResponse(board.render_pdf(report), content_type=board.CONTENT_TYPES["pdf"])
+    try:
+        content = board.render_pdf(report)
+    except board.PdfUnavailable as error:
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(content, content_type=board.CONTENT_TYPES["pdf"])
     name = board.filename(programme, report, "pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

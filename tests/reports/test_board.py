@@ -8,6 +8,7 @@ import json
 import re
 from datetime import date, timedelta
 
+import pikepdf
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -227,13 +228,45 @@ def test_the_pdf_opens_as_an_a4_document_of_several_pages(client, world):
     assert response["Content-Disposition"].startswith(
         f'attachment; filename="programme-{b.programme.pk}-board-report-start-to-'
     )
-    pdf = response.content
-    assert pdf.startswith(b"%PDF-")
-    assert pdf.rstrip().endswith(b"%%EOF")
-    pages = re.findall(rb"/Type /Page\b", pdf)
-    assert len(pages) >= 2
-    assert b"/MediaBox [ 0 0 595.44 841.68 ]" in pdf  # A4 in points
-    assert b"(Board report: Evaluation programme)" in pdf  # the document's title
+    with pikepdf.open(io.BytesIO(response.content)) as pdf:
+        assert len(pdf.pages) >= 2
+        width, height = (float(v) for v in pdf.pages[0].mediabox[2:])
+        assert (round(width), round(height)) == (595, 842)  # A4 in points
+        assert str(pdf.docinfo["/Title"]) == "Board report: Evaluation programme"
+
+
+def _structure(node, found):
+    """Collects (structure type, its /Alt or None) under a structure element, depth first."""
+    kind = node.get("/S")
+    if kind is not None:
+        found.append((str(kind), str(node["/Alt"]) if "/Alt" in node else None))
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary):
+            _structure(kid, found)
+    return found
+
+
+def test_the_pdf_is_tagged_for_a_screen_reader(client, world):
+    """Issue 19, item 5: a tagged PDF (PDF/UA) with its language, title, headings, tables with
+    header cells, and every chart described."""
+    now = timezone.now()
+    b, _ = known_programme(world, now)
+    sign_in(client, world["carol"])
+    response = client.get(reverse("reports:board_pdf", args=[b.programme.pk]))
+    with pikepdf.open(io.BytesIO(response.content)) as pdf:
+        root = pdf.Root
+        assert root.MarkInfo.Marked
+        assert str(root.Lang) == "en-GB"
+        assert root.ViewerPreferences.DisplayDocTitle
+        assert "pdfuaid:part" in str(pdf.open_metadata())
+        elements = _structure(root.StructTreeRoot, [])
+    kinds = [kind for kind, _ in elements]
+    assert kinds.count("/H1") == 1 and kinds.count("/H2") >= 3
+    assert kinds.count("/Table") >= 3 and "/TH" in kinds and "/TD" in kinds
+    figures = [alt for kind, alt in elements if kind == "/Figure"]
+    assert len(figures) == len(board.build(b.programme, now=now).charts) >= 1
+    assert all(alt and "The same figures are in the table below." in alt for alt in figures)
 
 
 def test_the_pdf_of_a_small_programme_still_builds(world):
@@ -322,3 +355,19 @@ def test_exports_write_names_that_look_like_formulas_as_plain_text(client, world
     assert all(c.data_type != "f" for c in cells)
     response = client.get(reverse("reports:dashboard_csv", args=[programme.pk]))
     assert "'=HYPERLINK" in response.content.decode()
+
+
+def test_a_server_without_the_pdf_library_says_so_and_the_page_still_prints(
+    client, world, monkeypatch
+):
+    import sys
+
+    now = timezone.now()
+    b, _ = known_programme(world, now)
+    sign_in(client, world["carol"])
+    # As on a server without Pango, where WeasyPrint cannot load.
+    monkeypatch.setitem(sys.modules, "weasyprint", None)
+    response = client.get(reverse("reports:board_pdf", args=[b.programme.pk]))
+    assert response.status_code == 503
+    assert "cannot make PDFs" in response.content.decode()
+    assert client.get(reverse("reports:board", args=[b.programme.pk])).status_code == 200
