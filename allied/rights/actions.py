@@ -353,7 +353,7 @@ def person_erase(*, user, by, organisation=None, request=None) -> Erasure:
     places = Participant.objects.filter(user=user)
     _end_mentoring_for_erasure(user, places, request=request)
     _leave_live_places(places, by=user, request=request)
-    unnamed = _unname_in_partners_writing(user, places)
+    unnamed = _unname_in_partners_writing(user, places, aliases=terms[2:])
     counts: Counter = Counter()
     counts["programmes.matchrun"] += _unname_in_match_runs(user)
     retained = _erase_concerns(counts, user=user)
@@ -581,19 +581,45 @@ def _unname_in_match_runs(user) -> int:
     return changed
 
 
-def name_pattern(user) -> re.Pattern | None:
-    """Returns a pattern for the person's full name, first name, surname and email address,
-    each as a whole word, in any case (the longest first); None when there is nothing to
-    look for."""
-    name = (user.full_name or "").strip()
-    terms = {name, *name.split(), (user.email or "").strip()} - {""}
-    if not terms:
+# Words in a name that are not the person's own: titles, initials and particles.
+PARTICLES = {"van", "von", "der", "den", "del", "della", "des", "dos", "das", "bin", "binti", "ibn"}
+NOT_A_NAME = {"dr", "mr", "mrs", "ms", "mx", "miss", "prof", "sir", "dame", "rev", *PARTICLES}
+APOSTROPHES = "'’‘`"
+
+
+def _spelling(term: str) -> str:
+    """Returns a pattern for the term as written, whichever apostrophe is typed."""
+    return "".join(
+        f"[{re.escape(APOSTROPHES)}]" if char in APOSTROPHES else re.escape(char) for char in term
+    )
+
+
+def name_pattern(user, aliases=()) -> re.Pattern | None:
+    """Returns a pattern for the person in free text: their full name, other names they used
+    (`aliases`) and their email address in any case; and each part of their name (split at
+    spaces and hyphens) of 3 letters or more, titles and particles aside, written with a
+    capital or in capitals ("May" and "MAY", never the word "may"). Whole words only, and
+    either apostrophe. None when there is nothing to look for."""
+    words = (user.full_name or "").split()
+    untitled = " ".join(w for w in words if w.strip(".").lower() not in NOT_A_NAME - PARTICLES)
+    whole = {" ".join(words), untitled, *(" ".join(a.split()) for a in aliases)}
+    whole = (whole | {(user.email or "").strip()}) - {""}
+    parts = set()
+    # Each word ("Smith-Jones") and each part of a hyphenated one ("Smith", "Jones").
+    for word in {*words, *re.split(r"[\s\-]+", " ".join(words))}:
+        word = word.strip(".,")
+        if len(word) >= 3 and word.lower() not in NOT_A_NAME:
+            parts |= {word, word[:1].upper() + word[1:], word.upper()}
+    if not whole and not parts:
         return None
-    alternatives = "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True))
-    return re.compile(rf"(?<![\w@.])(?:{alternatives})(?![\w@])", re.IGNORECASE)
+    ignoring_case = "|".join(_spelling(t) for t in sorted(whole, key=len, reverse=True))
+    as_written = "|".join(_spelling(t) for t in sorted(parts, key=len, reverse=True))
+    alternatives = [f"(?i:{ignoring_case})"] if ignoring_case else []
+    alternatives += [f"(?:{as_written})"] if as_written else []
+    return re.compile(rf"(?<![\w@.])(?:{'|'.join(alternatives)})(?![\w@])")
 
 
-def _unname_in_partners_writing(user, places) -> list[dict]:
+def _unname_in_partners_writing(user, places, aliases=()) -> list[dict]:
     """Takes the person's name and address out of what their mentoring partners wrote, which
     stays theirs: private notes on the pair's meetings and the partners' allyship reflections.
     Each name becomes "a former participant". Returns the records changed, for the erasure's
@@ -601,7 +627,7 @@ def _unname_in_partners_writing(user, places) -> list[dict]:
     from allied.allyship.models import Answer, Reflection
     from allied.programmes.models import PrivateNote, Relationship
 
-    pattern = name_pattern(user)
+    pattern = name_pattern(user, aliases)
     if pattern is None:
         return []
     pairs = Relationship.objects.filter(Q(mentee__in=places) | Q(mentor__in=places))

@@ -500,3 +500,22 @@ def test_the_preview_and_the_record_list_the_same_records_in_plain_words(marked_
     for line in preview:
         assert f'<td class="nhsuk-table__cell">{line.name}</td>' in text
     assert "programmes." not in text and "accounts.user" not in text
+
+
+@pytest.mark.parametrize(
+    "name,text,expected",
+    [
+        # Words that are also names are left alone in lower case; the name is not.
+        ("Will May", "I will ask if we may meet. Will came", "I will ask if we may meet. X came"),
+        ("Al Smith", "et al. said Al Smith; Smith too", "et al. said X; X too"),
+        ("Dr Jane van der Berg", "Dr Patel met Jane van der Berg", "Dr Patel met X"),
+        ("Siobhan O'Neil", "O\u2019Neil and O'NEIL", "X and X"),
+        ("Anne-Marie Smith-Jones", "Anne, Marie and Smith-Jones", "X, X and X"),
+        ("Mia Okafor", "x.okafor@elsewhere.org wrote to MIA", "x.okafor@elsewhere.org wrote to X"),
+    ],
+)
+def test_the_name_is_found_as_people_write_it_and_nothing_else_is(name, text, expected):
+    from types import SimpleNamespace
+
+    person = SimpleNamespace(full_name=name, email="someone@example.org")
+    assert actions.name_pattern(person).sub("X", text) == expected
