@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMessage, send_mail
@@ -603,19 +604,25 @@ def meetings_cancel_for_leaving(*, relationship: Relationship, leaving) -> int:
         meeting.status = Meeting.Status.CANCELLED
         meeting.sequence += 1
         meeting.save(update_fields=["status", "sequence"])
-        messages.append(_cancellation_for_partner(meeting, partner, side))
+        messages.append(_cancellation_for_partner(meeting, partner, side, mentor))
     if planned:
         _bump(relationship)
-        transaction.on_commit(lambda: [message.send() for message in messages])
+        # Robust: a mail server that fails must not undo what follows the committed erasure.
+        for message in messages:
+            transaction.on_commit(message.send, robust=True)
     return len(planned)
 
 
-def _cancellation_for_partner(meeting: Meeting, partner, side: str) -> EmailMessage:
+def _cancellation_for_partner(meeting: Meeting, partner, side: str, mentor) -> EmailMessage:
     """The cancellation of one meeting for the partner of someone who has left: only the
     partner as attendee, and Allied as organiser when the person leaving had arranged it."""
-    organiser = meeting.created_by
-    if organiser is None or organiser.pk != partner.pk:
-        organiser = None
+    # The invitation's organiser (`_event`), unless that is the person leaving: then Allied,
+    # which sent the invitation, stands in, so the cancellation names only the partner.
+    organiser = meeting.created_by or mentor
+    if organiser.pk == partner.pk:
+        organiser = (partner.full_name or partner.email, partner.email)
+    else:
+        organiser = ("Allied", parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
     local = timezone.localtime(meeting.starts_at)
     link = site_link("programmes:meeting", meeting.pk)
     event = ics.Event(
@@ -627,11 +634,7 @@ def _cancellation_for_partner(meeting: Meeting, partner, side: str) -> EmailMess
         description=f"Cancelled: your {side} has left the programme.\n{link}",
         url=link,
         cancelled=True,
-        organiser=(
-            (partner.full_name or partner.email, partner.email)
-            if organiser
-            else ("Allied", settings.DEFAULT_FROM_EMAIL)
-        ),
+        organiser=organiser,
         attendees=((partner.full_name or partner.email, partner.email),),
     )
     message = EmailMessage(

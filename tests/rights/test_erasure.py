@@ -377,7 +377,7 @@ def test_erasure_sends_the_partner_a_cancellation_for_every_planned_meeting(
         planned = [
             mentoring.meeting_schedule(
                 relationship=relationship,
-                by=leaving,
+                by=leaving if days == 0 else staying,  # one arranged by each
                 starts_at=soon + timedelta(days=days),
                 duration_minutes=60,
                 mode="in_person",
@@ -403,6 +403,14 @@ def test_erasure_sends_the_partner_a_cancellation_for_every_planned_meeting(
         assert int(fields["SEQUENCE"]) > int(invitation["SEQUENCE"])
         assert fields["DTSTART"] == invitation["DTSTART"]
         assert message.to == [staying.email]
+        # The invitation's organiser when that is the partner, else Allied's own address.
+        organiser = (
+            invitation["ORGANIZER"]
+            if invitation["ORGANIZER"].endswith(staying.email)
+            else "mailto:no-reply@allied.invalid"
+        )
+        assert fields["ORGANIZER"] == organiser
+        assert fields["ATTENDEE"] == f"mailto:{staying.email}"
         for name in names:
             assert not re.search(rf"\b{re.escape(name)}\b", message.subject + message.body + text)
     assert {_calendar(m)[1]["UID"] for m in cancellations} == set(invitations)
