@@ -398,26 +398,39 @@ def person_erase(*, user, by, organisation=None, request=None) -> Erasure:
     return erasure
 
 
+# The connection's usual wait for a lock (settings: `timeout`), in milliseconds.
+CHECKPOINT_RESTORE_MS = int(
+    settings.DATABASES["default"].get("OPTIONS", {}).get("timeout", 5) * 1000
+)
+
+
+def empty_the_log() -> bool:
+    """On SQLite, moves the write-ahead log into the database file and empties it: the log
+    still holds pages as they were before an erasure. (The file itself zeroes what is deleted:
+    `secure_delete` in settings.) Returns False when a reader kept it from finishing; then
+    SQLite reuses the log from its start later, and `allied tick` tries again. Elsewhere
+    (PostgreSQL needs VACUUM: docs/data-rights.md) does nothing and returns True."""
+    if connection.vendor != "sqlite" or connection.in_atomic_block:
+        return True
+    try:
+        with connection.cursor() as cursor:
+            # A reader still on an older snapshot makes the checkpoint wait: a second at most,
+            # not the 20 seconds a writer waits, since the erasure is done.
+            cursor.execute("PRAGMA busy_timeout = 1000")
+            busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            cursor.execute(f"PRAGMA busy_timeout = {CHECKPOINT_RESTORE_MS}")
+    except OperationalError as error:
+        busy = error
+    if busy:
+        logger.warning("The write-ahead log was not emptied after an erasure: %s", busy)
+    return not busy
+
+
 def clear_the_log_after_commit() -> None:
-    """On SQLite, once the erasure commits, moves the write-ahead log into the database file
-    and empties it: the log still holds the pages as they were before. (The file zeroes what
-    is deleted: `secure_delete` in settings.) PostgreSQL needs its VACUUM instead
-    (docs/data-rights.md)."""
-    if connection.vendor != "sqlite":
-        return
-
-    def clear():
-        if connection.in_atomic_block:
-            return  # run inside a test's transaction: there is no commit to follow yet
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except OperationalError as error:
-            # The erasure has committed; a busy database only delays emptying the log (SQLite
-            # reuses it from the start at its next checkpoint).
-            logger.warning("The write-ahead log was not emptied after an erasure: %s", error)
-
-    transaction.on_commit(clear)
+    """Empties SQLite's write-ahead log once the erasure commits (`empty_the_log`). Robust:
+    the erasure stands whatever happens here."""
+    if connection.vendor == "sqlite":
+        transaction.on_commit(empty_the_log, robust=True)
 
 
 def _is_scrubbed(user) -> bool:
@@ -928,6 +941,8 @@ def retention_apply(*, today: date | None = None) -> dict[str, int]:
             totals["programmes"] += 1
             totals["places"] += len(places)
             totals["rows"] += erasure.total + reflections
+    # Each tick also empties SQLite's log, in case an erasure's own attempt met a reader.
+    empty_the_log()
     return {"programmes": totals["programmes"], "places": totals["places"], "rows": totals["rows"]}
 
 

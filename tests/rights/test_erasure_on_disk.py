@@ -44,3 +44,30 @@ def test_the_erased_text_is_in_neither_the_database_file_nor_its_log(world):
         actions.person_erase(user=mia, by=world["alice"], organisation=world["own"])
 
     assert files_holding(MARKER) == []
+
+
+def test_a_reader_on_an_older_snapshot_delays_emptying_the_log_and_tick_finishes_it(
+    world, caplog
+):
+    import sqlite3
+    import time
+
+    from allied.programmes.models import PrivateNote
+
+    mia = world["mia"]
+    meeting = world["relationship_own"].meetings.get()
+    PrivateNote.objects.filter(meeting=meeting, author=mia).update(text=f"{MARKER} note")
+    reader = sqlite3.connect(connection.settings_dict["NAME"])
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM programmes_privatenote").fetchone()
+    try:
+        started = time.monotonic()
+        with transaction.atomic():
+            actions.person_erase(user=mia, by=world["alice"], organisation=world["own"])
+        assert time.monotonic() - started < 10  # never the writers' 20 seconds
+        assert "was not emptied" in caplog.text
+    finally:
+        reader.rollback()
+        reader.close()
+    assert actions.retention_apply() == {"programmes": 0, "places": 0, "rows": 0}
+    assert files_holding(MARKER) == []
