@@ -231,7 +231,7 @@ MENTIONS = "mentions"
 # What only the erasure itself counts, after the records about the person, in this order.
 AFTER = {
     MENTIONS: ("Other records that named them", "Their name is removed from each."),
-    "programmes.matchrun": ("Matching runs", 'Their name becomes "a former participant".'),
+    "programmes.matchrun": ("Matching runs", "Their name, and reasons about them, are taken out."),
     "accounts.user": ("Account", "Closed: the name and email address are replaced."),
     "sessions.session": ("Sign-in sessions", "Ended."),
     "audit.auditevent": ("Audit log entries", "Kept, with the name and email replaced."),
@@ -241,11 +241,26 @@ AFTER = {
 # Where a model's own plural name would read oddly to an admin.
 PLAIN_NAMES = {
     "accounts.apitoken": "API tokens",
+    "accounts.membership": "Roles in organisations",
     "allyship.answer": "Reflection answers",
+    "allyship.completion": "Allyship training completed",
     "allyship.reflection": "Allyship reflections",
+    "circles.attendance": "Circle attendance records",
+    "circles.checkin": "Circle check-ins",
+    "otp_totp.totpdevice": "Two-factor authenticator apps",
+    "programmes.matchrun": "Matching runs",
     "programmes.participant": "Places in programmes",
+    "programmes.programme_coordinators": "Programmes they coordinate",
+    "programmes.specialcategory": "Equality monitoring answers",
+    "rights.retentionpolicy": "Retention periods they set",
+    "workshops.ballotchoice": "Choices on ballots",
+    "workshops.characteristics": "Workshop answers about themselves",
     "workshops.participant": "Workshop seats",
+    "workshops.setasideballot": "Ballots set aside",
+    "workshops.workshopstaff": "Workshop staff roles",
 }
+# Never shown in a copy, but an erasure's record says they went.
+LISTED_IN_ERASURES = {"programmes.specialcategory"}
 
 
 def planned_counts(plan: registry.Plan) -> dict[str, int]:
@@ -255,7 +270,7 @@ def planned_counts(plan: registry.Plan) -> dict[str, int]:
     counts = {
         model._meta.label_lower: len(pks)
         for model, pks in plan.owned.items()
-        if registry.rule_for(model).in_copy
+        if registry.rule_for(model).in_copy or model._meta.label_lower in LISTED_IN_ERASURES
     }
     mentions = sum(len(pks) for pks in plan.mentioned.values())
     if mentions:
@@ -278,7 +293,7 @@ def erasure_lines(counts: dict[str, int]) -> list[Line]:
         except (LookupError, ValueError):
             continue
         rule = registry.rule_for(model)
-        if rule.in_copy:
+        if rule.in_copy or label in LISTED_IN_ERASURES:
             name = PLAIN_NAMES.get(label) or str(model._meta.verbose_name_plural)
             about.append(Line(name[:1].upper() + name[1:], count, rule.why))
     return sorted(about, key=lambda line: line.name) + [

@@ -46,9 +46,7 @@ def test_the_erased_text_is_in_neither_the_database_file_nor_its_log(world):
     assert files_holding(MARKER) == []
 
 
-def test_a_reader_on_an_older_snapshot_delays_emptying_the_log_and_tick_finishes_it(
-    world, caplog
-):
+def test_a_reader_on_an_older_snapshot_delays_emptying_the_log_and_tick_finishes_it(world, caplog):
     import sqlite3
     import time
 
