@@ -49,9 +49,20 @@ def test_someone_not_signed_in_has_no_memberships_and_no_query(django_assert_num
 
 
 def test_a_page_draws_its_header_from_the_same_read(client, alice, org):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from tests.conftest import sign_in
 
     sign_in(client, alice)
-    response = client.get(f"/organisations/{org.slug}/people/")
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"/organisations/{org.slug}/people/")
     assert response.status_code == 200
     assert b"Audit log" in response.content
+    # The two-factor check, the page's access check and the header: one read of her roles.
+    own_roles = [
+        q["sql"]
+        for q in queries.captured_queries
+        if f'WHERE "accounts_membership"."user_id" = {alice.pk}' in q["sql"]
+    ]
+    assert len(own_roles) == 1, own_roles
