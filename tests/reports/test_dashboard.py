@@ -38,13 +38,19 @@ def test_the_page_shows_the_figures_the_rule_and_a_chart(client, world):
     assert (now - 7 * DAY).strftime("%B %Y") in content
 
 
-def test_the_cohort_filter_shows_that_cohort_beside_the_programme(client, world):
+def _with_cohort_b(client, world):
+    """The known programme with a second cohort of 10 mentees, for its coordinator: returns
+    the cohort and the dashboard's address."""
     now = timezone.now()
     b, _ = known_programme(world, now)
     small = b.cohort("Cohort B")
     b.places(small, "mentee", 10, completed=now - 5 * DAY)
     sign_in(client, world["carol"])
-    url = reverse("reports:dashboard", args=[b.programme.pk])
+    return small, reverse("reports:dashboard", args=[b.programme.pk])
+
+
+def test_the_cohort_filter_shows_that_cohort_beside_the_programme(client, world):
+    small, url = _with_cohort_b(client, world)
     whole = client.get(url).content.decode()
     assert _figure(whole, "matching.unmatched") == "20"  # 8 + 10
     filtered = client.get(url, {"cohort": small.pk}).content.decode()
@@ -98,12 +104,7 @@ def test_a_breakdown_chosen_within_a_cohort_says_its_figures_are_the_whole_progr
     client, world
 ):
     # Issue 19, item 2: the caption named the cohort while the figures were the programme's.
-    now = timezone.now()
-    b, _ = known_programme(world, now)
-    small = b.cohort("Cohort B")
-    b.places(small, "mentee", 10, completed=now - 5 * DAY)
-    sign_in(client, world["carol"])
-    url = reverse("reports:dashboard", args=[b.programme.pk])
+    small, url = _with_cohort_b(client, world)
     content = client.get(url, {"cohort": small.pk, "breakdown": "ethnicity"}).content.decode()
     caption = content.split('id="breakdown"', 1)[1].split("</caption>", 1)[0]
     assert "Cohort B" not in caption
