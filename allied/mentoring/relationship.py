@@ -11,7 +11,7 @@ was said or written.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from email.utils import parseaddr
 
@@ -597,14 +597,14 @@ def meetings_cancel_for_leaving(*, relationship: Relationship, leaving) -> int:
             status=Meeting.Status.SCHEDULED,
             starts_at__gte=timezone.now(),
         )
-        .select_related("created_by")
+        .select_related("created_by", "relationship__mentee__user", "relationship__mentor__user")
     )
     messages = []
     for meeting in planned:
         meeting.status = Meeting.Status.CANCELLED
         meeting.sequence += 1
         meeting.save(update_fields=["status", "sequence"])
-        messages.append(_cancellation_for_partner(meeting, partner, side, mentor))
+        messages.append(_cancellation_for_partner(meeting, partner, side))
     if planned:
         _bump(relationship)
         # Robust: a mail server that fails must not undo what follows the committed erasure.
@@ -613,29 +613,22 @@ def meetings_cancel_for_leaving(*, relationship: Relationship, leaving) -> int:
     return len(planned)
 
 
-def _cancellation_for_partner(meeting: Meeting, partner, side: str, mentor) -> EmailMessage:
-    """The cancellation of one meeting for the partner of someone who has left: only the
-    partner as attendee, and Allied as organiser when the person leaving had arranged it."""
-    # The invitation's organiser (`_event`), unless that is the person leaving: then Allied,
-    # which sent the invitation, stands in, so the cancellation names only the partner.
-    organiser = meeting.created_by or mentor
-    if organiser.pk == partner.pk:
-        organiser = (partner.full_name or partner.email, partner.email)
-    else:
-        organiser = ("Allied", parseaddr(settings.DEFAULT_FROM_EMAIL)[1])
+def _cancellation_for_partner(meeting: Meeting, partner, side: str) -> EmailMessage:
+    """The cancellation of one meeting for the partner of someone who has left: the meeting's
+    own calendar event (`_event`), naming only the partner. Its organiser stays when that is
+    the partner; otherwise Allied, which sent the invitation, stands in."""
     local = timezone.localtime(meeting.starts_at)
     link = site_link("programmes:meeting", meeting.pk)
-    event = ics.Event(
-        uid=f"{meeting.uid}@allied",
-        starts_at=meeting.starts_at,
-        ends_at=meeting.starts_at + timedelta(minutes=meeting.duration_minutes),
-        summary="Mentoring meeting",
-        sequence=meeting.sequence,
+    invitation = _event(meeting)
+    partner_as = (partner.full_name or partner.email, partner.email)
+    event = replace(
+        invitation,
         description=f"Cancelled: your {side} has left the programme.\n{link}",
-        url=link,
         cancelled=True,
-        organiser=organiser,
-        attendees=((partner.full_name or partner.email, partner.email),),
+        organiser=partner_as
+        if invitation.organiser and invitation.organiser[1] == partner.email
+        else ("Allied", parseaddr(settings.DEFAULT_FROM_EMAIL)[1]),
+        attendees=(partner_as,),
     )
     message = EmailMessage(
         subject=f"Meeting cancelled: {local:%-d %B %Y at %H:%M}",
