@@ -57,3 +57,26 @@ def test_the_organisation_view_passes_axe(world, page, live_server):
     assert page.locator("h1").inner_text() == "Programme reports"
     assert page.locator("#programmes tbody tr").count() == 2
     assert axe_violations(page) == []
+
+
+def test_a_coordinator_downloads_the_period_s_report_as_a_tagged_pdf(world, page, live_server):
+    import pikepdf
+
+    b, _ = known_programme(world, timezone.now())
+    signed_in(page, live_server, world["carol"])
+    page.goto(live_server.url + reverse("reports:board", args=[b.programme.pk]))
+    start = timezone.localdate() - timedelta(days=30)
+    page.get_by_label("From", exact=True).fill(start.isoformat())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show the report").click()
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Download this report as a PDF").click()
+    download = downloading.value
+    assert download.suggested_filename.startswith(
+        f"programme-{b.programme.pk}-board-report-{start.isoformat()}-to-"
+    )
+    with pikepdf.open(download.path()) as pdf:
+        assert pdf.Root.MarkInfo.Marked and str(pdf.Root.Lang) == "en-GB"
+        assert str(pdf.docinfo["/Title"]) == "Board report: Evaluation programme"
+        # The period chosen on the page is the PDF's.
+        assert str(pdf.docinfo["/Subject"]).startswith(f"From {start:%-d %B %Y} to ")
