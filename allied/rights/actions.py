@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 ERASED_NAME = "Erased person"
 # The name of the placeholder account a former participant's places point at (retention).
 PLACEHOLDER_NAME = "Former participant"
+# What stands for an erased person's name in text that stays.
+FORMER_PARTICIPANT = "a former participant"
 UNMATCHED_REASON_ERASED = "The reason was removed with the programme's personal data."
 SAFEGUARDING_REASON = (
     "A safeguarding concern: kept under the organisation's legal duty to keep safeguarding "
@@ -567,9 +569,6 @@ def _tell_of_ending(
             recipient_list=coordinators,
         )
     )
-
-
-FORMER_PARTICIPANT = "a former participant"
 
 
 def _unname_in_match_runs(user) -> int:
