@@ -54,7 +54,8 @@ def participant_withdraw(*, place: Participant, by, request=None) -> Participant
         Q(mentee=locked) | Q(mentor=locked), withdrawn_at__isnull=True
     ).update(withdrawn_at=now)
     locked.status = Participant.Status.WITHDRAWN
-    locked.save(update_fields=["status", "updated_at"])
+    locked.withdrawn_at = now
+    locked.save(update_fields=["status", "withdrawn_at", "updated_at"])
     participant_withdrawn.send(sender=Participant, place=locked, by=by, request=request)
     record(
         Kind.PROGRAMME_CHANGED,
@@ -65,5 +66,5 @@ def participant_withdraw(*, place: Participant, by, request=None) -> Participant
         action="participant_withdrawn",
         by_themselves=by.pk == locked.user_id,
     )
-    place.status = locked.status
+    place.status, place.withdrawn_at = locked.status, locked.withdrawn_at
     return locked

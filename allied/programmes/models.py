@@ -202,6 +202,9 @@ class Participant(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.INTAKE)
     intake_step = models.CharField(max_length=30, blank=True)
     intake_completed_at = models.DateTimeField(null=True, blank=True)
+    # When the place was withdrawn (by the person or a coordinator): reports for a past period
+    # count a withdrawal when it happened, and a place as withdrawn only from then.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
 
     # Profile.
     profession = models.CharField(max_length=40, blank=True, choices=choices(v.PROFESSIONS))

@@ -27,6 +27,8 @@ def test_a_mentee_who_leaves_ends_her_mentoring_without_blame_and_is_asked_nothi
     place.refresh_from_db()
     relationship.refresh_from_db()
     assert place.status == Participant.Status.WITHDRAWN
+    # When she left, for reports of the period it fell in.
+    assert place.withdrawn_at is not None and place.withdrawn_at >= relationship.ended_at
     assert relationship.status == Relationship.Status.ENDED
     assert relationship.ending == Relationship.Ending.NO_FAULT
     assert world["max_mentor"].email in {to for m in mail.outbox for to in m.to}
