@@ -352,13 +352,21 @@ def disclose_structured_masks(
     *,
     hide_first: Callable[[str], Any] | None = None,
     special: Collection[int] = (),
+    same_if_empty: Callable[[str], Hashable] | None = None,
 ) -> dict[str, str]:
     """`disclose_structured` for people counted in groups: `weights[i]` people are in group
     i, and each cell is a boolean mask over the groups (the people of the groups it holds).
 
     A group must not be split by any cell (everyone in it is in the same cells), which a
     GROUP BY over the columns that decide the cells guarantees. The result is the same as
-    `disclose_structured` on the people."""
+    `disclose_structured` on the people.
+
+    Every empty cell counts the same people (nobody), so by default hiding one zero hides
+    every zero. A report that knows which of its figures are the same figure whatever the
+    data (one measure published in two places, or for two sets of dates) passes
+    `same_if_empty`: empty cells are then twins only when it gives them the same key. A zero
+    elsewhere says nothing about a hidden part that a published figure holding it does not
+    say already: a zero about more people is safe to publish."""
     weights = np.asarray(weights, dtype=np.int64)
     if (weights < 0).any():
         raise ValueError("a group cannot hold a negative number of people")
@@ -379,9 +387,12 @@ def disclose_structured_masks(
     # Cells that count exactly the same people share one fate: a figure hidden in one place
     # and shown in another (a month's meetings for all dates and for a period that holds the
     # whole month) would not be hidden at all.
-    twins: dict[bytes, list[str]] = {}
+    twins: dict[Hashable, list[str]] = {}
     for key, mask in members.items():
-        twins.setdefault(np.packbits(mask & held).tobytes(), []).append(key)
+        if same_if_empty is not None and not sizes[key]:
+            twins.setdefault(("empty", same_if_empty(key)), []).append(key)
+        else:
+            twins.setdefault(np.packbits(mask & held).tobytes(), []).append(key)
     twin_of = {key: same for same in twins.values() if len(same) > 1 for key in same}
 
     def conceal(*keys: str) -> None:

@@ -7,7 +7,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from allied.core.disclosure import SMALLEST_SHOWN, SUPPRESSED, disclose_structured
+from allied.core.disclosure import (
+    SMALLEST_SHOWN,
+    SUPPRESSED,
+    atom_masks,
+    disclose_structured,
+    disclose_structured_masks,
+)
 from tests.core.test_disclosure_properties import ATTRIBUTES, cohorts, filters
 
 
@@ -20,6 +26,33 @@ def test_a_hidden_part_takes_the_next_smallest_with_it():
     cells = {"all": people(0, 55), "a": people(0, 12), "b": people(12, 15), "c": people(15, 55)}
     shown = disclose_structured(cells, [("all", ["a", "b", "c"])])
     assert shown == {"all": "55", "a": "*", "b": "*", "c": "40"}
+
+
+def test_a_hidden_zero_hides_only_zeros_of_the_same_figure():
+    # Cohort 1's 3 people are all "ready": beside its hidden total, its zero "withdrawn" must
+    # not show, nor may the same zero elsewhere (its other dates). Cohort 2's zero is another
+    # figure: by default every zero shares the fate of every other.
+    cells = {
+        "now|1|registered": people(0, 3),
+        "now|1|ready": people(0, 3),
+        "now|1|withdrawn": set(),
+        "then|1|withdrawn": set(),
+        "now|2|registered": people(3, 40),
+        "now|2|ready": people(3, 40),
+        "now|2|withdrawn": set(),
+    }
+    splits = [
+        ("now|1|registered", ["now|1|ready", "now|1|withdrawn"]),
+        ("now|2|registered", ["now|2|ready", "now|2|withdrawn"]),
+    ]
+    masks, weights = atom_masks(cells)
+    assert disclose_structured_masks(masks, weights, splits)["now|2|withdrawn"] == SUPPRESSED
+    shown = disclose_structured_masks(
+        masks, weights, splits, same_if_empty=lambda key: key.split("|", 1)[1]
+    )
+    assert shown["now|1|withdrawn"] == shown["then|1|withdrawn"] == SUPPRESSED
+    assert shown["now|2|withdrawn"] == "0"
+    assert shown["now|2|registered"] == shown["now|2|ready"] == "35"
 
 
 def test_a_filter_a_few_people_short_of_the_whole_is_hidden():
