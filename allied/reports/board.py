@@ -159,11 +159,13 @@ class PeriodForm(forms.Form):
 
 @dataclass(frozen=True)
 class Figure:
-    """One published figure: a shown count (rounded), a percentage, an average or "*"."""
+    """One published figure: a shown count (rounded), a percentage, an average or "*", and
+    what it counts (what happened in the period, or where things stood at its end)."""
 
     key: str
     label: str
     value: str
+    counted: str = ""
 
 
 @dataclass(frozen=True)
@@ -181,6 +183,14 @@ class Chart:
     title: str
     axis: str
     rows: tuple[tuple[str, str], ...]
+
+    @property
+    def drawn(self) -> bool:
+        """Whether a chart is worth drawing: at least one bar above zero. Bars that are all
+        hidden or all none would be an empty frame; the table says it instead."""
+        return any(
+            value not in (SUPPRESSED, measures.NOT_APPLICABLE, "0") for _, value in self.rows
+        )
 
     @property
     def alt(self) -> str:
@@ -206,6 +216,8 @@ class BoardReport:
     equity_rows: list[tuple[str, list[str]]] = field(default_factory=list)
     # The comparison with the organisation's workforce, when its figures were entered.
     equity_lines: list[str] = field(default_factory=list)
+    # Whether the report is of a period (figures count what happened in it) or all dates.
+    dated: bool = False
 
     @property
     def title(self) -> str:
@@ -231,14 +243,18 @@ def _labels() -> dict[str, str]:
     return {row.key: row.label for section in measures.SECTIONS for row in section.rows}
 
 
-def _groups(figures: measures.ScopeFigures) -> list[Group]:
+def _groups(figures: measures.ScopeFigures, period: measures.Period, end: date) -> list[Group]:
     labels = _labels()
+
+    def figure(key: str, label: str, value: str) -> Figure:
+        return Figure(key, label, value, measures.counted_as(key, period, end))
+
     groups = []
     for slug, title, keys in HEADLINES:
-        items = [Figure(k, labels[k], figures.shown[k]) for k in keys if k in figures.shown]
+        items = [figure(k, labels[k], figures.shown[k]) for k in keys if k in figures.shown]
         if slug == "matched":
             items.append(
-                Figure(
+                figure(
                     "matching.median_days",
                     "Median days from completing the intake to the relationship starting",
                     figures.median_days_to_match,
@@ -246,8 +262,8 @@ def _groups(figures: measures.ScopeFigures) -> list[Group]:
             )
         elif slug == "met":
             items += [
-                Figure("engagement.expected", "Meetings expected", figures.expected_meetings),
-                Figure(
+                figure("engagement.expected", "Meetings expected", figures.expected_meetings),
+                figure(
                     "engagement.percent",
                     "Meetings held as a share of those expected",
                     figures.meetings_percent,
@@ -255,14 +271,14 @@ def _groups(figures: measures.ScopeFigures) -> list[Group]:
             ]
         elif slug == "acceptability":
             items += [
-                Figure(f"acceptability.mean.{i}", f"Mean {label.lower()} (1 to 5)", value)
+                figure(f"acceptability.mean.{i}", f"Mean {label.lower()} (1 to 5)", value)
                 for i, (label, value) in enumerate(figures.ratings)
             ]
         groups.append(Group(slug, title, tuple(items)))
     for section in measures.SECTIONS:
         if section.slug in PROGRESSION_SLUGS:
             items = [
-                Figure(row.key, row.label, figures.shown[row.key])
+                figure(row.key, row.label, figures.shown[row.key])
                 for row in section.rows
                 if row.key in figures.shown
             ]
@@ -312,19 +328,38 @@ def _summary(report: BoardReport, figures: measures.ScopeFigures) -> list[str]:
     labels = _labels()
     lines = []
 
+    # A period's figures count what happened in it, so every sentence says so; without one,
+    # they count everything since the programme began.
+    here = " in this period" if report.dated else ""
     registered, mentors = get("recruitment.mentee.registered"), get("recruitment.mentor.registered")
     if _shown(registered) and _shown(mentors):
         lines.append(
             f"{_about(registered, 'mentees').capitalize()} and {_about(mentors, 'mentors')} "
-            "registered for the programme."
+            f"registered for the programme{here}."
         )
     else:
         for key in ("recruitment.mentee.registered", "recruitment.mentor.registered"):
             lines.append(_stated(labels[key], get(key)))
 
     ready, matched = get("recruitment.mentee.ready"), get("matching.matched")
-    share = percent(matched, ready)
-    if share:
+    if report.dated:
+        # Matches in the period beside those still waiting at its end: a share of the
+        # intakes completed at any time would mix the period with all dates.
+        waiting = get("matching.unmatched")
+        if _shown(matched):
+            lines.append(
+                f"{_about(matched, 'mentees').capitalize()} were matched with a mentor{here}."
+            )
+        else:
+            lines.append(_hidden(labels["matching.matched"]))
+        if _shown(waiting):
+            lines.append(
+                f"At its end, {_about(waiting, 'mentees')} who had completed their intake were "
+                "waiting for a mentor."
+            )
+        else:
+            lines.append(_hidden(labels["matching.unmatched"]))
+    elif share := percent(matched, ready):
         lines.append(
             f"Of the mentees who completed their intake, about {share} were matched with a mentor."
         )
@@ -336,19 +371,19 @@ def _summary(report: BoardReport, figures: measures.ScopeFigures) -> list[str]:
         lines.append(_hidden(labels["matching.matched"]))
     if _shown(figures.median_days_to_match):
         lines.append(
-            f"Half of those matched were matched within {figures.median_days_to_match} days of "
-            "completing their intake."
+            f"Half of those matched{here} were matched within {figures.median_days_to_match} "
+            "days of completing their intake."
         )
 
     meetings = get("engagement.meetings")
     if _shown(meetings) and meetings != "0" and _shown(figures.meetings_percent):
         lines.append(
-            f"Pairs held {_about(meetings, 'meetings')}, {figures.meetings_percent} of the "
-            f"{figures.expected_meetings} expected if every pair met as often as the programme "
-            "asks."
+            f"Pairs held {_about(meetings, 'meetings')}{here}, {figures.meetings_percent} of "
+            f"the {figures.expected_meetings} expected if every pair met as often as the "
+            "programme asks."
         )
     elif _shown(meetings):
-        lines.append(f"Pairs held {_about(meetings, 'meetings')}.")
+        lines.append(f"Pairs held {_about(meetings, 'meetings')}{here}.")
     else:
         lines.append(_hidden(labels["engagement.meetings"]))
     recent, not_recent = get("engagement.recent"), get("engagement.not_recent")
@@ -364,11 +399,15 @@ def _summary(report: BoardReport, figures: measures.ScopeFigures) -> list[str]:
         get("retention.active"),
     )
     if all(_shown(v) for v in (completed, no_fault, active)):
+        now = (
+            "were in an active relationship at its end"
+            if report.dated
+            else ("are in an active relationship")
+        )
         lines.append(
             f"{_about(completed, 'mentees').capitalize()} completed their mentoring "
-            f"relationship, {_about(no_fault, 'mentees')} ended it early without blame on "
-            f"anyone (a no-fault ending), and {_about(active, 'mentees')} are in an active "
-            "relationship."
+            f"relationship{here}, {_about(no_fault, 'mentees')} ended it early without blame "
+            f"on anyone (a no-fault ending), and {_about(active, 'mentees')} {now}."
         )
     else:
         for key, value in (
@@ -388,12 +427,12 @@ def _summary(report: BoardReport, figures: measures.ScopeFigures) -> list[str]:
             said.append(f"about {percent(partly, reviewed)} said it partly did")
         if said:
             lines.append(
-                f"{_about(reviewed, 'people').capitalize()} reviewed their mentoring: "
+                f"{_about(reviewed, 'people').capitalize()} reviewed their mentoring{here}: "
                 f"{' and '.join(said)}."
             )
         else:
             lines.append(
-                f"{_about(reviewed, 'people').capitalize()} reviewed their mentoring; how many "
+                f"{_about(reviewed, 'people').capitalize()} reviewed their mentoring{here}; how many "
                 "found it met their expectations is not shown (*), so that nobody can be "
                 "identified."
             )
@@ -421,7 +460,9 @@ def _charts(report: BoardReport, figures: measures.ScopeFigures) -> list[Chart]:
     charts = [
         Chart(
             "journey",
-            "Mentees from registration to a completed relationship",
+            "Mentees' steps in this period"
+            if report.dated
+            else "Mentees from registration to a completed relationship",
             "Mentees",
             tuple(
                 (label, get(key))
@@ -485,19 +526,26 @@ def build(
     now = now or timezone.now()
     board = measures.dashboard(programme, now=now, start=start, end=end, request=request)
     whole = board.scopes[measures.ALL]
+    last = end or timezone.localdate(now)
     report = BoardReport(
         programme=programme.name,
         organisation=programme.organisation.name,
         start=start,
-        end=end or timezone.localdate(now),
+        end=last,
         generated=now,
-        groups=_groups(whole),
+        groups=_groups(whole, board.period, last),
         summary=[],
         charts=[],
+        dated=not board.period.is_open,
     )
     report.summary = _summary(report, whole)
     report.charts = _charts(report, whole)
-    cohorts = [board.scopes[f"cohort-{c.pk}"] for c in board.cohorts]
+    # A cohort that had not begun by the period's end has nothing to report in it.
+    cohorts = [
+        board.scopes[f"cohort-{c.pk}"]
+        for c in board.cohorts
+        if board.scopes[f"cohort-{c.pk}"].begun
+    ]
     report.cohorts = [c.label for c in cohorts]
     report.cohort_rows = [
         (label, [c.shown.get(key, SUPPRESSED) for c in cohorts]) for key, label in COHORT_COLUMNS
@@ -583,7 +631,9 @@ def render_pdf(report: BoardReport) -> bytes:
         "reports/board_document.html",
         {
             "report": report,
-            "charts": [(chart, chart_uri(chart)) for chart in report.charts],
+            "charts": [
+                (chart, chart_uri(chart) if chart.drawn else None) for chart in report.charts
+            ],
             "rule": RULE,
         },
     )
@@ -620,7 +670,8 @@ def as_dict(report: BoardReport) -> dict:
             {
                 "group": group.title,
                 "figures": [
-                    {"key": f.key, "label": f.label, "value": f.value} for f in group.figures
+                    {"key": f.key, "label": f.label, "value": f.value, "counted": f.counted}
+                    for f in group.figures
                 ],
             }
             for group in report.groups
@@ -663,10 +714,12 @@ def render_xlsx(report: BoardReport) -> bytes:
     sheet.append(plain_row([report.organisation]))
     sheet.append(plain_row([report.period]))
     sheet.append([])
-    sheet.append(plain_row(["Measure", "Figure"]))
+    sheet.append(plain_row(["Measure", "Figure", "Counted"]))
     for group in report.groups:
         for figure in group.figures:
-            sheet.append(plain_row([f"{group.title}: {figure.label}", figure.value]))
+            sheet.append(
+                plain_row([f"{group.title}: {figure.label}", figure.value, figure.counted])
+            )
     sheet.append([])
     sheet.append(plain_row(["Summary"]))
     for line in report.summary:
@@ -675,6 +728,7 @@ def render_xlsx(report: BoardReport) -> bytes:
     sheet.append(plain_row([RULE]))
     sheet.column_dimensions["A"].width = 80
     sheet.column_dimensions["B"].width = 12
+    sheet.column_dimensions["C"].width = 40
 
     charts = book.create_sheet("Charts")
     for chart in report.charts:

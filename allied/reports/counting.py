@@ -25,6 +25,7 @@ from datetime import date, datetime, time, timedelta
 
 import numpy as np
 from django.db import connection, transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from allied.core.matching import vocabulary as v
@@ -56,6 +57,14 @@ NOT_RECENT = 1 << 8
 REVIEWED = 1 << 9
 REVIEWED_MENTEE = 1 << 10
 EXPECTATIONS = {answer: 1 << (11 + i) for i, answer in enumerate(Review.Expectations.values)}
+# A place's own story in the dates: registered in them, completed the intake in them, intake
+# still in progress at their end, withdrew in them. For all dates these are the place's status
+# now (registered: everyone), so "completed their intake" there means "and still in".
+_PLACE = 11 + len(EXPECTATIONS)
+REGISTERED = 1 << _PLACE
+INTAKE_DONE = 1 << (_PLACE + 1)
+IN_INTAKE = 1 << (_PLACE + 2)
+LEFT = 1 << (_PLACE + 3)
 
 # A mentee's confirmed career outcomes in one set of dates: any, dated
 # before or after their mentoring began, and the same for each kind (the `outcomes` column).
@@ -182,10 +191,20 @@ class Counted:
     ratings: dict[tuple[str, int], tuple[int, int, int, int]]
     # Whether a period was asked for (else only all dates are counted).
     has_period: bool = False
+    # Each cohort's first day: its start, or the day its first person joined if earlier.
+    began: dict[int, date] = field(default_factory=dict)
+    period: Period = field(default_factory=lambda: Period())
 
     @property
     def eras(self) -> list[str]:
         return [ALL_DATES] + ([PERIOD] if self.has_period else [])
+
+    def cohorts_in(self, era: str) -> list[int]:
+        """The cohorts a set of dates reports on: for the period, those that had begun by its
+        end (a cohort still to come has no figures for it, not hidden ones)."""
+        if era == ALL_DATES or self.period.end is None:
+            return list(self.cohorts)
+        return [pk for pk in self.cohorts if self.began.get(pk, self.period.end) <= self.period.end]
 
 
 # The SQL ------------------------------------------------------------------------------------
@@ -478,6 +497,77 @@ def _people(programme, eras, interval, *, request, actor) -> dict[str, np.ndarra
     )
 
 
+def _place_flags(period: Period, by_end: str) -> tuple[str, list]:
+    """SQL for a place's own bits in `period` (REGISTERED, INTAKE_DONE, IN_INTAKE, LEFT, and
+    UNMATCHED for a mentee whose intake was complete at the end with no relationship begun by
+    then: `by_end` is 0). With no period these are the status now. In a period, registering,
+    completing the intake and withdrawing count when they happened in it; the intake still in
+    progress and waiting for a match are the state at the period's end (now, if it is open).
+    A place marked ready without a completion time (made by an import) counts as ready from
+    when it joined, and a withdrawal without a time as at joining."""
+    ready, intake, withdrawn = (
+        Participant.Status.READY,
+        Participant.Status.INTAKE,
+        Participant.Status.WITHDRAWN,
+    )
+
+    def bit(condition: str, which: int) -> str:
+        return f"CASE WHEN {condition} THEN {which} ELSE 0 END"
+
+    left_at = "COALESCE(p.withdrawn_at, p.joined_at)"
+    if period.is_open:
+        terms = [
+            (str(REGISTERED), []),
+            (bit("p.status = %s", INTAKE_DONE), [ready]),
+            (bit("p.status = %s", IN_INTAKE), [intake]),
+            (bit("p.status = %s", LEFT), [withdrawn]),
+        ]
+        ready_at_end, ready_params = "p.status = %s", [ready]
+    else:
+        joined, joined_params = _holds("p.joined_at", period)
+        done, done_params = _holds("p.intake_completed_at", period)
+        left, left_params = _holds(left_at, period)
+        terms = [
+            (bit(joined, REGISTERED), joined_params),
+            (
+                bit(
+                    f"(p.intake_completed_at IS NOT NULL AND {done})"
+                    f" OR (p.intake_completed_at IS NULL AND p.status = %s AND {joined})",
+                    INTAKE_DONE,
+                ),
+                [*done_params, ready, *joined_params],
+            ),
+            (bit(f"p.status = %s AND {left}", LEFT), [withdrawn, *left_params]),
+        ]
+        if period.until is None:
+            terms.append((bit("p.status = %s", IN_INTAKE), [intake]))
+            ready_at_end, ready_params = "p.status = %s", [ready]
+        else:
+            until = _moment(period.until)
+            completed = (
+                "((p.intake_completed_at IS NOT NULL AND p.intake_completed_at < %s)"
+                " OR (p.intake_completed_at IS NULL AND p.status = %s AND p.joined_at < %s))"
+            )
+            completed_params = [until, ready, until]
+            gone = f"(p.status = %s AND {left_at} < %s)"
+            gone_params = [withdrawn, until]
+            terms.append(
+                (
+                    bit(f"p.joined_at < %s AND NOT {completed} AND NOT {gone}", IN_INTAKE),
+                    [until, *completed_params, *gone_params],
+                )
+            )
+            ready_at_end = f"{completed} AND NOT {gone}"
+            ready_params = [*completed_params, *gone_params]
+    terms.append(
+        (
+            bit(f"p.side = %s AND {ready_at_end} AND {by_end} = 0", UNMATCHED),
+            ["mentee", *ready_params],
+        )
+    )
+    return " + ".join(sql for sql, _ in terms), [p for _, params in terms for p in params]
+
+
 def _grouped_people(programme, eras, interval, read: sensitive.MonitoringRead) -> list[tuple]:
     """The grouping query's rows (the raw ethnic group code, blank for mentors).
 
@@ -564,12 +654,8 @@ def _grouped_people(programme, eras, interval, read: sensitive.MonitoringRead) -
         if name not in eras:
             q.add(", 0")
             continue
-        q.add(
-            f", {value[f'flags_{alias[name]}']} + CASE WHEN p.side = %s AND p.status = %s"
-            f" AND {value[f'by_end_{alias[name]}']} = 0 THEN {UNMATCHED} ELSE 0 END",
-            "mentee",
-            Participant.Status.READY,
-        )
+        place, place_params = _place_flags(eras[name][0], value[f"by_end_{alias[name]}"])
+        q.add(f", {value[f'flags_{alias[name]}']} + {place}", *place_params)
     for name in both:
         q.add(f", {value[f'outcomes_{alias[name]}']}")
     q.add(", COUNT(*)")
@@ -721,9 +807,16 @@ def count(
     eras = {ALL_DATES: (Period(), now)}
     if not period.is_open:
         eras[PERIOD] = (period, period.reference(now))
+    began = {}
+    for pk, starts_on, first in programme.cohorts.annotate(
+        first=Min("participants__joined_at")
+    ).values_list("pk", "starts_on", "first"):
+        began[pk] = min(starts_on, timezone.localdate(first)) if first else starts_on
     return Counted(
         interval=interval,
         cohorts=list(programme.cohorts.order_by("pk").values_list("pk", flat=True)),
+        began=began,
+        period=period,
         people=_people(programme, eras, interval, request=request, actor=actor),
         meetings=_meetings(programme, period),
         expected=_expected(programme, eras, interval, now),

@@ -44,6 +44,9 @@ from allied.reports.counting import (
     COMPLETED,
     DECLINED,
     EXPECTATIONS,
+    IN_INTAKE,
+    INTAKE_DONE,
+    LEFT,
     MATCHED,
     NO_FAULT,
     NOT_RECENT,
@@ -53,6 +56,7 @@ from allied.reports.counting import (
     OUTCOME_KIND,
     PERIOD,
     RECENT,
+    REGISTERED,
     REVIEWED,
     REVIEWED_MENTEE,
     UNMATCHED,
@@ -65,6 +69,8 @@ from allied.reports.counting import (
 from allied.reports.models import ETHNIC_GROUPS, MINORITISED, NOT_STATED, WHITE
 
 ALL = "all"
+# A figure that does not apply (a cohort that had not begun in the period): it hides nothing.
+NOT_APPLICABLE = "–"
 SIDES = (("mentee", "Mentees"), ("mentor", "Mentors"))
 
 
@@ -189,6 +195,37 @@ _ORDER = {
 }
 
 
+# What each figure counts: something that happened in the dates, or where things stood at
+# their end. These figures are states; every other figure counts events. With no dates, the
+# intake completed is a state too: the places that completed it and are still in.
+STATES = frozenset(
+    {
+        "recruitment.mentee.intake",
+        "recruitment.mentor.intake",
+        "matching.unmatched",
+        "engagement.recent",
+        "engagement.not_recent",
+        "retention.active",
+    }
+)
+_STATES_NOW = STATES | {"recruitment.mentee.ready", "recruitment.mentor.ready"}
+
+
+def is_state(key: str, period: Period) -> bool:
+    """Whether the figure `key` is where things stood at the end of `period` (else it counts
+    what happened in it)."""
+    return key in (_STATES_NOW if period.is_open else STATES)
+
+
+def counted_as(key: str, period: Period, end: date) -> str:
+    """One line saying what the figure `key` counts in `period`, whose last day is `end`."""
+    if is_state(key, period):
+        return f"On {long_date(end)}"
+    if period.start is None:
+        return f"From the start of the programme to {long_date(end)}"
+    return f"From {long_date(period.start)} to {long_date(end)}"
+
+
 # Counting ----------------------------------------------------------------------------------
 
 
@@ -237,6 +274,13 @@ FLAG_FIGURES = {
     "acceptability.reviewed": REVIEWED,
     "acceptability.reviewed.mentee": REVIEWED_MENTEE,
 }
+# The recruitment figures each of a place's own bits puts it in, on its side.
+PLACE_FIGURES = {
+    "registered": REGISTERED,
+    Participant.Status.READY: INTAKE_DONE,
+    Participant.Status.INTAKE: IN_INTAKE,
+    Participant.Status.WITHDRAWN: LEFT,
+}
 OUTCOME_FIGURES = {
     "progression.any": OUTCOME_ANY,
     "progression.before": OUTCOME_BEFORE,
@@ -263,7 +307,6 @@ def published(counted: Counted) -> Published:
     is_person = ~is_meeting
     cohort = column("cohort", [c for c, *_ in meetings], np.int64)
     side = column("side", [""] * extra, str)
-    status = column("status", [""] * extra, str)
     month = np.array([""] * (size - extra) + [m for _, m, _, _ in meetings], dtype=str)
     meeting_in_period = np.array(
         [False] * (size - extra) + [i for _, _, i, _ in meetings], dtype=bool
@@ -282,10 +325,10 @@ def published(counted: Counted) -> Published:
     in_group["ethnicity"][MINORITISED_GROUP[0]] = np.isin(
         group_of["ethnicity"], sorted(MINORITISED)
     )
-    scopes = {ALL: np.ones(size, dtype=bool)}
-    scopes.update({f"cohort-{pk}": cohort == pk for pk in counted.cohorts})
+    every = np.ones(size, dtype=bool)
+    # A cohort's months start with the month it began: none of its meetings come earlier.
+    first_month = {f"cohort-{pk}": f"{day:%Y-%m}" for pk, day in counted.began.items()}
     on_side = {name: side == name for name, _ in SIDES}
-    with_status = {code: status == code for code in Participant.Status.values}
     masks: dict[str, np.ndarray] = {}
     months: dict[str, list[str]] = {}
     for era in counted.eras:
@@ -306,10 +349,9 @@ def published(counted: Counted) -> Published:
             figures[f"progression.{kind}.before"] = bit(outcomes[era], before)
             figures[f"progression.{kind}.after"] = bit(outcomes[era], after)
         for name, _ in SIDES:
-            registered = is_person & on_side[name]
-            figures[f"recruitment.{name}.registered"] = registered
-            for code in Participant.Status.values:
-                figures[f"recruitment.{name}.{code}"] = registered & with_status[code]
+            mine = is_person & on_side[name]
+            for code, which in PLACE_FIGURES.items():
+                figures[f"recruitment.{name}.{code}"] = mine & bit(flags[era], which)
         for m, mask in in_month.items():
             figures[f"month.{m}"] = mask
         names = [row.key for s in SECTIONS for row in s.rows]
@@ -319,9 +361,13 @@ def published(counted: Counted) -> Published:
             for suffix in ("", ".before", ".after")
         ]
         names += [f"month.{m}" for m in months[era]]
+        scopes = {ALL: every, **{f"cohort-{pk}": cohort == pk for pk in counted.cohorts_in(era)}}
         for key, within in scopes.items():
             at = f"{era}|{key}|"
+            since = first_month.get(key, "")
             for figure in names:
+                if figure.startswith("month.") and figure[len("month.") :] < since:
+                    continue
                 masks[at + figure] = figures[figure] & within
             for measure, _, source in HEADLINE:
                 whole = figures[source] & within
@@ -348,10 +394,13 @@ def partitions(cells: Published) -> list[tuple[str, list[str]]]:
     for era in eras:
         whole_figures = {key.split("|", 2)[2] for key in masks if key.startswith(f"{era}|{ALL}|")}
         for figure in sorted(whole_figures):
+            # A cohort that has no such figure (it had not begun) has nobody in it: the split
+            # is checked below to be exact.
             parts = [f"{era}|{scope}|{figure}" for scope in cohorts]
-            if all(part in masks for part in parts):
-                found.append((f"{era}|{ALL}|{figure}", parts))
+            found.append((f"{era}|{ALL}|{figure}", [part for part in parts if part in masks]))
         for scope in scopes:
+            if not any(key.startswith(f"{era}|{scope}|") for key in masks):
+                continue
             at = f"{era}|{scope}|"
             for side, _ in SIDES:
                 found.append(
@@ -367,7 +416,10 @@ def partitions(cells: Published) -> list[tuple[str, list[str]]]:
                 )
             )
             found.append(
-                (f"{at}engagement.meetings", [f"{at}month.{m}" for m in cells.months[era]])
+                (
+                    f"{at}engagement.meetings",
+                    [f"{at}month.{m}" for m in cells.months[era] if f"{at}month.{m}" in masks],
+                )
             )
         for name, _ in BREAKDOWNS:
             for measure, _, _ in HEADLINE:
@@ -410,6 +462,16 @@ def _hide_first(key: str) -> tuple[int, int, int]:
     return (int(grouped), int(scope != ALL), int(era == PERIOD))
 
 
+_SOURCE = {f"by.total.{measure}": source for measure, _, source in HEADLINE}
+
+
+def _same_figure(key: str) -> tuple[str, str]:
+    """What a figure is whatever the data: its scope and measure, for any dates (a breakdown's
+    total is the measure it breaks down). Zeros are twins only within one of these."""
+    _era, scope, figure = key.split("|", 2)
+    return scope, _SOURCE.get(figure, figure)
+
+
 def disclose_published(cells: Published) -> dict[str, str]:
     """Decides every figure the page and its exports publish, together: the whole programme
     and every cohort, all dates and the period, every group of every breakdown
@@ -421,7 +483,12 @@ def disclose_published(cells: Published) -> dict[str, str]:
         index for index, (_, parts) in enumerate(groups) if parts and "|by.ethnicity." in parts[0]
     }
     return disclose_structured_masks(
-        cells.masks, cells.weights, groups, hide_first=_hide_first, special=special
+        cells.masks,
+        cells.weights,
+        groups,
+        hide_first=_hide_first,
+        special=special,
+        same_if_empty=_same_figure,
     )
 
 
@@ -450,6 +517,8 @@ class ScopeFigures:
     meetings_percent: str
     median_days_to_match: str
     ratings: list[tuple[str, str]]
+    # False for a cohort that had not begun by the period's end: every figure is "–".
+    begun: bool = True
 
 
 @dataclass(frozen=True)
@@ -510,11 +579,24 @@ class Dashboard:
     # The organisation's workforce by ethnic group as it may be shown, or None.
     workforce: dict[str, str] | None = None
     workforce_as_of: date | None = None
+    # The site's date when the figures were counted: the last day of an open period.
+    today: date = field(default_factory=timezone.localdate)
 
-    def sections(self, scope: str) -> list[tuple[Section, list[tuple[Row, str, str]]]]:
-        """Each section's rows as (row, figure in `scope`, figure for the whole programme)."""
+    def sections(self, scope: str) -> list[tuple[Section, list[tuple[Row, str, str, str]]]]:
+        """Each section's rows as (row, figure in `scope`, figure for the whole programme,
+        what the figure counts: `counted_as`)."""
         here, whole = self.scopes[scope], self.scopes[ALL]
-        return [(s, [(r, here.shown[r.key], whole.shown[r.key]) for r in s.rows]) for s in SECTIONS]
+        end = self.period.end or self.today
+        return [
+            (
+                s,
+                [
+                    (r, here.shown[r.key], whole.shown[r.key], counted_as(r.key, self.period, end))
+                    for r in s.rows
+                ],
+            )
+            for s in SECTIONS
+        ]
 
     def outcomes(self, scope: str) -> list[tuple[str, str, str, str]]:
         """Each kind of career outcome as (label, mentees with one, of them dated before their
@@ -530,19 +612,29 @@ class Dashboard:
             for kind, label in OUTCOME_KINDS
         ]
 
-    def breakdown(self, scope: str, name: str) -> Breakdown:
+    @property
+    def shares_of_totals(self) -> bool:
+        """Whether a breakdown's percentages are each group's share of the measure's total (in
+        a period: those matched in it may have registered before it, so a share of the
+        group's registrations would mix the two) rather than of the group's own mentees."""
+        return not self.period.is_open
+
+    def breakdown(self, scope: str, name: str, *, all_dates: bool = False) -> Breakdown:
         """The headline measures for every group of breakdown `name`, for the whole programme
         whatever `scope` is: breakdowns are not published for one cohort, whose groups are
-        too small to show safely."""
-        shown = self.scopes[ALL].shown
-        total_registered = shown["by.total.registered"]
+        too small to show safely. `all_dates` gives all dates' figures beside a period's."""
+        shown = (self.overall if all_dates else self.scopes)[ALL].shown
+        shares_of_totals = self.shares_of_totals and not all_dates
 
         def row(code: str, label: str, prefix: str) -> GroupRow:
             registered = shown[f"{prefix}.registered"]
             figures = []
             for measure, _, _ in HEADLINE:
                 value = shown[f"{prefix}.{measure}"]
-                whole = total_registered if measure == "registered" else registered
+                if measure == "registered" or shares_of_totals:
+                    whole = shown[f"by.total.{measure}"]
+                else:
+                    whole = registered
                 figures.append((value, _percent(value, whole)))
             return GroupRow(code, label, tuple(figures))
 
@@ -564,7 +656,9 @@ class Dashboard:
         figures. Shares and likelihoods use shown (rounded) figures only."""
         if self.workforce is None:
             return None
-        table = self.breakdown(scope, "ethnicity")
+        # Likelihoods compare each group's rate with the workforce's: over all dates, where
+        # each group's matches and outcomes are of its own registrations.
+        table = self.breakdown(scope, "ethnicity", all_dates=True)
         every = (*table.rows, table.minoritised)
         wf = self.workforce
         rows = []
@@ -605,6 +699,11 @@ class Dashboard:
                 "to have a confirmed career outcome",
             ),
         )
+        if not self.period.is_open:
+            lines = tuple(
+                "Over all dates, " + (f"h{line[1:]}" if line.startswith("How ") else line)
+                for line in lines
+            )
         return Comparison(
             as_of=self.workforce_as_of,
             rows=tuple(rows),
@@ -634,8 +733,31 @@ def _likelihood(
 
 def _figures(counted: Counted, cells: Published, shown: dict[str, str], era: str, labels) -> dict:
     scopes = {}
+    present = set(counted.cohorts_in(era))
+    whole_prefix = f"{era}|{ALL}|"
     for key in [ALL, *(f"cohort-{pk}" for pk in counted.cohorts)]:
         label = labels[key]
+        if key != ALL and int(key.split("-", 1)[1]) not in present:
+            # Not begun by the period's end: nothing to count, and nothing hidden.
+            scopes[key] = ScopeFigures(
+                key=key,
+                label=label,
+                shown={
+                    figure: NOT_APPLICABLE
+                    for figure in (
+                        name[len(whole_prefix) :] for name in shown if name.startswith(whole_prefix)
+                    )
+                    # A cohort has no breakdowns, only their totals.
+                    if figure.startswith("by.total.") or not figure.startswith("by.")
+                },
+                months=[],
+                expected_meetings=NOT_APPLICABLE,
+                meetings_percent=NOT_APPLICABLE,
+                median_days_to_match=NOT_APPLICABLE,
+                ratings=[(label, NOT_APPLICABLE) for _, label in RATINGS],
+                begun=False,
+            )
+            continue
         prefix = f"{era}|{key}|"
         mine = {
             name[len(prefix) :]: value for name, value in shown.items() if name.startswith(prefix)
@@ -649,7 +771,11 @@ def _figures(counted: Counted, cells: Published, shown: dict[str, str], era: str
             key=key,
             label=label,
             shown=mine,
-            months=[(_month_label(m), mine[f"month.{m}"]) for m in cells.months[era]],
+            months=[
+                (_month_label(m), mine[f"month.{m}"])
+                for m in cells.months[era]
+                if f"month.{m}" in mine
+            ],
             expected_meetings=expected,
             meetings_percent=_percent(mine["engagement.meetings"], expected),
             median_days_to_match=_number(disclose_median_of(median, matched), 0),
@@ -727,6 +853,7 @@ def dashboard(
         groups=groups,
         workforce=disclose_workforce(counts) if counts is not None else None,
         workforce_as_of=as_of,
+        today=timezone.localdate(now),
     )
 
 

@@ -38,7 +38,9 @@ def _page(request, programme, form, status=200):
             "programme": programme,
             "form": form,
             "report": report,
-            "charts": [(c, board.chart_uri(c)) for c in report.charts] if report else [],
+            "charts": [(c, board.chart_uri(c) if c.drawn else None) for c in report.charts]
+            if report
+            else [],
             "query": query,
             "rule": board.RULE,
         },

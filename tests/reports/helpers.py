@@ -20,16 +20,25 @@ class Builder:
         )
         self.programme.coordinators.add(world["carol"])
 
-    def cohort(self, name: str) -> Cohort:
+    def cohort(self, name: str, starts_on: date = date(2026, 1, 1)) -> Cohort:
         return Cohort.objects.create(
             programme=self.programme,
             name=name,
-            starts_on=date(2026, 1, 1),
-            ends_on=date(2026, 12, 31),
+            starts_on=starts_on,
+            ends_on=starts_on + 364 * DAY,
             status=Cohort.Status.RUNNING,
         )
 
-    def places(self, cohort, side, n, status=Participant.Status.READY, completed=None):
+    def places(
+        self,
+        cohort,
+        side,
+        n,
+        status=Participant.Status.READY,
+        completed=None,
+        joined=None,
+        withdrawn=None,
+    ):
         made = []
         for _ in range(n):
             self.made += 1
@@ -43,8 +52,13 @@ class Builder:
                     side=side,
                     status=status,
                     intake_completed_at=completed,
+                    withdrawn_at=withdrawn,
                 )
             )
+        if joined is not None:
+            Participant.objects.filter(pk__in=[p.pk for p in made]).update(joined_at=joined)
+            for place in made:
+                place.joined_at = joined
         return made
 
     def pair(self, mentee, mentor, status, started_days_ago, ended_days_ago=None, ending=""):

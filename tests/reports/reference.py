@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -53,7 +53,7 @@ class Records:
 
     interval: timedelta
     cohorts: list[int]
-    # (pk, cohort_id, side, status, intake_completed_at)
+    # (pk, cohort_id, side, status, intake_completed_at[, joined_at, withdrawn_at])
     places: list[tuple]
     # (pk, cohort_id, mentee_id, status, ending, created_at, started_at, ended_at)
     relationships: list[tuple]
@@ -66,6 +66,8 @@ class Records:
     outcomes: list[tuple]
     # breakdown → mentee id → group code (every mentee is in one group of each)
     groups: dict[str, dict[int, str]]
+    # cohort id → its first day: its start, or the site's date its first person joined
+    began: dict[int, date] = field(default_factory=dict)
 
 
 def _ethnic_group(code: str) -> str:
@@ -84,6 +86,8 @@ def records(programme: Programme) -> Records:
             "side",
             "status",
             "intake_completed_at",
+            "joined_at",
+            "withdrawn_at",
             "profession",
             "band",
             "work_setting",
@@ -99,17 +103,24 @@ def records(programme: Programme) -> Records:
         .values_list("participant_id", "ethnic_group")
     )
     groups: dict[str, dict[int, str]] = {name: {} for name, _ in BREAKDOWNS}
-    for pk, _cohort, side, _status, _done, profession, band, setting in places:
+    for pk, _cohort, side, _status, _done, _joined, _left, profession, band, setting in places:
         if side != "mentee":
             continue
         groups["ethnicity"][pk] = _ethnic_group(ethnic.get(pk, ""))
         groups["profession"][pk] = profession or NOT_STATED
         groups["band"][pk] = band or NOT_STATED
         groups["setting"][pk] = setting or NOT_STATED
+    began = {}
+    for pk, starts_on in programme.cohorts.values_list("pk", "starts_on"):
+        joined = [
+            timezone.localdate(row[5]) for row in places if row[1] == pk and row[5] is not None
+        ]
+        began[pk] = min([starts_on, *joined])
     return Records(
+        began=began,
         interval=timedelta(weeks=max(programme.meeting_every_weeks, 1)),
         cohorts=list(programme.cohorts.order_by("pk").values_list("pk", flat=True)),
-        places=[row[:5] for row in places],
+        places=[row[:7] for row in places],
         relationships=list(
             Relationship.objects.filter(cohort__programme=programme)
             .order_by("pk")
@@ -183,9 +194,10 @@ def _month(moment: datetime, zone=None) -> str:
 
 def _gather(data: Records, now: datetime, period: Period) -> dict[str, Scope]:
     """Collects, for the programme and each of its cohorts, the people behind every figure in
-    the period. People registered count whatever the period; events (relationships starting
-    and ending, meetings, reviews, career outcomes) count when they happened in it; "active"
-    and "recent" are as at the period's end (or now)."""
+    the period. Events (registering, completing the intake, withdrawing, relationships
+    starting and ending, meetings, reviews, career outcomes) count when they happened in it;
+    the intake in progress, waiting for a match, "active" and "recent" are as at the period's
+    end (or now). With no period, a place's status now says where it stands."""
     scopes = {ALL: Scope(), **{f"cohort-{pk}": Scope() for pk in data.cohorts}}
 
     def into(cohort_id):
@@ -196,13 +208,42 @@ def _gather(data: Records, now: datetime, period: Period) -> dict[str, Scope]:
     intake_done = {}
     ready_mentees = defaultdict(set)
     mentee_cohort = {}
-    for pk, cohort_id, side, status, completed in data.places:
+    for row in data.places:
+        pk, cohort_id, side, status, completed, joined, left = (*row, None, None)[:7]
+        ready = status == Participant.Status.READY
+        withdrawn = status == Participant.Status.WITHDRAWN
+        if period.is_open:
+            keys = ["registered", status]
+            ready_at_end = ready
+        else:
+            keys = []
+            if period.holds(joined):
+                keys.append("registered")
+            if (completed is not None and period.holds(completed)) or (
+                completed is None and ready and period.holds(joined)
+            ):
+                keys.append(Participant.Status.READY)
+            if withdrawn and period.holds(left or joined):
+                keys.append(Participant.Status.WITHDRAWN)
+            if period.until is None:
+                ready_at_end = ready
+                if status == Participant.Status.INTAKE:
+                    keys.append(Participant.Status.INTAKE)
+            else:
+                done_by_end = (completed is not None and completed < period.until) or (
+                    completed is None and ready and joined is not None and joined < period.until
+                )
+                gone_by_end = withdrawn and (left or joined or period.until) < period.until
+                ready_at_end = done_by_end and not gone_by_end
+                begun = joined is not None and joined < period.until
+                if begun and not done_by_end and not gone_by_end:
+                    keys.append(Participant.Status.INTAKE)
         for scope in into(cohort_id):
-            scope.cells[f"recruitment.{side}.registered"].add(pk)
-            scope.cells[f"recruitment.{side}.{status}"].add(pk)
+            for key in keys:
+                scope.cells[f"recruitment.{side}.{key}"].add(pk)
         if side == "mentee":
             mentee_cohort[pk] = cohort_id
-            if status == Participant.Status.READY:
+            if ready_at_end:
                 ready_mentees[cohort_id].add(pk)
         intake_done[pk] = completed
 
@@ -362,9 +403,14 @@ def published_cells(
     for era, scopes in eras.items():
         months[era] = sorted({m for scope in scopes.values() for m in scope.months})
         for key, scope in scopes.items():
+            began = data.began.get(int(key.split("-")[1])) if key != ALL else None
+            if era == PERIOD and began and period.end is not None and began > period.end:
+                continue  # a cohort still to come has no figures for the period
             for name, people in _scope_cells(
                 scope, members, months[era], breakdowns=key == ALL
             ).items():
+                if began and name.startswith("month.") and name[6:] < f"{began:%Y-%m}":
+                    continue  # nor a month before the cohort began
                 cells[f"{era}|{key}|{name}"] = people
     return cells, eras, months
 

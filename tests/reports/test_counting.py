@@ -85,23 +85,46 @@ def _programme(seed: int, people: int = 90) -> Programme:
         )
         for i in range(2)
     ]
+    # A cohort whose people all joined from April 2026: it has no figures for earlier periods.
+    late = Cohort.objects.create(
+        programme=programme, name="Late", starts_on=date(2026, 5, 1), ends_on=date(2027, 4, 30)
+    )
+    cohorts.append(late)
     users = User.objects.bulk_create(
         User(email=f"p{seed}-{i}@counting.example", full_name=f"P {i}", password="!")
         for i in range(people)
     )
-    places = Participant.objects.bulk_create(
-        Participant(
-            cohort=rng.choice(cohorts),
-            user=user,
-            side=rng.choice(["mentee", "mentee", "mentor"]),
-            status=rng.choice(["ready", "ready", "intake", "withdrawn"]),
-            intake_completed_at=_moment(rng) if rng.random() < 0.8 else None,
-            profession=rng.choice(PROFESSIONS),
-            band=rng.choice(BANDS),
-            work_setting=rng.choice(SETTINGS),
+    places = []
+    for user in users:
+        # Joined, then (mostly) completed the intake, then perhaps withdrew; each step may
+        # fall in, before or after any period, sometimes at the edge of a month.
+        status = rng.choice(["ready", "ready", "intake", "withdrawn"])
+        cohort = rng.choice(cohorts)
+        joined = _moment(rng)
+        if cohort == late:
+            joined = max(joined, datetime(2026, 4, 1, 9, tzinfo=UTC) + rng.randint(0, 80) * DAY)
+        completed = None
+        if status != "intake" and rng.random() < 0.85:
+            completed = min(NOW, joined + rng.randint(0, 60) * DAY)
+        withdrawn = None
+        if status == "withdrawn" and rng.random() < 0.9:
+            withdrawn = min(NOW, (completed or joined) + rng.randint(0, 120) * DAY)
+        places.append(
+            Participant(
+                cohort=cohort,
+                user=user,
+                side=rng.choice(["mentee", "mentee", "mentor"]),
+                status=status,
+                intake_completed_at=completed,
+                withdrawn_at=withdrawn,
+                profession=rng.choice(PROFESSIONS),
+                band=rng.choice(BANDS),
+                work_setting=rng.choice(SETTINGS),
+            )
         )
-        for user in users
-    )
+        places[-1].joined_at = joined
+    places = Participant.objects.bulk_create(places)
+    Participant.objects.bulk_update(places, ["joined_at"])
     SpecialCategory.objects.bulk_create(
         SpecialCategory(
             participant=place,

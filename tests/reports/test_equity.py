@@ -47,14 +47,15 @@ def _outcome(person, kind, day):
 # The date filter -----------------------------------------------------------------------------
 
 
-def test_a_period_counts_the_events_inside_it_and_everyone_registered(world):
+def test_a_period_counts_the_events_inside_it(world):
     now = timezone.now()
     b, _ = known_programme(world, now)
     recent = measures.dashboard(
         b.programme, now=now, start=(now - 150 * DAY).date(), end=(now - DAY).date()
     )
     shown = recent.scopes[measures.ALL].shown
-    assert shown["recruitment.mentee.registered"] == "30"  # whatever the dates
+    # Everyone registered today, after the period (tests/reports/test_period.py has more).
+    assert shown["recruitment.mentee.registered"] == "0"
     assert shown["matching.matched"] == "10"  # the active pairs began 100 days ago
     assert shown["retention.completed"] == "0"  # the others ended 180 days ago
     assert shown["engagement.meetings"] == "10"
