@@ -22,8 +22,9 @@ everyone else counts as "Not stated".
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 from django.utils import timezone
@@ -34,8 +35,9 @@ from allied.core.disclosure import (
     disclose_count,
     disclose_mean_of,
     disclose_median_of,
-    disclose_structured_masks,
+    disclose_protected_masks,
 )
+from allied.core.disclosure_attack import nesting
 from allied.core.matching import vocabulary as v
 from allied.programmes.models import CareerOutcome, Cohort, Participant, Programme, Review
 from allied.reports.counting import (
@@ -245,6 +247,8 @@ class Published:
     months: dict[str, list[str]]
     # Each breakdown's groups, in the vocabulary's order (without "minoritised").
     groups: dict[str, list[str]]
+    # The period the figures are for (which decides what a reader knows lies inside what).
+    period: Period = field(default_factory=Period)
 
     def size(self, key: str) -> int:
         return int(self.weights[self.masks[key]].sum())
@@ -377,7 +381,9 @@ def published(counted: Counted) -> Published:
                 for name, members in in_group.items():
                     for code, mask in members.items():
                         masks[f"{at}by.{name}.{code}.{measure}"] = whole & mask
-    return Published(masks=masks, weights=weights, months=months, groups=groups)
+    return Published(
+        masks=masks, weights=weights, months=months, groups=groups, period=counted.period
+    )
 
 
 def partitions(cells: Published) -> list[tuple[str, list[str]]]:
@@ -472,6 +478,138 @@ def _same_figure(key: str) -> tuple[str, str]:
     return scope, _SOURCE.get(figure, figure)
 
 
+# What a reader of the dashboard knows lies inside what, from what the figures are. The
+# attacker the figures are checked against (`disclose_protected_masks`) is given a nesting
+# only when it is one of these and it holds on the data: nesting that holds only by
+# coincidence (the one Asian mentee happens to be the one who withdrew) is not something a
+# reader can know, and would make the rule hide for what no reader could work out.
+#
+# Figures inside another by definition, in any set of dates: an answer inside the people who
+# reviewed, a month's meetings inside the meetings, an outcome of one kind (or dated before or
+# after mentoring began) inside the outcomes, a breakdown's group inside its total, an ethnic
+# group inside the Black and minoritised groups, and each headline measure's total the same
+# as the figure it is taken from.
+def _inside_by_definition(era: str, figure: str) -> list[str]:
+    parts = figure.split(".")
+    if figure.startswith("acceptability.expectations."):
+        return ["acceptability.reviewed"]
+    if figure == "acceptability.reviewed.mentee":
+        return ["acceptability.reviewed"]
+    if figure.startswith("month."):
+        return ["engagement.meetings"]
+    if figure.startswith("progression."):
+        if figure == "progression.any":
+            return []
+        if figure in ("progression.before", "progression.after") or len(parts) == 2:
+            return ["progression.any"]
+        return [f"progression.{parts[1]}", f"progression.{parts[2]}"]
+    if figure.startswith("by."):
+        measure = parts[-1]
+        # A group's measures lie inside its registered mentees only for all dates: in a
+        # period, those matched in it need not have registered in it.
+        outer = []
+        if measure != "registered" and era == ALL_DATES:
+            outer.append(".".join([*parts[:-1], "registered"]))
+        if parts[1] == "total":
+            return [*outer, _SOURCE[f"by.total.{measure}"]]
+        outer.append(f"by.total.{measure}")
+        if parts[1] == "ethnicity" and parts[2] in MINORITISED:
+            outer.append(f"by.ethnicity.{MINORITISED_GROUP[0]}.{measure}")
+        return outer
+    totals = {source: total for total, source in _SOURCE.items()}
+    return [totals[figure]] if figure in totals else []
+
+
+# For all dates, where every figure is the state now or everything that ever happened, the
+# rows lie inside each other as their labels say: every mentee figure inside the mentees
+# registered, the statuses inside the registered, the mentees waiting for a match inside
+# those who completed their intake, the relationships' outcomes inside the matched, the pairs
+# who met (or not) inside the active ones. (In a period these rows count different things.)
+_INSIDE_FOR_ALL_DATES = {
+    "matching.matched": ["recruitment.mentee.registered"],
+    "matching.unmatched": ["recruitment.mentee.ready"],
+    "retention.active": ["matching.matched"],
+    "retention.completed": ["matching.matched"],
+    "retention.no_fault": ["matching.matched"],
+    "retention.withdrawn": ["recruitment.mentee.registered"],
+    "retention.declined": ["recruitment.mentee.registered"],
+    "engagement.recent": ["retention.active"],
+    "engagement.not_recent": ["retention.active"],
+    "progression.any": ["recruitment.mentee.registered"],
+    "acceptability.reviewed.mentee": ["recruitment.mentee.registered"],
+    **{
+        f"recruitment.{side}.{status}": [f"recruitment.{side}.registered"]
+        for side, _ in SIDES
+        for status in Participant.Status.values
+    },
+}
+# Figures of events, whose part in a period lies inside the same figure for all dates.
+_EVENTS = (
+    "recruitment.mentee.registered",
+    "recruitment.mentor.registered",
+    "recruitment.mentee.withdrawn",
+    "recruitment.mentor.withdrawn",
+    "matching.matched",
+    "engagement.meetings",
+    "month.",
+    "acceptability.reviewed",
+    "progression.",
+)
+_EVENT_MEASURES = ("registered", "matched", "completed", "progressed", "reviewed")
+
+
+def _figures_inside(era: str, figure: str) -> set[str]:
+    """Every figure that `figure` lies inside by its definition, in the same set of dates
+    and the same scope (itself included)."""
+    seen, todo = {figure}, [figure]
+    while todo:
+        here = todo.pop()
+        outer = _inside_by_definition(era, here)
+        if era == ALL_DATES:
+            outer = outer + _INSIDE_FOR_ALL_DATES.get(here, [])
+        for name in outer:
+            if name not in seen:
+                seen.add(name)
+                todo.append(name)
+    return seen
+
+
+def _is_event(figure: str) -> bool:
+    if figure.startswith("by."):
+        return figure.rsplit(".", 1)[1] in _EVENT_MEASURES
+    return figure.startswith(_EVENTS)
+
+
+def known_nesting(period: Period) -> Callable[[str, str], bool]:
+    """Whether a reader of the figures for `period` knows that one figure lies inside another
+    (when it does): a figure of a cohort inside the same figure of the whole programme, a
+    figure inside another by their definitions, a period's figure of events inside the same
+    figure for all dates, and a month's meetings for all dates inside the period's when the
+    period holds the whole month (the two are then the same)."""
+
+    def holds_month(month: str) -> bool:
+        first = date.fromisoformat(f"{month}-01")
+        last = (first + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+        return (period.start is None or period.start <= first) and (
+            period.end is None or last <= period.end
+        )
+
+    def known(inner: str, outer: str) -> bool:
+        era, scope, figure = inner.split("|", 2)
+        era_out, scope_out, figure_out = outer.split("|", 2)
+        if scope != scope_out and scope_out != ALL:
+            return False
+        if era == era_out:
+            return figure_out in _figures_inside(era, figure)
+        if figure != figure_out:
+            return False
+        if era == PERIOD:
+            return _is_event(figure)
+        return figure.startswith("month.") and holds_month(figure.removeprefix("month."))
+
+    return known
+
+
 def disclose_published(cells: Published) -> dict[str, str]:
     """Decides every figure the page and its exports publish, together: the whole programme
     and every cohort, all dates and the period, every group of every breakdown
@@ -482,10 +620,11 @@ def disclose_published(cells: Published) -> dict[str, str]:
     special = {
         index for index, (_, parts) in enumerate(groups) if parts and "|by.ethnicity." in parts[0]
     }
-    return disclose_structured_masks(
+    return disclose_protected_masks(
         cells.masks,
         cells.weights,
         groups,
+        nested=nesting(cells.masks, cells.weights, known_nesting(cells.period)),
         hide_first=_hide_first,
         special=special,
         same_if_empty=_same_figure,

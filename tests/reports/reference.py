@@ -415,7 +415,12 @@ def published_cells(
     return cells, eras, months
 
 
-def as_published(cells: dict[str, set], months: dict[str, list[str]], data: Records):
+def as_published(
+    cells: dict[str, set],
+    months: dict[str, list[str]],
+    data: Records,
+    period: Period | None = None,
+):
     """The reference's people as `allied.reports.measures.Published`: a mask over atoms (people
     in exactly the same figures) per figure, so the dashboard's own disclosure code decides
     them."""
@@ -427,4 +432,6 @@ def as_published(cells: dict[str, set], months: dict[str, list[str]], data: Reco
         name: [code for code in found if code != MINORITISED_GROUP[0]]
         for name, found in _members(data).items()
     }
-    return Published(masks=masks, weights=weights, months=months, groups=groups)
+    return Published(
+        masks=masks, weights=weights, months=months, groups=groups, period=period or Period()
+    )

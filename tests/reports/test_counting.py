@@ -235,7 +235,7 @@ def _agree(programme: Programme, period: measures.Period) -> None:
     sizes = {key: published.size(key) for key in cells}
     assert sizes == {key: len(people) for key, people in cells.items()}
     assert published.months == months
-    plain = reference.as_published(cells, months, data)
+    plain = reference.as_published(cells, months, data, period)
     assert published.groups == plain.groups
     assert measures.disclose_published(published) == measures.disclose_published(plain)
 
