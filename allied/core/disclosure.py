@@ -354,6 +354,7 @@ def disclose_structured_masks(
     special: Collection[int] = (),
     same_if_empty: Callable[[str], Hashable] | None = None,
     also_hide: Collection[str] = (),
+    hide_parts_of_hidden_totals: bool = True,
 ) -> dict[str, str]:
     """`disclose_structured` for people counted in groups: `weights[i]` people are in group
     i, and each cell is a boolean mask over the groups (the people of the groups it holds).
@@ -370,7 +371,11 @@ def disclose_structured_masks(
     say already: a zero about more people is safe to publish.
 
     `also_hide` names cells to hide from the start, whatever their number (as
-    `disclose_protected_masks` does to mend what the attacker found)."""
+    `disclose_protected_masks` does to mend what the attacker found). Without
+    `hide_parts_of_hidden_totals`, the parts of a hidden total are all hidden only when the
+    total is 1 to 7 (whose zeros would say which part its people are in); a larger total
+    hidden to protect another keeps its parts, and the attacker that
+    `disclose_protected_masks` runs decides which of them must go."""
     weights = np.asarray(weights, dtype=np.int64)
     if (weights < 0).any():
         raise ValueError("a group cannot hold a negative number of people")
@@ -418,7 +423,8 @@ def disclose_structured_masks(
         changed = False
         for total, parts in partitions:
             if total in hidden:
-                if not hidden.issuperset(parts):
+                few = 1 <= sizes[total] < SMALLEST_SHOWN
+                if not hidden.issuperset(parts) and (hide_parts_of_hidden_totals or few):
                     conceal(*parts)
                     changed = True
                 continue
@@ -504,6 +510,7 @@ def disclose_protected_masks(
             special=special,
             same_if_empty=same_if_empty,
             also_hide=extra,
+            hide_parts_of_hidden_totals=False,
         )
         attacker = Attacker(shown, splits, nested)
         breaches = attacker.breaches(truth)
@@ -512,9 +519,12 @@ def disclose_protected_masks(
         needed = attacker.explain(breaches[0]).shown
         candidates = [key for key, value in needed.items() if value.isdigit()]
         # A shown zero is exact and cheap to keep; hide one only when nothing else will do.
+        # (A "*" says no more than "0 or more", so a narrowing always needs a shown figure;
+        # were none found, every shown figure would go rather than a small one be shown.)
         figures = [key for key in candidates if shown[key] != "0"] or candidates
         if not figures:
-            raise ValueError(f"no shown figure to hide against {breaches[0]}")
+            extra.update(key for key, value in shown.items() if value.isdigit())
+            continue
         extra.add(max(figures, key=rank))
 
 

@@ -11,6 +11,7 @@ from allied.core.disclosure import (
     SMALLEST_SHOWN,
     SUPPRESSED,
     atom_masks,
+    disclose_protected,
     disclose_structured,
     disclose_structured_masks,
 )
@@ -197,3 +198,28 @@ def test_figures_of_the_same_people_are_shown_or_hidden_together(page):
         for b in cells:
             if cells[a] == cells[b]:
                 assert (shown[a] == SUPPRESSED) == (shown[b] == SUPPRESSED), (a, b)
+
+
+def test_the_audited_rule_keeps_the_parts_of_a_large_total_hidden_to_protect_another():
+    # Three cohorts' meetings, the third's 3 hidden, the first's 30 hidden to protect them.
+    # The structured rule alone hides the first cohort's months too; the audited rule keeps
+    # them, as the attacker cannot narrow the 3 through them (issue 19, item 3).
+    cells = {
+        "all": people(0, 73),
+        "c1": people(0, 30),
+        "c2": people(30, 70),
+        "c3": people(70, 73),
+        "c1 March": people(0, 15),
+        "c1 April": people(15, 30),
+    }
+    splits = [("all", ["c1", "c2", "c3"]), ("c1", ["c1 March", "c1 April"])]
+    alone = disclose_structured(cells, splits)
+    assert alone == {
+        "all": "75",
+        "c1": "*",
+        "c2": "40",
+        "c3": "*",
+        "c1 March": "*",
+        "c1 April": "*",
+    }
+    assert disclose_protected(cells, splits) == {**alone, "c1 March": "15", "c1 April": "15"}
