@@ -482,21 +482,23 @@ def disclose_protected_masks(
     weights: np.ndarray,
     partitions: Sequence[tuple[str, Sequence[str]]] = (),
     *,
-    nested: Collection[tuple[str, str]] = (),
+    known: Callable[[str, str], bool] | None = None,
     hide_first: Callable[[str], Any] | None = None,
     special: Collection[int] = (),
     same_if_empty: Callable[[str], Hashable] | None = None,
 ) -> dict[str, str]:
     """`disclose_structured_masks`, then hidden further until no hidden figure of 1 to 7 can
     be narrowed below 1 to 7 by an integer programme over every shown figure (as the interval
-    its rounding leaves), every split in `partitions` and every nesting in `nested` ((inner,
-    outer): what a reader knows lies inside what)."""
-    from allied.core.disclosure_attack import Attacker
+    its rounding leaves), every split in `partitions` and every nesting among the cells that
+    `known(inner, outer)` says a reader knows (by default, every one). With no figure of 1 to
+    7 there is nothing to protect, and nothing is attacked."""
+    from allied.core.disclosure_attack import Attacker, nesting
 
     weights = np.asarray(weights, dtype=np.int64)
     truth = {key: int(weights[np.asarray(mask, dtype=bool)].sum()) for key, mask in masks.items()}
     splits = [(total, list(parts)) for total, parts in partitions if parts]
     extra: set[str] = set()
+    nested: list[tuple[str, str]] | None = None
 
     def rank(key: str):
         return (hide_first(key), -truth[key], key) if hide_first else (-truth[key], key)
@@ -512,6 +514,10 @@ def disclose_protected_masks(
             also_hide=extra,
             hide_parts_of_hidden_totals=False,
         )
+        if not any(1 <= value < SMALLEST_SHOWN for value in truth.values()):
+            return shown
+        if nested is None:
+            nested = nesting(masks, weights, known)
         attacker = Attacker(shown, splits, nested)
         breaches = attacker.breaches(truth)
         if not breaches:
@@ -537,9 +543,5 @@ def disclose_protected(
 ) -> dict[str, str]:
     """`disclose_protected_masks` on the people themselves, with every nesting among the
     cells that `known(inner, outer)` says a reader knows (by default, every one)."""
-    from allied.core.disclosure_attack import nesting
-
     masks, weights = atom_masks(cells)
-    return disclose_protected_masks(
-        masks, weights, partitions, nested=nesting(masks, weights, known), **rule
-    )
+    return disclose_protected_masks(masks, weights, partitions, known=known, **rule)

@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import cache
 
 import numpy as np
 from django.utils import timezone
@@ -37,7 +38,6 @@ from allied.core.disclosure import (
     disclose_median_of,
     disclose_protected_masks,
 )
-from allied.core.disclosure_attack import nesting
 from allied.core.matching import vocabulary as v
 from allied.programmes.models import CareerOutcome, Cohort, Participant, Programme, Review
 from allied.reports.counting import (
@@ -558,7 +558,8 @@ _EVENTS = (
 _EVENT_MEASURES = ("registered", "matched", "completed", "progressed", "reviewed")
 
 
-def _figures_inside(era: str, figure: str) -> set[str]:
+@cache
+def _figures_inside(era: str, figure: str) -> frozenset[str]:
     """Every figure that `figure` lies inside by its definition, in the same set of dates
     and the same scope (itself included)."""
     seen, todo = {figure}, [figure]
@@ -571,7 +572,7 @@ def _figures_inside(era: str, figure: str) -> set[str]:
             if name not in seen:
                 seen.add(name)
                 todo.append(name)
-    return seen
+    return frozenset(seen)
 
 
 def _is_event(figure: str) -> bool:
@@ -624,7 +625,7 @@ def disclose_published(cells: Published) -> dict[str, str]:
         cells.masks,
         cells.weights,
         groups,
-        nested=nesting(cells.masks, cells.weights, known_nesting(cells.period)),
+        known=known_nesting(cells.period),
         hide_first=_hide_first,
         special=special,
         same_if_empty=_same_figure,
