@@ -5,7 +5,7 @@ grouped by everything that decides which published figures they are in: their co
 status and groups, and two sets of flags (one for all dates, one for the chosen period) that
 say whether they were matched, met, stayed, reviewed and progressed. Everyone in one such
 group is in exactly the same figures, which is all the disclosure rule needs to know
-(`allied.core.disclosure.disclose_structured_masks`). Held meetings are counted the same way
+(`allied.core.disclosure.disclose_protected_masks`). Held meetings are counted the same way
 by cohort and month, and the averages come as sums and counts.
 
 The same subqueries serve SQLite and PostgreSQL: time zone and interval arithmetic go

@@ -8,10 +8,10 @@ exactly the same figures, and its meetings by cohort and month (`allied.reports.
 `published` turns those into the groups behind every figure, and every figure the page
 publishes, the whole programme and every cohort, for all dates and for the chosen period, and
 each breakdown (ethnic group, profession, band, work setting; for the whole programme only),
-is decided in one call of the structured rule
-(`allied.core.disclosure.disclose_structured_masks`), so no filter's figure can be subtracted
-from another (a cohort from the programme, a period from all dates, a group from its total)
-to reveal a small group. The page's cohort, date and group choosers only pick among figures
+is decided in one call of the structured rule, audited by an attacker who works out what he
+can from every published figure at once (`allied.core.disclosure.disclose_protected_masks`),
+so no filter's figure can be subtracted from another (a cohort from the programme, a period
+from all dates, a group from its total), nor any chain of them, to reveal a small group. The page's cohort, date and group choosers only pick among figures
 already decided (docs/decisions/0008-disclosure-control.md, 0013-equity-reporting.md,
 0018-counting-in-the-database.md). Averages are shown only over 8 or more people.
 
@@ -614,7 +614,8 @@ def known_nesting(period: Period) -> Callable[[str, str], bool]:
 def disclose_published(cells: Published) -> dict[str, str]:
     """Decides every figure the page and its exports publish, together: the whole programme
     and every cohort, all dates and the period, every group of every breakdown
-    (`allied.core.disclosure.disclose_structured_masks`)."""
+    (`allied.core.disclosure.disclose_protected_masks`, with what a reader knows lies inside
+    what: `known_nesting`)."""
     groups = partitions(cells)
     # Ethnic group is special category data: a breakdown where one group holds everyone (the
     # mentees matched on one day, say) would tell anyone who knows who they are.
