@@ -80,7 +80,7 @@ def pytest_collection_finish(session):
 
 
 DATABASE_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server"}
-SERVICE_MARKERS = ("postgres", "redis", "fuzz", "browser")
+SERVICE_MARKERS = ("postgres", "redis", "fuzz", "browser", "once")
 
 
 def touches_the_database(item) -> bool:

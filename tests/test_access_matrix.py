@@ -25,7 +25,9 @@ from tests.programmes.matrix import (
 )
 from tests.programmes.world import programme_role
 
-pytestmark = pytest.mark.django_db
+# Every URL for every kind of person is the same check on either database: it runs once,
+# with the fuzz suite, on PostgreSQL when it is there (`make test`, decision 0028).
+pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 
 class CopiedWhenRead(Mapping):
