@@ -195,8 +195,8 @@ def progress(request, pk: int):
 
 @api_view("GET")
 def feedback(request, pk: int):
-    """Mentees' feedback on allyship: counts per answer, 1 to 7 shown as "*", others rounded
-    to the nearest 5."""
+    """Mentees' feedback on allyship: counts per answer, 1 to 7 shown as "*", a count hidden
+    so that no "*" can be worked out shown as "x", others rounded to the nearest 5."""
     api_user(request)
     programme = access.programme_for(request, pk, *RUNS)
     return JsonResponse({"questions": reports.feedback(programme)})

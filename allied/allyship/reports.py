@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from django.db.models import Count
 
 from allied.allyship.actions import FEEDBACK_FIELDS
 from allied.allyship.models import Completion, TrainingModule
-from allied.core.disclosure import disclose_count
+from allied.core.disclosure import disclose_protected_masks
 from allied.programmes.models import AllyshipAnswer, Participant, Programme, Review, Side
 
 QUESTIONS = {
@@ -66,8 +67,13 @@ def progress(programme: Programme) -> tuple[list[TrainingModule], list[MentorPro
 
 def feedback(programme: Programme) -> list[dict]:
     """Returns, per question, the disclosed count of each answer across the mentees' reviews
-    in the programme: never per relationship, never a name. Counts of 1 to 7 are "*"."""
+    in the programme: never per relationship, never a name. The answers and all who answered
+    are one split, decided together as the dashboard's are (`disclose_protected_masks`): "*"
+    for 1 to 7, "x" for a count hidden so that no "*" can be worked out from the others."""
     reviews = Review.objects.filter(relationship__cohort__programme=programme, side=Side.MENTEE)
+    codes = [code for code, _ in AllyshipAnswer.choices]
+    masks = {code: np.eye(len(codes), dtype=bool)[i] for i, code in enumerate(codes)}
+    masks["answered"] = np.ones(len(codes), dtype=bool)
     out = []
     for field, question in QUESTIONS.items():
         counts = dict(
@@ -76,15 +82,17 @@ def feedback(programme: Programme) -> list[dict]:
             .annotate(n=Count("pk"))
             .values_list(field, "n")
         )
+        weights = np.array([counts.get(code, 0) for code in codes], dtype=np.int64)
+        shown = disclose_protected_masks(masks, weights, [("answered", codes)])
         out.append(
             {
                 "field": field,
                 "question": question,
                 "answers": [
-                    {"answer": code, "label": label, "count": disclose_count(counts.get(code, 0))}
+                    {"answer": code, "label": label, "count": shown[code]}
                     for code, label in AllyshipAnswer.choices
                 ],
-                "answered": disclose_count(sum(counts.values())),
+                "answered": shown["answered"],
             }
         )
     return out

@@ -21,6 +21,7 @@ from allied.allyship.forms import CompleteForm, ModuleForm, ReflectionForm, Shar
 from allied.allyship.models import Completion, Reflection, TrainingModule
 from allied.base.submissions import key_from, with_submission
 from allied.core import allyship as model
+from allied.core.disclosure import RULE_LINES
 from allied.core.model import STUDY_MODEL
 from allied.programmes import access
 from allied.programmes.errors import ProgrammeError
@@ -337,5 +338,5 @@ def feedback(request, pk: int):
     return render(
         request,
         "allyship/feedback.html",
-        {"programme": programme, "questions": reports.feedback(programme)},
+        {"programme": programme, "questions": reports.feedback(programme), "rule": RULE_LINES},
     )

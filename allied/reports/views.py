@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from allied.core.cells import plain_row
-from allied.core.disclosure import SMALLEST_SHOWN
 from allied.programmes.access import programme_for
 from allied.reports import chart, measures
 from allied.reports.forms import DashboardFilterForm, WorkforceForm, WorkforceRemoveForm
@@ -92,7 +91,7 @@ def dashboard(request, pk: int):
             "equity": _equity(board, scope, chosen["breakdown"]),
             "breakdown": chosen["breakdown"],
             "measures": [label for _, label, _ in measures.HEADLINE],
-            "smallest": SMALLEST_SHOWN,
+            "rule": measures.RULE_LINES,
             "selected": int(scope.split("-")[1]) if scope != measures.ALL else None,
             "export_query": "&".join(f"{k}={v.isoformat()}" for k, v in query.items()),
         },
@@ -124,7 +123,7 @@ def dashboard_csv(request, pk: int):
     if isinstance(rows, HttpResponse):
         return rows
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(plain_row(row) for row in rows)
+    csv.writer(buffer).writerows(plain_row(row) for row in [*rows, [], [measures.RULE]])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(programme, "csv")}"'
     return response
@@ -142,13 +141,7 @@ def dashboard_xlsx(request, pk: int):
     for row in rows:
         sheet.append(plain_row(row))
     sheet.append([])
-    sheet.append(
-        [
-            f"Counts of 1 to {SMALLEST_SHOWN - 1} are shown as *, other counts are rounded to "
-            f"the nearest 5, averages over fewer than {SMALLEST_SHOWN} people are not shown, and "
-            "further figures are hidden where one could be worked out from the others."
-        ]
-    )
+    sheet.append([measures.RULE])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(

@@ -8,6 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from allied.accounts.models import Role
+from allied.core.disclosure import disclose_count
+from allied.core.disclosure_attack import Attacker
 from allied.programmes.models import Agreement, Participant, Relationship, Review
 from tests.conftest import sign_in
 
@@ -136,12 +138,36 @@ def test_the_coordinator_sees_totals_with_small_counts_hidden_and_no_names(
     believed = response.json()["questions"][0]
     counts = {a["answer"]: a["count"] for a in believed["answers"]}
 
-    assert counts == {"yes": "10", "partly": "0", "no": "*", "not_applicable": "0"}
+    # The 3 are "*", and the 12 beside them "x": all who answered less them would give the 3.
+    assert counts == {"yes": "x", "partly": "0", "no": "*", "not_applicable": "0"}
     assert believed["answered"] == "15"
     page = client.get(reverse("allyship:feedback", args=[world["programme_own"].pk]))
     text = page.content.decode()
     assert "Mentee yes 0" not in text and "Mia Mentee" not in text and "Max Mentor" not in text
-    assert ">*<" in text and ">10<" in text
+    assert ">*<" in text and ">x<" in text and ">15<" in text
+    assert "A figure shown as x is hidden so that no * can be worked out from it" in text
+
+
+def test_no_hidden_count_of_the_feedback_can_be_worked_out_from_the_others(
+    client, world, make_person
+):
+    """8 said yes, 2 no, 8 not applicable: shown alone as 10, *, 10 beside all 18 who
+    answered (20), the 2 would be 18 - 12 - 12 = 0 at least and 22 - 8 - 8 = 6 at most: not
+    7. The attacker of the dashboard's figures finds nothing to narrow in what is shown."""
+    _reviews(world, make_person, 8, "yes")
+    _reviews(world, make_person, 2, "no")
+    _reviews(world, make_person, 8, "not_applicable")
+    sign_in(client, world["carol"])
+    response = client.get(reverse("allyship:api_feedback", args=[world["programme_own"].pk]))
+    believed = response.json()["questions"][0]
+    shown = {a["answer"]: a["count"] for a in believed["answers"]}
+    shown["answered"] = believed["answered"]
+    truth = {"yes": 8, "partly": 0, "no": 2, "not_applicable": 8, "answered": 18}
+    parts = ["yes", "partly", "no", "not_applicable"]
+    weak = {key: disclose_count(value) for key, value in truth.items()}
+    assert Attacker(weak, [("answered", parts)]).breaches(truth)
+    assert shown["no"] == "*"
+    assert Attacker(shown, [("answered", parts)]).breaches(truth) == []
 
 
 def test_another_programmes_reviews_are_not_counted(client, world, make_person):

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from allied.reports import measures
 from tests.conftest import sign_in
 from tests.reports.helpers import DAY, known_programme
 
@@ -86,6 +87,9 @@ def test_the_exports_hold_only_suppressed_figures(client, world):
     response = client.get(reverse("reports:dashboard_csv", args=[b.programme.pk]))
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode())))
+    # The figures, then an empty row and the rule that explains the marks.
+    rows, rule = rows[: rows.index([])], rows[rows.index([]) + 1 :]
+    assert rule == [[measures.RULE]]
     assert rows[0] == ["Measure", "Whole programme", "Cohort A", "Cohort B"]
     numbers = list(_numbers(rows))
     assert numbers and all(n == 0 or (n >= 8 and n % 5 == 0) for n in numbers)
@@ -98,6 +102,7 @@ def test_the_exports_hold_only_suppressed_figures(client, world):
         ["" if cell.value is None else cell.value for cell in row] for row in sheet.iter_rows()
     ]
     assert book_rows[: len(rows)] == rows
+    assert book_rows[-1][0] == measures.RULE
 
 
 def test_a_breakdown_chosen_within_a_cohort_says_its_figures_are_the_whole_programmes(
