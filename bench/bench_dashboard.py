@@ -334,11 +334,10 @@ def _hidden(programme) -> dict:
 
     cells = measures.published(counting.count(programme, timezone.now(), measures.Period()))
     shown = measures.disclose_published(cells)
-    hidden = [key for key, value in shown.items() if value in ("*", "x")]
+    hidden = [key for key, value in shown.items() if value == "*"]
     return {
         "figures": len(shown),
         "hidden_figures": len(hidden),
-        "hidden_to_protect": sum(shown[key] == "x" for key in hidden),
         "hidden_total": sum(cells.size(key) for key in hidden),
     }
 
@@ -418,8 +417,7 @@ def main() -> int:
         if "hidden_figures" in result:
             line += (
                 f"; {result['hidden_figures']} of {result['figures']} figures hidden"
-                f" ({result['hidden_to_protect']} of them to protect another, as x;"
-                f" {result['hidden_total']:,} counted in them)"
+                f" ({result['hidden_total']:,} counted in them)"
             )
         print(line)
     postgres = [r for r in results if r["database"] == "postgresql"]

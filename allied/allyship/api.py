@@ -195,8 +195,8 @@ def progress(request, pk: int):
 
 @api_view("GET")
 def feedback(request, pk: int):
-    """Mentees' feedback on allyship: counts per answer, 1 to 7 shown as "*", a count hidden
-    so that no "*" can be worked out shown as "x", others rounded to the nearest 5."""
+    """Mentees' feedback on allyship: counts per answer, hidden ("*") or rounded to the nearest
+    5, decided together with all who answered so that no hidden count can be worked out."""
     api_user(request)
     programme = access.programme_for(request, pk, *RUNS)
     return JsonResponse({"questions": reports.feedback(programme)})
@@ -300,7 +300,11 @@ _MODULE_CREATE = {
     },
     "required": ["title", "content"],
 }
-_COUNT = {"type": "string", "description": "'*' for 1 to 7, otherwise rounded to the nearest 5."}
+_COUNT = {
+    "type": "string",
+    "description": "A count rounded to the nearest 5, or '*' for a hidden one: fewer than 8, "
+    "or a larger count hidden so that a small one cannot be worked out from the others.",
+}
 
 PATHS = {
     "/api/allyship/reflections/": {

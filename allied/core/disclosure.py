@@ -4,8 +4,6 @@ Counts of 1 to 7 are shown as "*"; other counts are rounded to the nearest 5; pe
 worked out from the rounded figures; a mean or median over fewer than 8 people is not shown.
 Figures published together also go through secondary suppression (`disclose_breakdown`,
 `disclose_cells`), so that no small group can be recovered by subtracting one from another.
-The dashboard's rule (`disclose_protected_masks`) marks a figure hidden to protect another
-"x" (any number), apart from the "*" of a small one (0 to 7), and attacks both meanings.
 """
 
 from __future__ import annotations
@@ -17,45 +15,19 @@ from typing import Any
 import numpy as np
 
 SUPPRESSED = "*"
-# The second mark, for a figure hidden so that a "*" cannot be worked out from it (and for a
-# small figure whose "*" would itself give it away): any number, as far as a reader knows.
-# Only `disclose_protected_masks`, whose result is attacked with both marks' meanings, uses
-# it; every other rule's "*" is any hidden figure.
-PROTECTING = "x"
-HIDDEN = frozenset({SUPPRESSED, PROTECTING})
 SMALLEST_SHOWN = 8
 
-# What each mark of `disclose_protected_masks` says, for readers of the data.
-MARK_MEANINGS = {
-    SUPPRESSED: f"Hidden: a count of fewer than {SMALLEST_SHOWN} (it may be 0), or an average "
-    f"over fewer than {SMALLEST_SHOWN} people.",
-    PROTECTING: "Hidden so that no figure shown as * can be worked out from it: any number, large "
-    "or small.",
-}
-# The rule printed beside figures decided by `disclose_protected_masks` (the dashboard, the
-# board report, the organisation view, allyship feedback): a page shows the first line, then
-# the others as a list.
+# The rule printed beside figures decided together (the dashboard and its exports, the board
+# report, the organisation view, allyship feedback): a page shows the first line, then the
+# others as a list. One mark stands for every hidden figure (decision 0008 says why not two).
 RULE_LINES = (
     "No figure here can identify anyone.",
-    f"Counts of 1 to {SMALLEST_SHOWN - 1} are shown as *: a figure shown as * is always fewer "
-    f"than {SMALLEST_SHOWN}, and may be 0. Averages over fewer than {SMALLEST_SHOWN} people are "
-    "shown as * too.",
-    "A figure shown as x is hidden so that no * can be worked out from it: it may be any "
-    "number, large or small.",
-    "Other counts are rounded to the nearest 5. Percentages are worked out from the rounded "
-    "counts; a percentage of a hidden count has its mark.",
+    f"* stands for a hidden figure: a count of fewer than {SMALLEST_SHOWN}, a larger count "
+    "hidden so that a small one cannot be worked out from the other figures, or an average of "
+    f"fewer than {SMALLEST_SHOWN} answers.",
+    "Other counts are rounded to the nearest 5. Percentages use the rounded counts; a "
+    "percentage of a hidden count is shown as *.",
 )
-
-
-def is_hidden(value: str | None) -> bool:
-    """Whether a published string is a mark for a hidden figure ("*" or "x")."""
-    return value in HIDDEN
-
-
-def hidden_mark(*values: str | None) -> str:
-    """The mark for a figure worked out from `values`, one of them hidden: "x" when one is
-    "x" (it may be any number, so what is worked out from it may be too), otherwise "*"."""
-    return PROTECTING if PROTECTING in values else SUPPRESSED
 
 
 def rounded_count(count: int) -> int | None:
@@ -511,114 +483,10 @@ def _nested_pairs(
 # through two or more splits (a cohort's statuses beside all cohorts' "ready", say) it left to
 # the rounding to blur, and an attacker with an integer programme over every published figure
 # showed that rounding does not always blur them (`allied.core.disclosure_attack`). So the
-# rule's result is attacked, and while some hidden figure of 1 to 7 can be narrowed, more is
-# hidden: first what the marks say (a "*" says "0 to 7"; an "x" says nothing), then shown
-# figures. Each step only takes from what the attacker knows, so this ends, at worst with
-# every figure hidden and marked "x", which says nothing at all.
-
-
-def _marked(
-    shown: Mapping[str, str],
-    truth: Mapping[str, int],
-    splits: Sequence[tuple[str, Sequence[str]]],
-    relabelled: Collection[str],
-) -> dict[str, str]:
-    """The structured rule's result with each hidden figure given its mark: "*" for 0 to 7,
-    "x" for a figure hidden to protect another (8 and more) and for a small figure in
-    `relabelled` (its "*" gave it away).
-
-    A hidden 0 is "*" only beside the few people of a hidden total of 1 to 7, where every
-    part is 0 to 7 and one mark for all says nothing of which part holds them; elsewhere it
-    is hidden to protect another (a special category group holding everyone, shown "x", would
-    stand out among "*" zeros), so it is "x"."""
-    among_few = {
-        part
-        for total, parts in splits
-        if shown[total] == SUPPRESSED and 1 <= truth[total] < SMALLEST_SHOWN
-        for part in parts
-    }
-    marked = {}
-    for key, value in shown.items():
-        if value != SUPPRESSED:
-            marked[key] = value
-        else:
-            few = 1 <= truth[key] < SMALLEST_SHOWN or (truth[key] == 0 and key in among_few)
-            marked[key] = SUPPRESSED if few and key not in relabelled else PROTECTING
-    return marked
-
-
-def _absorbing(
-    marked: Mapping[str, str], truth: Mapping[str, int], splits: Sequence[tuple[str, Sequence[str]]]
-) -> set[str]:
-    """The "*" parts to mark "x" at once, before any attack, where one split alone would give
-    them away: beside a shown total, hidden parts that are all "*" (at most 7 each) leave
-    each at least what the others cannot hold. An "x" holds anything, so with two "x" among a
-    split's hidden parts (or one that is truly 8 or more) none of them is narrowed by it. The
-    largest go first. The attack that follows checks this, and finds what it misses."""
-    relabel: set[str] = set()
-    for total, parts in splits:
-        value = marked[total]
-        if value in HIDDEN:
-            continue
-        hidden = [part for part in parts if marked[part] in HIDDEN]
-        if not hidden:
-            continue
-        # The least the hidden parts hold together, from the total's least and the shown
-        # parts' most (a shown count v is at most v + 2; a shown 0 is 0).
-        least = (0 if value == "0" else max(SMALLEST_SHOWN, int(value) - 2)) - sum(
-            int(marked[part]) + (0 if marked[part] == "0" else 2)
-            for part in parts
-            if part not in hidden
-        )
-        stars = sorted(
-            (part for part in hidden if marked[part] == SUPPRESSED and part not in relabel),
-            key=lambda part: (-truth[part], part),
-        )
-        xs = [part for part in hidden if part not in stars]
-        # An "x" that needs no protection (0, or 8 and more) holds whatever the others do not.
-        while stars and len(xs) < 2 and all(1 <= truth[part] < SMALLEST_SHOWN for part in xs):
-            # With no "x", a "*" is at least `least` less 7 for each other "*"; with one "x",
-            # that "x" is at least `least` less 7 for each "*".
-            others = len(stars) - (0 if xs else 1)
-            if least - (SMALLEST_SHOWN - 1) * others <= 1:
-                break
-            relabel.add(stars[0])
-            xs.append(stars.pop(0))
-    return relabel
-
-
-def two_marks(
-    shown: Mapping[str, str],
-    truth: Mapping[str, int],
-    partitions: Sequence[tuple[str, Sequence[str]]] = (),
-    nested: Sequence[tuple[str, str]] = (),
-) -> dict[str, str]:
-    """Another rule's result (every hidden figure "*", saying only "hidden") given the two
-    marks of `disclose_protected_masks`, for a small table whose splits are all of its
-    relations (the workforce's groups and totals). The rule chose what to hide with its
-    marks saying nothing, so each "*" the attacker (who knows the splits and the `nested`
-    pairs) needs becomes "x" until nothing can be narrowed, and were a narrowing to need
-    shown figures alone, every mark becomes "x", which says no more than the rule's own did."""
-    from allied.core.disclosure_attack import Attacker
-
-    splits = [(total, list(parts)) for total, parts in partitions if parts]
-    relabelled: set[str] = set()
-    while True:
-        marked = _marked(shown, truth, splits, relabelled)
-        if more := _absorbing(marked, truth, splits):
-            relabelled |= more
-            marked = _marked(shown, truth, splits, relabelled)
-        if not any(value == SUPPRESSED for value in marked.values()):
-            return marked
-        attacker = Attacker(marked, splits, nested)
-        breaches = attacker.breaches(truth)
-        if not breaches:
-            return marked
-        needed = attacker.explain(breaches[0]).shown
-        stars = [key for key, value in needed.items() if value == SUPPRESSED]
-        if not stars:
-            return _marked(shown, truth, splits, set(truth))
-        relabelled.add(max(stars, key=lambda key: (-truth[key], key)))
+# rule's result is attacked, and while some hidden figure of 1 to 7 can be narrowed, one more
+# figure is hidden: a shown one among the few the narrowing needs, the one `hide_first` ranks
+# highest (by default the smallest). Hiding a figure only takes from what the attacker knows,
+# so this ends, at worst with everything hidden.
 
 
 def disclose_protected_masks(
@@ -627,55 +495,37 @@ def disclose_protected_masks(
     partitions: Sequence[tuple[str, Sequence[str]]] = (),
     *,
     known: Callable[[str, str], bool] | None = None,
-    implied: Sequence[tuple[str, Sequence[str]]] = (),
     hide_first: Callable[[str], Any] | None = None,
     special: Collection[int] = (),
     same_if_empty: Callable[[str], Hashable] | None = None,
 ) -> dict[str, str]:
-    """`disclose_structured_masks` with two marks (`_marked`): "*" for a hidden figure of 0
-    to 7, "x" for one hidden to protect another. Then hidden further until no hidden figure
-    of 1 to 7 can be narrowed below 1 to 7 by an integer programme over every shown figure
-    (as the interval its rounding leaves), what every mark says, every split in `partitions`
-    and every nesting among the cells that `known(inner, outer)` says a reader knows (by
-    default, every one). With no figure of 1 to 7 there is nothing to protect, and nothing is
-    attacked.
-
-    What a narrowing needs (`Attacker.explain`) decides the step: where it needs a "*", that
-    figure is marked "x" instead, which hides no number; only where it needs shown figures
-    alone is one of those hidden, the one `hide_first` ranks highest (by default the
-    smallest). `implied` are splits that follow from `partitions`: the attacker sees them
-    anyway, and with them `_absorbing` marks in one step what he would find one at a time."""
+    """`disclose_structured_masks`, then hidden further until no hidden figure of 1 to 7 can
+    be narrowed below 1 to 7 by an integer programme over every shown figure (as the interval
+    its rounding leaves), every split in `partitions` and every nesting among the cells that
+    `known(inner, outer)` says a reader knows (by default, every one). With no figure of 1 to
+    7 there is nothing to protect, and nothing is attacked."""
     from allied.core.disclosure_attack import Attacker, nesting
 
     weights = np.asarray(weights, dtype=np.int64)
     truth = {key: int(weights[np.asarray(mask, dtype=bool)].sum()) for key, mask in masks.items()}
-    splits = [(total, list(parts)) for total, parts in [*partitions, *implied] if parts]
+    splits = [(total, list(parts)) for total, parts in partitions if parts]
     extra: set[str] = set()
-    relabelled: set[str] = set()
     nested: list[tuple[str, str]] | None = None
 
     def rank(key: str):
         return (hide_first(key), -truth[key], key) if hide_first else (-truth[key], key)
 
     while True:
-        shown = _marked(
-            disclose_structured_masks(
-                masks,
-                weights,
-                partitions,
-                hide_first=hide_first,
-                special=special,
-                same_if_empty=same_if_empty,
-                also_hide=extra,
-                hide_parts_of_hidden_totals=False,
-            ),
-            truth,
-            splits,
-            relabelled,
+        shown = disclose_structured_masks(
+            masks,
+            weights,
+            partitions,
+            hide_first=hide_first,
+            special=special,
+            same_if_empty=same_if_empty,
+            also_hide=extra,
+            hide_parts_of_hidden_totals=False,
         )
-        if more := _absorbing(shown, truth, splits):
-            relabelled |= more
-            continue
         if not any(1 <= value < SMALLEST_SHOWN for value in truth.values()):
             return shown
         if nested is None:
@@ -685,23 +535,15 @@ def disclose_protected_masks(
         if not breaches:
             return shown
         needed = attacker.explain(breaches[0]).shown
-        stars = [key for key, value in needed.items() if value == SUPPRESSED]
-        if stars:
-            relabelled.add(max(stars, key=rank))
-            continue
         candidates = [key for key, value in needed.items() if value.isdigit()]
         # A shown zero is exact and cheap to keep; hide one only when nothing else will do.
+        # (A "*" says no more than "0 or more", so a narrowing always needs a shown figure;
+        # were none found, every shown figure would go rather than a small one be shown.)
         figures = [key for key in candidates if shown[key] != "0"] or candidates
-        if figures:
-            extra.add(max(figures, key=rank))
+        if not figures:
+            extra.update(key for key, value in shown.items() if value.isdigit())
             continue
-        # A narrowing from "x" marks alone cannot be: they say nothing. Were one found, every
-        # figure would be hidden and marked "x" rather than a small one be given away.
-        everything = {key for key, value in shown.items() if value not in HIDDEN}
-        if everything <= extra and set(truth) <= relabelled | extra:
-            raise AssertionError(f"nothing left to hide, and still {breaches[0]}")
-        extra.update(everything)
-        relabelled.update(truth)
+        extra.add(max(figures, key=rank))
 
 
 def disclose_protected(

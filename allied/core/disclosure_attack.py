@@ -6,8 +6,8 @@ could put together (where in doubt, more rather than less):
 
 - what each published string says on its own: "0" is exactly 0; a shown count v (never 5)
   was rounded to the nearest 5 from a count of at least 8, so it is somewhere in
-  max(8, v - 2) .. v + 2; a mark says what `MARKS` says it does ("*" is a figure of 0 to 7;
-  "x", a figure hidden to protect another, may be anything, 0 included);
+  max(8, v - 2) .. v + 2; a mark says what `MARKS` says it does (today's "*" is shown for
+  1 to 7 and for figures hidden to protect others, 0 included, so it says only "0 or more");
 - every exact split the report publishes: a total is the sum of its parts (`partitions`);
 - every nesting a reader knows: a figure whose people all lie inside another's is no larger
   than it. `nesting` works these out from the figures' people, keeping those its `known`
@@ -67,13 +67,11 @@ class Mark:
     keeps: tuple[int, int] | None
 
 
-# The two marks of `allied.core.disclosure.disclose_protected_masks`: "*" for a hidden figure
-# of 0 to 7, "x" for one hidden to protect another (or a small one whose "*" would give it
-# away), which says nothing. A figure of 1 to 7 under either must keep all of 1 to 7.
-MARKS: dict[str, Mark] = {
-    "*": Mark(says=((0, SMALL[1]),), keeps=SMALL),
-    "x": Mark(says=((0, None),), keeps=SMALL),
-}
+# Today one mark stands both for a count of 1 to 7 and for a figure hidden to protect another
+# (which may be 0 or anything from 8 up): on its own it says nothing but "0 or more". A second
+# mark for the figures hidden to protect others (issue 19, item 3) would make this, say:
+#   {"*": Mark(says=((1, 7),), keeps=(1, 7)), "x": Mark(says=((0, 0), (8, None)), keeps=None)}
+MARKS: dict[str, Mark] = {"*": Mark(says=((0, None),), keeps=SMALL)}
 # What `Attacker.explain` puts in place of a published figure the breach does not need.
 BLANK = "(any)"
 
@@ -307,8 +305,7 @@ class Attacker:
         """The attacker cut down to a smallest part of what he knows that still gives `breach`
         away: splits, nestings and shown figures are dropped (a shown figure becomes `BLANK`,
         a mark that says nothing) while the breach holds without them, in halves, then
-        quarters, down to one at a time; last, each "*" it does not need is read as "x". For
-        reading a failure, and for choosing what to hide next: it takes dozens of solves."""
+        quarters, down to one at a time. For reading a failure: it takes dozens of solves."""
         keeps = self.marks[breach.shown].keeps or SMALL
         marks = {**self.marks, BLANK: Mark(says=((0, None),), keeps=None)}
 
@@ -334,17 +331,8 @@ class Attacker:
             }
 
         kept = _smallest(numbers, lambda kept: breaks(blanked(kept), relations))
-        # Last, the "*" marks the breach needs: one it does not is read as "x" (saying
-        # nothing), so every "*" left is one that, marked "x", would end this breach.
-        stars = sorted(key for key in used if self.shown[key] == "*" and "x" in self.marks)
-
-        def unstarred(needed: list[str]) -> dict[str, str]:
-            shown = blanked(kept)
-            return {k: "x" if k in stars and k not in needed else v for k, v in shown.items()}
-
-        needed = _smallest(stars, lambda needed: breaks(unstarred(needed), relations))
         return Attacker(
-            unstarred(needed),
+            blanked(kept),
             [relation for kind, relation in relations if kind == "split"],
             [relation for kind, relation in relations if kind == "nested"],
             marks,

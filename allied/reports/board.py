@@ -4,7 +4,7 @@ PDF, a spreadsheet or JSON, with charts and a plain-English summary.
 Every figure comes from `allied.reports.measures.dashboard`, which publishes the whole
 programme and each cohort through the disclosure rule in one call; this module only picks the
 headline figures out of that, draws them and puts them into words. It never sees a raw count,
-so no summary sentence can say a number the rule hid: a hidden figure ("*" or "x") is named as hidden
+so no summary sentence can say a number the rule hid: a hidden figure ("*") is named as hidden
 instead. Percentages are worked out from the rounded figures, and only when both are shown.
 The same `BoardReport` feeds the page, `render_pdf`, `render_xlsx` and `as_json`, so the four
 always agree. See docs/decisions/0011-board-report.md.
@@ -31,12 +31,14 @@ from django.utils import timezone
 from matplotlib.figure import Figure as PlotFigure
 from matplotlib.ticker import MaxNLocator
 
+from allied.core import disclosure
 from allied.core.cells import plain_row
-from allied.core.disclosure import HIDDEN, SUPPRESSED, hidden_mark, is_hidden
+from allied.core.disclosure import SUPPRESSED
 from allied.programmes.models import Programme
 from allied.reports import measures
 
-RULE = measures.RULE
+RULE_LINES = disclosure.RULE_LINES
+RULE = " ".join(RULE_LINES)
 
 # Names people type (a cohort called "$5k to $10k") are text, never TeX to parse.
 matplotlib.rcParams["text.parse_math"] = False
@@ -153,7 +155,7 @@ class PeriodForm(forms.Form):
 
 @dataclass(frozen=True)
 class Figure:
-    """One published figure: a shown count (rounded), a percentage, an average or a mark, and
+    """One published figure: a shown count (rounded), a percentage, an average or "*", and
     what it counts (what happened in the period, or where things stood at its end)."""
 
     key: str
@@ -182,7 +184,9 @@ class Chart:
     def drawn(self) -> bool:
         """Whether a chart is worth drawing: at least one bar above zero. Bars that are all
         hidden or all none would be an empty frame; the table says it instead."""
-        return any(value not in (*HIDDEN, measures.NOT_APPLICABLE, "0") for _, value in self.rows)
+        return any(
+            value not in (SUPPRESSED, measures.NOT_APPLICABLE, "0") for _, value in self.rows
+        )
 
     @property
     def alt(self) -> str:
@@ -280,7 +284,7 @@ def _groups(figures: measures.ScopeFigures, period: measures.Period, end: date) 
 
 
 def _shown(value: str | None) -> bool:
-    return value is not None and not is_hidden(value)
+    return value is not None and value != SUPPRESSED
 
 
 def percent(part: str | None, whole: str | None) -> str | None:
@@ -299,19 +303,17 @@ def _about(value: str, noun: str) -> str:
     return f"no {noun}" if value == "0" else f"about {value} {noun}"
 
 
-def _hidden(label: str, mark: str | None) -> str:
-    """That a figure is not shown, with its mark: "*" (fewer than 8) or "x" (hidden to protect
-    another figure)."""
+def _hidden(label: str) -> str:
     return (
-        f"The number of {label[0].lower()}{label[1:]} is not shown ({mark or SUPPRESSED}), so "
-        "that nobody can be identified."
+        f"The number of {label[0].lower()}{label[1:]} is not shown (*), so that nobody can be "
+        "identified."
     )
 
 
 def _stated(label: str, value: str | None) -> str:
     """ "Mentees registered: about 30." or, for a hidden figure, that it is not shown."""
     if not _shown(value):
-        return _hidden(label, value)
+        return _hidden(label)
     return f"{label}: {'none' if value == '0' else f'about {value}'}."
 
 
@@ -345,14 +347,14 @@ def _summary(report: BoardReport, figures: measures.ScopeFigures) -> list[str]:
                 f"{_about(matched, 'mentees').capitalize()} were matched with a mentor{here}."
             )
         else:
-            lines.append(_hidden(labels["matching.matched"], matched))
+            lines.append(_hidden(labels["matching.matched"]))
         if _shown(waiting):
             lines.append(
                 f"At its end, {_about(waiting, 'mentees')} who had completed their intake were "
                 "waiting for a mentor."
             )
         else:
-            lines.append(_hidden(labels["matching.unmatched"], waiting))
+            lines.append(_hidden(labels["matching.unmatched"]))
     elif share := percent(matched, ready):
         lines.append(
             f"Of the mentees who completed their intake, about {share} were matched with a mentor."
@@ -362,7 +364,7 @@ def _summary(report: BoardReport, figures: measures.ScopeFigures) -> list[str]:
     elif _shown(matched):
         lines.append(f"{_about(matched, 'mentees').capitalize()} were matched with a mentor.")
     else:
-        lines.append(_hidden(labels["matching.matched"], matched))
+        lines.append(_hidden(labels["matching.matched"]))
     if _shown(figures.median_days_to_match):
         lines.append(
             f"Half of those matched{here} were matched within {figures.median_days_to_match} "
@@ -379,7 +381,7 @@ def _summary(report: BoardReport, figures: measures.ScopeFigures) -> list[str]:
     elif _shown(meetings):
         lines.append(f"Pairs held {_about(meetings, 'meetings')}{here}.")
     else:
-        lines.append(_hidden(labels["engagement.meetings"], meetings))
+        lines.append(_hidden(labels["engagement.meetings"]))
     recent, not_recent = get("engagement.recent"), get("engagement.not_recent")
     if _shown(recent) and _shown(not_recent) and int(recent) + int(not_recent):
         share = percent(recent, str(int(recent) + int(not_recent)))
@@ -427,8 +429,8 @@ def _summary(report: BoardReport, figures: measures.ScopeFigures) -> list[str]:
         else:
             lines.append(
                 f"{_about(reviewed, 'people').capitalize()} reviewed their mentoring{here}; how many "
-                f"found it met their expectations is not shown ({hidden_mark(yes, partly)}), so "
-                "that nobody can be identified."
+                "found it met their expectations is not shown (*), so that nobody can be "
+                "identified."
             )
         means = [(label.lower(), value) for label, value in figures.ratings if _shown(value)]
         if means:
@@ -437,7 +439,7 @@ def _summary(report: BoardReport, figures: measures.ScopeFigures) -> list[str]:
     elif _shown(reviewed):
         lines.append("Nobody has reviewed their mentoring yet.")
     else:
-        lines.append(_hidden(labels["acceptability.reviewed"], reviewed))
+        lines.append(_hidden(labels["acceptability.reviewed"]))
 
     for group in report.groups:
         if group.slug != "progression":
@@ -497,7 +499,11 @@ def _equity(board: measures.Dashboard) -> tuple[list[str], list[tuple[str, list[
     columns = [label for _, label, _ in measures.HEADLINE]
     rows = []
     for group in (*table.rows, *([table.minoritised] if table.minoritised else []), table.total):
-        rows.append((group.label, list(group.cells)))
+        values = [
+            value if SUPPRESSED in (value, share) else f"{value} ({share})"
+            for value, share in group.figures
+        ]
+        rows.append((group.label, values))
     return columns, rows
 
 
@@ -551,10 +557,9 @@ def build(
 
 
 def draw(chart: Chart, axes) -> None:
-    """Draws `chart` as bars on matplotlib `axes`; a hidden figure is an empty bar labelled
-    with its mark."""
+    """Draws `chart` as bars on matplotlib `axes`; a hidden figure is an empty bar labelled *."""
     labels = [label for label, _ in chart.rows]
-    heights = [0 if is_hidden(value) else int(value) for _, value in chart.rows]
+    heights = [0 if value == SUPPRESSED else int(value) for _, value in chart.rows]
     bars = axes.bar(range(len(labels)), heights, color="#005eb8")
     for bar, (_, value) in zip(bars, chart.rows, strict=True):
         axes.annotate(
@@ -625,7 +630,7 @@ def render_pdf(report: BoardReport) -> bytes:
             "charts": [
                 (chart, chart_uri(chart) if chart.drawn else None) for chart in report.charts
             ],
-            "rule": measures.RULE_LINES,
+            "rule": RULE_LINES,
         },
     )
     return HTML(string=html).write_pdf(pdf_variant="pdf/ua-1", stylesheets=_pdf_stylesheets())
@@ -656,7 +661,6 @@ def as_dict(report: BoardReport) -> dict:
         },
         "generated": report.generated.isoformat(),
         "rule": RULE,
-        "marks": measures.MARKS,
         "summary": report.summary,
         "measures": [
             {

@@ -30,7 +30,6 @@ from functools import cache
 import numpy as np
 from django.utils import timezone
 
-from allied.core import disclosure
 from allied.core.disclosure import (
     SUPPRESSED,
     disclose_cells,
@@ -38,9 +37,6 @@ from allied.core.disclosure import (
     disclose_mean_of,
     disclose_median_of,
     disclose_protected_masks,
-    hidden_mark,
-    is_hidden,
-    two_marks,
 )
 from allied.core.matching import vocabulary as v
 from allied.programmes.models import CareerOutcome, Cohort, Participant, Programme, Review
@@ -77,12 +73,6 @@ from allied.reports.models import ETHNIC_GROUPS, MINORITISED, NOT_STATED, WHITE
 ALL = "all"
 # A figure that does not apply (a cohort that had not begun in the period): it hides nothing.
 NOT_APPLICABLE = "–"
-
-# The rule printed on every report of these figures (the page, its exports, the board
-# report), and what each mark says, for readers of the data (the board report's JSON).
-RULE_LINES = disclosure.RULE_LINES
-RULE = " ".join(RULE_LINES)
-MARKS = disclosure.MARK_MEANINGS
 SIDES = (("mentee", "Mentees"), ("mentor", "Mentors"))
 
 
@@ -453,32 +443,6 @@ def partitions(cells: Published) -> list[tuple[str, list[str]]]:
                             ],
                         )
                     )
-    return _exact(cells, found)
-
-
-def implied_partitions(cells: Published) -> list[tuple[str, list[str]]]:
-    """Splits that follow from two of `partitions`: "Black and minoritised" is every ethnic
-    group but White (the whole split both ways). The structured rule need not check them (the
-    attack sees them through the two), but with them the marks are chosen in one step."""
-    eras = sorted({key.split("|", 1)[0] for key in cells.masks})
-    found = [
-        (
-            f"{era}|{ALL}|by.ethnicity.{MINORITISED_GROUP[0]}.{measure}",
-            [
-                f"{era}|{ALL}|by.ethnicity.{g}.{measure}"
-                for g in cells.groups["ethnicity"]
-                if g in MINORITISED
-            ],
-        )
-        for era in eras
-        for measure, _, _ in HEADLINE
-    ]
-    return _exact(cells, found)
-
-
-def _exact(cells: Published, found: list[tuple[str, list[str]]]) -> list[tuple[str, list[str]]]:
-    """The splits of `found` that are exact on this data, every figure in them published."""
-    masks = cells.masks
     held = cells.weights > 0
 
     def exact(total: str, parts: list[str]) -> bool:
@@ -663,7 +627,6 @@ def disclose_published(cells: Published) -> dict[str, str]:
         cells.weights,
         groups,
         known=known_nesting(cells.period),
-        implied=implied_partitions(cells),
         hide_first=_hide_first,
         special=special,
         same_if_empty=_same_figure,
@@ -677,10 +640,15 @@ def _number(value: float | None, places: int = 1) -> str:
     return SUPPRESSED if value is None else f"{value:.{places}f}"
 
 
+def _over(count: str, statistic: str) -> str:
+    """A median or mean over the people of a published `count`: hidden when the count is (a
+    shown average would say the count is 8 or more, and so that a "*" hiding it is not a
+    small one), else `statistic` ("*" when over fewer than 8 answers)."""
+    return SUPPRESSED if count == SUPPRESSED else statistic
+
+
 def _percent(part: str, whole: str) -> str:
-    if is_hidden(part) or is_hidden(whole):
-        return hidden_mark(part, whole)
-    if int(whole) == 0:
+    if SUPPRESSED in (part, whole) or int(whole) == 0:
         return SUPPRESSED
     return f"{round(100 * int(part) / int(whole))}%"
 
@@ -710,14 +678,6 @@ class GroupRow:
     code: str
     label: str
     figures: tuple[tuple[str, str], ...]
-
-    @property
-    def cells(self) -> tuple[str, ...]:
-        """Each figure as one cell: "30 (12%)", or the count alone when either is hidden."""
-        return tuple(
-            value if is_hidden(value) or is_hidden(share) else f"{value} ({share})"
-            for value, share in self.figures
-        )
 
     def value(self, measure: str) -> str:
         return self.figures[[m for m, _, _ in HEADLINE].index(measure)][0]
@@ -909,7 +869,7 @@ def _likelihood(
     likely to do ("to be in the programme")."""
     (a, b), (c, d) = group, reference
     subject, others = who
-    if any(map(is_hidden, (a, b, c, d))) or 0 in (int(b), int(c), int(d)):
+    if SUPPRESSED in (a, b, c, d) or 0 in (int(b), int(c), int(d)):
         return (
             f"How likely {subject} are, compared with "
             f"{others}, {what} cannot be shown: one of the groups is too small."
@@ -966,9 +926,17 @@ def _figures(counted: Counted, cells: Published, shown: dict[str, str], era: str
             ],
             expected_meetings=expected,
             meetings_percent=_percent(mine["engagement.meetings"], expected),
-            median_days_to_match=_number(disclose_median_of(median, matched), 0),
+            median_days_to_match=_over(
+                mine["matching.matched"], _number(disclose_median_of(median, matched), 0)
+            ),
             ratings=[
-                (label, _number(disclose_mean_of(sum(t[i] for t in totals), reviews)))
+                (
+                    label,
+                    _over(
+                        mine["acceptability.reviewed"],
+                        _number(disclose_mean_of(sum(t[i] for t in totals), reviews)),
+                    ),
+                )
                 for i, (_, label) in enumerate(RATINGS)
             ],
         )
@@ -1002,11 +970,7 @@ def disclose_workforce(counts: dict[str, int]) -> dict[str, str]:
         start += counts[code]
     cells["minoritised"] = set().union(*(cells[code] for code in MINORITISED))
     cells["total"] = set(range(start))
-    truth = {key: len(people) for key, people in cells.items()}
-    groups = [code for code, _ in ETHNIC_GROUPS]
-    return two_marks(
-        disclose_cells(cells), truth, [("total", groups), ("minoritised", sorted(MINORITISED))]
-    )
+    return disclose_cells(cells)
 
 
 def dashboard(

@@ -17,14 +17,7 @@ import numpy as np
 from django.utils import timezone
 
 from allied.accounts.models import Organisation, Role
-from allied.core.disclosure import (
-    atoms_from_masks,
-    disclose_atoms,
-    hidden_mark,
-    is_hidden,
-    two_marks,
-)
-from allied.core.disclosure_attack import nesting
+from allied.core.disclosure import SUPPRESSED, atoms_from_masks, disclose_atoms
 from allied.programmes.models import Programme
 from allied.reports import measures
 from allied.reports.board import percent
@@ -72,28 +65,22 @@ def programmes_for(organisation: Organisation, user, roles: set[str]):
     return programmes.filter(coordinators=user)
 
 
-def _disclose(
-    masks: dict[str, np.ndarray], weights: np.ndarray, splits: list[tuple[str, list[str]]]
-) -> dict[str, str]:
+def _disclose(masks: dict[str, np.ndarray], weights: np.ndarray) -> dict[str, str]:
     """`disclose_cells` over the distinct figures (each a mask over the groups of people the
     database counted): the total of an organisation with one programme is that programme's
-    figure published twice, decided once. Then the dashboard's two marks (`two_marks`), checked
-    against every split (each total is its programmes' figures) and every nesting among the
-    figures."""
+    figure published twice, decided once."""
     held = weights > 0
     first: dict[bytes, str] = {}
     for key, mask in masks.items():
         first.setdefault((mask & held).tobytes(), key)
     distinct = {key: masks[key] for key in first.values()}
     decided = disclose_atoms(list(distinct), atoms_from_masks(distinct, weights))
-    shown = {key: decided[first[(mask & held).tobytes()]] for key, mask in masks.items()}
-    truth = {key: int(weights[mask].sum()) for key, mask in masks.items()}
-    return two_marks(shown, truth, splits, nesting(masks, weights))
+    return {key: decided[first[(mask & held).tobytes()]] for key, mask in masks.items()}
 
 
 def _share(matched: str, ready: str) -> str:
-    if is_hidden(matched) or is_hidden(ready):
-        return hidden_mark(matched, ready)
+    if SUPPRESSED in (matched, ready):
+        return SUPPRESSED
     return percent(matched, ready) or "–"
 
 
@@ -128,11 +115,7 @@ def overview(
             total = masks.setdefault(f"{TOTAL}|{key}", np.zeros(len(weights), dtype=bool))
             total |= mask
         start = end
-    splits = [
-        (f"{TOTAL}|{key}", [f"{programme.pk}|{key}" for programme in programmes])
-        for key, _ in COLUMNS
-    ]
-    shown = _disclose(masks, weights, splits if programmes else [])
+    shown = _disclose(masks, weights)
 
     def line(prefix: str, programme: Programme | None, label: str) -> Line:
         values = tuple(shown[f"{prefix}|{key}"] for key, _ in COLUMNS)

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from openpyxl import Workbook
 
 from allied.core.cells import plain_row
+from allied.core.disclosure import RULE_LINES
 from allied.programmes.access import programme_for
 from allied.reports import chart, measures
 from allied.reports.forms import DashboardFilterForm, WorkforceForm, WorkforceRemoveForm
@@ -91,7 +92,7 @@ def dashboard(request, pk: int):
             "equity": _equity(board, scope, chosen["breakdown"]),
             "breakdown": chosen["breakdown"],
             "measures": [label for _, label, _ in measures.HEADLINE],
-            "rule": measures.RULE_LINES,
+            "rule": RULE_LINES,
             "selected": int(scope.split("-")[1]) if scope != measures.ALL else None,
             "export_query": "&".join(f"{k}={v.isoformat()}" for k, v in query.items()),
         },
@@ -123,7 +124,8 @@ def dashboard_csv(request, pk: int):
     if isinstance(rows, HttpResponse):
         return rows
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(plain_row(row) for row in [*rows, [], [measures.RULE]])
+    # The figures, then an empty row and the rule that says what "*" stands for.
+    csv.writer(buffer).writerows(plain_row(row) for row in [*rows, [], [" ".join(RULE_LINES)]])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(programme, "csv")}"'
     return response
@@ -141,7 +143,7 @@ def dashboard_xlsx(request, pk: int):
     for row in rows:
         sheet.append(plain_row(row))
     sheet.append([])
-    sheet.append([measures.RULE])
+    sheet.append([" ".join(RULE_LINES)])
     buffer = io.BytesIO()
     book.save(buffer)
     response = HttpResponse(

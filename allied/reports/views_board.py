@@ -16,7 +16,7 @@ from django.shortcuts import render
 from allied.accounts.access import organisation_for
 from allied.accounts.models import Role
 from allied.programmes.access import RUNS, programme_for
-from allied.reports import board, measures, organisation
+from allied.reports import board, organisation
 
 
 def _period(request) -> board.PeriodForm:
@@ -42,7 +42,7 @@ def _page(request, programme, form, status=200):
             if report
             else [],
             "query": query,
-            "rule": measures.RULE_LINES,
+            "rule": board.RULE_LINES,
         },
         status=status,
     )
@@ -84,6 +84,6 @@ def organisation_reports(request, org: str):
             "overview": organisation.overview(place, programmes, request=request),
             "columns": [label for _, label in organisation.COLUMNS],
             "is_admin": Role.ORG_ADMIN in request.organisation_roles,
-            "rule": measures.RULE_LINES,
+            "rule": board.RULE_LINES,
         },
     )

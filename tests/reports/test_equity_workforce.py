@@ -14,7 +14,6 @@ from allied.reports import measures
 from allied.reports.models import WorkforceFigure
 from tests.conftest import sign_in
 from tests.reports.helpers import DAY, Builder
-from tests.reports.marks import hidden_among
 
 pytestmark = pytest.mark.django_db
 
@@ -166,7 +165,7 @@ def test_small_workforce_groups_are_hidden_with_a_neighbour(world):
     assert shown["black"] == "*"
     assert shown["mixed"] == "0"
     # 563 less 500 less 20 would reveal 43 Black and Asian staff, and less 40 Asian, the 3.
-    assert hidden_among((shown["asian"], shown["minoritised"]))
+    assert "*" in (shown["asian"], shown["minoritised"])
 
 
 def test_without_workforce_figures_the_page_says_how_to_enter_them(client, world):
