@@ -870,10 +870,12 @@ def _likelihood(
     (a, b), (c, d) = group, reference
     subject, others = who
     if SUPPRESSED in (a, b, c, d) or 0 in (int(b), int(c), int(d)):
-        return (
-            f"How likely {subject} are, compared with "
-            f"{others}, {what} cannot be shown: one of the groups is too small."
+        why = (
+            "a figure it needs is hidden (*)"
+            if SUPPRESSED in (a, b, c, d)
+            else "one of the figures it is worked out from is 0"
         )
+        return f"How likely {subject} are, compared with {others}, {what} cannot be shown: {why}."
     ratio = (int(a) / int(b)) / (int(c) / int(d))
     words = "about as likely as" if round(ratio, 1) == 1.0 else f"{ratio:.1f} times as likely as"
     return f"{subject} are {words} {others} {what}."

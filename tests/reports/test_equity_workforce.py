@@ -132,7 +132,7 @@ def test_the_ethnicity_breakdown_sits_beside_the_workforce_with_a_relative_likel
     )
     assert comparison.lines[2] == (  # nobody has progressed
         "How likely Black and minoritised mentees are, compared with white mentees, to have a "
-        "confirmed career outcome cannot be shown: one of the groups is too small."
+        "confirmed career outcome cannot be shown: one of the figures it is worked out from is 0."
     )
 
     sign_in(client, world["carol"])
