@@ -641,9 +641,9 @@ def _number(value: float | None, places: int = 1) -> str:
 
 
 def _over(count: str, statistic: str) -> str:
-    """A median or mean over the people of a published `count`: hidden when the count is (a
-    shown average would say the count is 8 or more, and so that a "*" hiding it is not a
-    small one), else `statistic` ("*" when over fewer than 8 answers)."""
+    """A median or mean over the people of a published `count`: hidden when the count is, as
+    shown it would say the count is 8 or more (so its "*" hides a larger count, not a small
+    one); else `statistic` ("*" when over fewer than 8 answers)."""
     return SUPPRESSED if count == SUPPRESSED else statistic
 
 
