@@ -133,3 +133,26 @@ def test_explanations_name_people_with_their_id_unless_told_otherwise():
     assert "Ada (m-17)" in coordinator_lines(pair, mentee, mentor)[0]
     named = coordinator_lines(pair, mentee, mentor, who=name_only)[0]
     assert "Ada" in named and "m-17" not in named and "t-4" not in named
+
+
+def test_either_meeting_mode_meets_a_same_mode_preference_as_the_hard_rule_allows():
+    """Issue 18, item 2: someone who meets either way suits a mentee who wants the same mode,
+    as `meeting_modes_compatible` already says for the hard rule; online and in person only
+    do not meet each other."""
+    wants_same = (Preference("meeting_mode", "same", "important"),)
+    in_person = _mentee(meeting_mode="in_person", preferences=wants_same)
+    pair = score_pair(in_person, _mentor(meeting_mode="either"), CONFIG)
+    assert _outcome(pair, "meeting_mode") == "met"
+    assert pair.mentee_score == 3000
+    either = _mentee(meeting_mode="either", preferences=wants_same)
+    assert _outcome(score_pair(either, _mentor(meeting_mode="online"), CONFIG), "meeting_mode") == (
+        "met"
+    )
+    assert _outcome(
+        score_pair(in_person, _mentor(meeting_mode="online"), CONFIG), "meeting_mode"
+    ) == ("not_met")
+    wants_online = (Preference("meeting_mode", "one_of", "important", frozenset({"online"})),)
+    assert _outcome(
+        score_pair(_mentee(preferences=wants_online), _mentor(meeting_mode="either"), CONFIG),
+        "meeting_mode",
+    ) == ("met")

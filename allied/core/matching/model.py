@@ -123,6 +123,10 @@ class Person:
         value = getattr(self, attribute)
         if value in ("", v.PREFER_NOT_TO_SAY):
             return None
+        if attribute == "meeting_mode" and value == "either":
+            # Someone who meets either way meets online and in person: the same mode as
+            # anyone, as `scoring.meeting_modes_compatible` says for the hard rule.
+            return frozenset(v.codes(v.MEETING_MODES))
         return frozenset({value})
 
 
