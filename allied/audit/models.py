@@ -126,6 +126,7 @@ class Kind(models.TextChoices):
     PROGRAMME_CHANGED = "programme_changed", "Programme settings changed"
     PARTICIPANTS_IMPORTED = "participants_imported", "Participants imported"
     MATCHES_PUBLISHED = "matches_published", "Matches published"
+    MATCH_RULE_OVERRIDDEN = "match_rule_overridden", "Pair made against a hard rule"
     RELATIONSHIP_STARTED = "relationship_started", "Mentoring relationship started"
     RELATIONSHIP_ENDED = "relationship_ended", "Mentoring relationship ended"
     CONCERN_RAISED = "concern_raised", "Concern raised"

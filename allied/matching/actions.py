@@ -95,6 +95,22 @@ def run_version(run: MatchRun | None) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
+class RuleBreach(ProgrammeError):
+    """A pair the coordinator asked for breaks a hard rule, and no reason was given to make it
+    anyway. `breaches` are the engine's, for the page that asks for the reason."""
+
+    def __init__(self, mentee: str, mentor: str, breaches) -> None:
+        self.breaches = tuple(breaches)
+        rules = "; ".join(b.text for b in self.breaches)
+        super().__init__(
+            f"Pairing {mentee} with {mentor} breaks a hard rule: {rules}. Nothing was changed. "
+            "To pair them anyway, say why: the reason is recorded."
+        )
+
+
+REASON_LIMIT = 1000
+
+
 def _as_id(value) -> int:
     text = str(value or "")
     return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else 0
@@ -265,11 +281,27 @@ def places_left(mentor: Participant, run: MatchRun | None = None, *, leaving=Non
 
 @transaction.atomic
 def proposal_assign(
-    *, cohort: Cohort, run_id, version, mentee_id: int, mentor_id: int, request=None
+    *,
+    cohort: Cohort,
+    run_id,
+    version,
+    mentee_id: int,
+    mentor_id: int,
+    by=None,
+    override_reason: str = "",
+    request=None,
 ) -> Proposal:
     """Gives a mentee (paired or unmatched) another mentor with a free place: the swap. The
     new pair is locked, since the coordinator chose it. Reads ethnicity and gender for the
-    explanation (audited)."""
+    explanation (audited).
+
+    A pair that breaks a hard rule (their mentoring together ended, a line manager, a rule of
+    the programme's) is refused with `RuleBreach` unless `override_reason` says why; then it
+    is made, and who overrode which rule, and why, is kept on the pair and in the audit log.
+    The returned proposal's `breaches` are the rules it breaks (none for an ordinary swap)."""
+    reason = (override_reason or "").strip()
+    if len(reason) > REASON_LIMIT:
+        raise ProgrammeError(f"Keep the reason to {REASON_LIMIT:,} characters or fewer.")
     run = _locked_run(cohort, run_id, version)
     mentee = next((p for p in _free_mentees(cohort) if p.pk == mentee_id), None)
     mentor = (
@@ -295,6 +327,8 @@ def proposal_assign(
         [mentee], [mentor], request=request, purpose="matching"
     )
     pair = score_pair(engine_mentee, engine_mentor, config)
+    if pair.breaches and not reason:
+        raise RuleBreach(mentee.user.full_name, mentor.user.full_name, pair.breaches)
     lines = coordinator_lines(
         pair, engine_mentee, engine_mentor, sensitive_values=False, who=name_only
     )
@@ -304,9 +338,25 @@ def proposal_assign(
     proposal.score = pair.mentee_score + pair.mentor_score
     proposal.explanation = lines
     proposal.locked = True
+    proposal.override_reason = reason if pair.breaches else ""
+    proposal.overridden_by = by if pair.breaches else None
     proposal.save()
     run.unmatched = [e for e in run.unmatched if e.get("participant") != mentee.pk]
     run.save(update_fields=["unmatched"])
+    if pair.breaches:
+        record(
+            Kind.MATCH_RULE_OVERRIDDEN,
+            request=request,
+            actor=by,
+            organisation=cohort.programme.organisation,
+            subject=f"cohort {cohort.pk}",
+            run=run.pk,
+            mentee=mentee.pk,
+            mentor=mentor.pk,
+            rules=[b.code for b in pair.breaches],
+            reason=reason,
+        )
+    proposal.breaches = pair.breaches
     return proposal
 
 

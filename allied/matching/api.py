@@ -48,6 +48,7 @@ def run_dict(cohort) -> dict:
                 "score": points(p.score),
                 "locked": p.locked,
                 "explanation": p.explanation,
+                "override_reason": p.override_reason,
             }
             for p in run.proposals.all()
         ],
@@ -122,6 +123,8 @@ def swap(request, pk: int):
         version=data["version"],
         mentee_id=data["mentee"],
         mentor_id=data["mentor"],
+        by=request.user,
+        override_reason=data["override_reason"],
         request=request,
     )
     return JsonResponse(run_dict(cohort))
@@ -294,6 +297,11 @@ _RUN = {
                     "score": {"type": "string"},
                     "locked": {"type": "boolean"},
                     "explanation": {"type": "array", "items": {"type": "string"}},
+                    "override_reason": {
+                        "type": "string",
+                        "description": "Why the coordinator made this pair against a hard "
+                        "rule; empty for every other pair.",
+                    },
                 },
             },
         },
@@ -400,7 +408,10 @@ PATHS = {
         "post": _op(
             "matchingSwap",
             "Give a mentee (paired or unmatched) another mentor with a free place; the new "
-            "pair is locked. A mentor without a free place is refused (409).",
+            "pair is locked. A mentor without a free place is refused (409). A pair that "
+            "breaks a hard rule (their mentoring together ended, a line manager, a rule of the "
+            "programme's) is refused (409) unless override_reason says why; the reason is "
+            "kept with the pair and in the audit log.",
             _DONE,
             400,
             401,
@@ -409,7 +420,12 @@ PATHS = {
             405,
             409,
             body=_body(
-                {**_STATE, "mentee": {"type": "integer"}, "mentor": {"type": "integer"}},
+                {
+                    **_STATE,
+                    "mentee": {"type": "integer"},
+                    "mentor": {"type": "integer"},
+                    "override_reason": {"type": "string", "maxLength": 1000},
+                },
                 ["run", "version", "mentee", "mentor"],
             ),
         )

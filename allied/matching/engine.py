@@ -9,6 +9,7 @@ consent, gender as given.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from allied.core.matching import vocabulary as v
 from allied.core.matching.model import (
@@ -31,8 +32,6 @@ def config_for(programme: Programme) -> ProgrammeConfig:
     if errors:  # validated when saved; a bad stored value falls back to the defaults
         config = ProgrammeConfig()
     if programme.require_allyship_training and not config.rules.mentor_allyship_trained:
-        from dataclasses import replace
-
         config = replace(config, rules=replace(config.rules, mentor_allyship_trained=True))
     return config
 
@@ -92,9 +91,12 @@ def _common(participant: Participant, special, email_to_id: dict[str, str]) -> d
     }
 
 
-def to_mentee(participant: Participant, special=None, email_to_id=None) -> Mentee:
+def to_mentee(
+    participant: Participant, special=None, email_to_id=None, ended_with=frozenset()
+) -> Mentee:
     return Mentee(
         **_common(participant, special, email_to_id or {}),
+        ended_with=ended_with,
         needs=Needs(
             need=frozenset(participant.needs_need),
             require=frozenset(participant.needs_require),
@@ -133,10 +135,33 @@ def cohort_people(
         .values_list("mentor_id", flat=True)
     ):
         taken[mentor_id] = taken.get(mentor_id, 0) + 1
+    ended = ended_pairs(mentees, mentors)
     return (
-        [to_mentee(p, special.get(p.pk), email_to_id) for p in mentees],
+        [
+            to_mentee(p, special.get(p.pk), email_to_id, ended.get(p.pk, frozenset()))
+            for p in mentees
+        ],
         [to_mentor(p, special.get(p.pk), email_to_id, taken.get(p.pk, 0)) for p in mentors],
     )
+
+
+def ended_pairs(
+    mentees: Sequence[Participant], mentors: Sequence[Participant]
+) -> dict[int, frozenset[str]]:
+    """Mentee place id → the engine ids of these mentors whose mentoring with that mentee
+    ended, in this cohort or an earlier one (people are matched by account, since each cohort
+    gives them a new place). Such a pair is not proposed again unless a coordinator overrides
+    it for that pair."""
+    mentee_by_user = {p.user_id: p.pk for p in mentees}
+    mentor_by_user = {p.user_id: p.pk for p in mentors}
+    out: dict[int, set[str]] = {}
+    for mentee_user, mentor_user in Relationship.objects.filter(
+        status=Relationship.Status.ENDED,
+        mentee__user__in=list(mentee_by_user),
+        mentor__user__in=list(mentor_by_user),
+    ).values_list("mentee__user", "mentor__user"):
+        out.setdefault(mentee_by_user[mentee_user], set()).add(str(mentor_by_user[mentor_user]))
+    return {mentee: frozenset(ids) for mentee, ids in out.items()}
 
 
 def ready_people(cohort, side: str):
@@ -148,4 +173,11 @@ def ready_people(cohort, side: str):
     )
 
 
-__all__ = ["Side", "cohort_people", "config_for", "preferences_of", "ready_people"]
+__all__ = [
+    "Side",
+    "cohort_people",
+    "config_for",
+    "ended_pairs",
+    "preferences_of",
+    "ready_people",
+]

@@ -58,8 +58,19 @@ class AssignForm(RunStateForm):
         },
     )
 
-    def __init__(self, *args, mentors=(), mentee_name="", **kwargs):
+    override_reason = forms.CharField(
+        label="Why pair them anyway?",
+        help_text="Your reason is recorded with the pair and in the audit log.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep the reason to 1,000 characters or fewer."},
+    )
+
+    def __init__(self, *args, mentors=(), mentee_name="", ask_reason=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not ask_reason:  # the swap on each card: the reason is asked only when a rule breaks
+            del self.fields["override_reason"]
         if mentee_name:
             self.fields["mentor"].label = f"New mentor for {mentee_name}"
         self.fields["mentor"].choices = [("", "Choose a mentor")] + [

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from allied.core.matching import vocabulary as v
 from allied.core.matching.explain import points
+from allied.core.matching.scoring import ENDED_BEFORE
 from allied.core.matching.vocabulary import label
 from allied.matching import actions
 from allied.matching.forms import (
@@ -63,7 +64,9 @@ def _matching_context(request, cohort: Cohort) -> dict:
     proposals = []
     unmatched = []
     if run is not None:
-        proposals = list(run.proposals.select_related("mentee__user", "mentor__user"))
+        proposals = list(
+            run.proposals.select_related("mentee__user", "mentor__user", "overridden_by")
+        )
         for p in proposals:
             used[p.mentor_id] = used.get(p.mentor_id, 0) + 1
         people = {
@@ -79,9 +82,17 @@ def _matching_context(request, cohort: Cohort) -> dict:
         ]
     state = {"run": run.pk if run else "", "version": version}
 
+    free_mentees = [p.mentee for p in proposals] + [e["mentee"] for e in unmatched]
+    ended = actions.engine.ended_pairs(free_mentees, mentors)
+
     def swap_form(mentee, current=None):
+        gone = ended.get(mentee.pk, frozenset())
         choices = [
-            (m, mentor_label(m, m.capacity - used.get(m.pk, 0)))
+            (
+                m,
+                mentor_label(m, m.capacity - used.get(m.pk, 0))
+                + (f" ({ENDED_BEFORE})" if str(m.pk) in gone else ""),
+            )
             for m in mentors
             if current is None or m.pk != current
         ]
@@ -89,6 +100,7 @@ def _matching_context(request, cohort: Cohort) -> dict:
             initial={**state, "mentee": mentee.pk},
             mentors=choices,
             mentee_name=mentee.user.full_name,
+            ask_reason=False,
             auto_id=f"swap-{mentee.pk}-%s",
         )
 
@@ -216,23 +228,54 @@ def matching_assign(request, pk: int):
     if not form.is_valid():
         messages.error(request, first_error(form))
         return _back(pk)
+    data = form.cleaned_data
+    confirming = request.POST.get("confirming") == "yes"
     try:
         proposal = actions.proposal_assign(
             cohort=cohort,
-            run_id=form.cleaned_data["run"],
-            version=form.cleaned_data["version"],
-            mentee_id=form.cleaned_data["mentee"],
-            mentor_id=form.cleaned_data["mentor"],
+            run_id=data["run"],
+            version=data["version"],
+            mentee_id=data["mentee"],
+            mentor_id=data["mentor"],
+            by=request.user,
+            override_reason=data["override_reason"],
             request=request,
+        )
+    except actions.RuleBreach as breach:
+        # Warned before anything changes: the rules it breaks, and a reason to make it anyway.
+        if confirming:
+            form.add_error("override_reason", "Say why you are pairing them anyway.")
+        people = {
+            p.pk: p
+            for p in Participant.objects.filter(
+                cohort=cohort, pk__in=[data["mentee"], data["mentor"]]
+            ).select_related("user")
+        }
+        return render(
+            request,
+            "matching/override.html",
+            {
+                "cohort": cohort,
+                "programme": cohort.programme,
+                "form": form,
+                "breaches": breach.breaches,
+                "mentee": people[data["mentee"]],
+                "mentor": people[data["mentor"]],
+            },
         )
     except ProgrammeError as error:
         messages.error(request, str(error))
         return _back(pk)
-    messages.success(
-        request,
-        f"{proposal.mentee.user.full_name} is now paired with {proposal.mentor.user.full_name}"
-        " (locked).",
-    )
+    pair = f"{proposal.mentee.user.full_name} is now paired with {proposal.mentor.user.full_name}"
+    if proposal.breaches:
+        rules = "; ".join(b.text for b in proposal.breaches)
+        messages.warning(
+            request,
+            f"{pair} (locked), overriding a hard rule: {rules}. Your reason is recorded: "
+            f"{proposal.override_reason}",
+        )
+    else:
+        messages.success(request, f"{pair} (locked).")
     return _back(pk)
 
 

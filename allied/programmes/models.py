@@ -328,6 +328,11 @@ class Proposal(models.Model):
     score = models.IntegerField(default=0)
     explanation = models.JSONField(default=list, blank=True)
     locked = models.BooleanField(default=False)
+    # A pair the coordinator made against a hard rule (an ended pair among them): why, and who.
+    override_reason = models.TextField(blank=True)
+    overridden_by = models.ForeignKey(
+        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         ordering = ["mentee__user__full_name"]

@@ -66,3 +66,60 @@ def test_the_matching_pages_pass_axe(world, make_person, live_server, new_page):
     mentor.get_by_label("Accept: I will be their mentor").check()
     mentor.get_by_role("button", name="Send your answer").click()
     expect(mentor.locator("body")).to_contain_text("You are now")
+
+
+def test_pairing_an_ended_pair_again_warns_first_then_says_so_plainly(
+    world, make_person, live_server, new_page
+):
+    from allied.mentoring.relationship import relationship_end
+
+    small = small_cohort(world, make_person, capacity=2)
+    cohort = small["cohort"]
+    actions.matching_run(cohort=cohort, by=world["carol"])
+    draft = actions.draft_run(cohort)
+    actions.matching_publish(
+        cohort=cohort, run_id=draft.pk, version=actions.run_version(draft), by=world["carol"]
+    )
+    ada = small["mentees"][0]
+    ended = Relationship.objects.get(mentee=ada, status=Relationship.Status.ACTIVE)
+    relationship_end(relationship=ended, by=ada.user, ending="no_fault")
+    former = ended.mentor.user.full_name
+
+    carol = as_person(new_page, live_server, world["carol"])
+    carol.goto(f"{live_server.url}/cohorts/{cohort.pk}/matching/")
+    carol.get_by_role("button", name="Run matching").click()
+    body = carol.locator("body")
+    expect(body).to_contain_text("not matched again with the mentor of a relationship that ended")
+    assert axe_violations(carol) == []
+
+    # The swap list says which mentor's mentoring with Ada ended, before anything is chosen.
+    name = ada.user.full_name
+    carol.get_by_text(re.compile(f"(Swap|Choose a mentor for) {name}")).first.click()
+    choice = carol.get_by_label(f"New mentor for {name}")
+    option = choice.locator("option", has_text=former)
+    expect(option).to_contain_text("their mentoring together ended")
+    choice.select_option(label=option.inner_text())
+    carol.get_by_role("button", name=re.compile(f"(Swap mentor for|Pair) {name}")).click()
+
+    expect(carol.get_by_role("heading", level=1)).to_have_text("This pair breaks a hard rule")
+    expect(body).to_contain_text("Their mentoring together ended.")
+    assert axe_violations(carol) == []
+    if SCREENSHOTS:
+        carol.screenshot(path=f"{SCREENSHOTS}/matching-warning.png", full_page=True)
+    carol.get_by_role("button", name="Pair them anyway").click()
+    expect(carol).to_have_title(re.compile(r"^Error: "))
+    expect(body).to_contain_text("Say why you are pairing them anyway.")
+    assert axe_violations(carol) == []
+    carol.get_by_label("Why pair them anyway?").fill("Both asked to carry on.")
+    carol.get_by_role("button", name="Pair them anyway").click()
+    expect(body).to_contain_text(f"{name} is now paired with {former} (locked), overriding")
+    expect(body).to_contain_text("Paired against a hard rule")
+    assert axe_violations(carol) == []
+
+    # On a phone, the warning page reads and works as well.
+    carol.set_viewport_size({"width": 390, "height": 844})
+    carol.goto(f"{live_server.url}/cohorts/{cohort.pk}/matching/")
+    expect(body).to_contain_text("Both asked to carry on.")
+    assert carol.evaluate("document.documentElement.scrollWidth") <= 390
+    if SCREENSHOTS:
+        carol.screenshot(path=f"{SCREENSHOTS}/matching-override.png", full_page=True)

@@ -128,11 +128,11 @@ class CohortIndex:
         out: dict[int, set[int]] = {}
         mentee_position = {m.id: i for i, m in enumerate(self.mentees)}
         for i, mentee in enumerate(self.mentees):
-            for other in {mentee.line_manager, *mentee.exclusions}:
+            for other in {mentee.line_manager, *mentee.exclusions, *mentee.ended_with}:
                 if other in self.mentor_position:
                     out.setdefault(i, set()).add(self.mentor_position[other])
         for j, mentor in enumerate(self.mentors):
-            for other in {mentor.line_manager, *mentor.exclusions}:
+            for other in {mentor.line_manager, *mentor.exclusions, *mentor.ended_with}:
                 if other in mentee_position:
                     out.setdefault(mentee_position[other], set()).add(j)
         return out
@@ -310,7 +310,8 @@ class CohortIndex:
     def rule_vectors(self, i: int) -> list[tuple[str, np.ndarray, bool]]:
         """Return (breach code, ok over mentors, relaxable) for every hard rule on mentee `i`.
 
-        Capacity is not among them. Line managers and named exclusions are not relaxable.
+        Capacity is not among them. Line managers, named exclusions and pairs whose mentoring
+        ended are not relaxable.
         """
         mentee = self.mentees[i]
         rules = self.config.rules

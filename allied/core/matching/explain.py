@@ -24,6 +24,10 @@ STRENGTH_WORDS = {
 }
 
 
+# Said of a mentee whose earlier mentoring ended: the pair is not proposed again unasked.
+NOT_AGAIN = "not matched again with the mentor of a relationship that ended"
+
+
 def points(milli: int) -> str:
     """Return milli-points as a short number: 12.5, 3, 0.125."""
     text = f"{milli / 1000:.3f}".rstrip("0").rstrip(".")
@@ -97,6 +101,8 @@ def coordinator_lines(
     ]
     for breach in pair.breaches:
         lines.append(f"Breaks a hard rule: {breach.text}.")
+    if mentee.ended_with and mentor.id not in mentee.ended_with:
+        lines.append(f"{who(mentee)} is {NOT_AGAIN}.")
     for outcome in pair.preferences:
         holder, other = (mentee, mentor) if outcome.holder == "mentee" else (mentor, mentee)
         other_role = "mentor" if outcome.holder == "mentee" else "mentee"
@@ -247,6 +253,8 @@ def unmatched_coordinator_line(
         )
     else:
         text = f"Not matched: no mentor passes every hard rule for {who(mentee)}."
+    if mentee.ended_with:
+        text += f" {who(mentee)} is {NOT_AGAIN}."
     relaxation = unmatched.relaxation
     if relaxation is None:
         return text + " No change to the relaxable rules would help: every mentor is excluded."

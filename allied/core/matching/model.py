@@ -61,7 +61,9 @@ class Person:
 
     `ethnic_group` is used for matching only when `ethnicity_consent` is true; `band` is an Agenda
     for Change band or a career stage; `openness` and `conscientiousness` are scale means from 1 to
-    5; `exclusions` names the ids of people this person must not be matched with.
+    5; `exclusions` names the ids of people this person must not be matched with;
+    `ended_with` names the ids of people whose mentoring with this person has ended, who are
+    not matched with them again unless a coordinator overrides it for one pair.
     """
 
     id: str
@@ -85,6 +87,7 @@ class Person:
     conscientiousness: float | None = None
     preferences: tuple[Preference, ...] = ()
     exclusions: frozenset[str] = frozenset()
+    ended_with: frozenset[str] = frozenset()
     line_manager: str = ""
     team: str = ""
 

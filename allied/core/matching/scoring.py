@@ -44,6 +44,9 @@ class PreferenceOutcome:
     unknown_because: str = ""
 
 
+ENDED_BEFORE = "their mentoring together ended"
+
+
 @dataclass(frozen=True)
 class Breach:
     """A hard rule a pair breaks. `relaxable` is false for exclusions nobody should waive."""
@@ -159,6 +162,8 @@ def hard_rule_breaches(mentee: Mentee, mentor: Mentor, config: ProgrammeConfig) 
         out.append(
             Breach("named_exclusion", "one has asked not to be matched with the other", False)
         )
+    if mentor.id in mentee.ended_with or mentee.id in mentor.ended_with:
+        out.append(Breach("ended_before", ENDED_BEFORE, relaxable=False))
     if rules.exclude_same_team and mentee.team and mentee.team == mentor.team:
         out.append(Breach("same_team", "they work in the same team"))
     if rules.mentor_higher_band and not _higher_band(mentor.band, mentee.band):
