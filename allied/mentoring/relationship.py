@@ -648,19 +648,31 @@ def _cancellation_for_partner(meeting: Meeting, partner, side: str) -> EmailMess
     return message
 
 
+class NotesClash(ProgrammeError):
+    """The partner saved the shared notes after this person started writing. `theirs` is
+    what is saved now, and `base` its digest: a form that shows both versions starts from it,
+    so the person's next save, having read theirs, goes through."""
+
+    def __init__(self, theirs: str) -> None:
+        self.theirs = theirs
+        self.base = notes_digest(theirs)
+        super().__init__(
+            "Your mentoring partner changed the shared notes while you were writing. Nothing "
+            "was saved. Read their version beside yours, bring in what you want to keep, then "
+            "save again."
+        )
+
+
 @transaction.atomic
 def shared_notes_save(*, meeting: Meeting, by, text: str, base: str | None) -> bool:
     """Saves the pair's shared notes. `base` is the digest of the notes the person started
-    from: if the other person saved in between, the save is refused rather than silently
-    overwriting them. Returns False when nothing changed."""
+    from: if the other person saved in between, the save is refused with `NotesClash` rather
+    than silently overwriting them. Returns False when nothing changed."""
     meeting = _locked(meeting)
     if meeting.status == Meeting.Status.CANCELLED:
         raise ProgrammeError("This meeting was cancelled, so it has no notes.")
     if base is not None and base != notes_digest(meeting.shared_notes):
-        raise ProgrammeError(
-            "Your mentoring partner changed the shared notes while you were writing. Your "
-            "text is still in the form: read theirs, then save again."
-        )
+        raise NotesClash(meeting.shared_notes)
     if text == meeting.shared_notes:
         return False
     meeting.shared_notes = text

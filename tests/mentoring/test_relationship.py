@@ -15,6 +15,7 @@ from django.utils import timezone
 from allied.audit.models import AuditEvent, Kind
 from allied.matching import engine
 from allied.mentoring import ics
+from allied.mentoring import relationship as actions
 from allied.programmes.models import (
     Agreement,
     Concern,
@@ -470,6 +471,26 @@ def test_shared_notes_saved_over_a_partners_newer_save_are_refused(client, world
     assert "changed the shared notes" in text_of(response)
     meeting.refresh_from_db()
     assert meeting.shared_notes == "own shared notes"
+
+
+def test_a_notes_clash_shows_both_versions_keeps_what_was_typed_and_can_be_saved(client, world):
+    meeting = world["meeting_own"]
+    sign_in(client, world["mia"])
+    url = reverse("programmes:meeting_notes", args=[meeting.pk])
+    typed = "We agreed <three> actions & a date"
+    response = client.post(url, {"shared_notes": typed, "base": "stale-digest"})
+    html = response.content.decode()
+    # Theirs, as saved, beside what this person typed, still in the form (escaped both times).
+    assert "Their version" in html and "own shared notes" in html
+    assert "Your version" in html
+    assert "We agreed &lt;three&gt; actions &amp; a date</textarea>" in html
+    # The form now starts from their version: saving again, having read it, goes through.
+    base = re.search(r'name="base" value="([^"]*)"', html).group(1)
+    assert base == actions.notes_digest("own shared notes")
+    merged = "own shared notes\n" + typed
+    client.post(url, {"shared_notes": merged, "base": base})
+    meeting.refresh_from_db()
+    assert meeting.shared_notes == merged
 
 
 # Goals and sponsorship --------------------------------------------------------------------

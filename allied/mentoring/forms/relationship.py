@@ -230,6 +230,17 @@ class SharedNotesForm(forms.Form):
     )
     base = forms.CharField(widget=forms.HiddenInput, required=False)
 
+    @classmethod
+    def after_clash(cls, typed: str, base: str) -> SharedNotesForm:
+        """The form beside the partner's newer version: what this person typed, starting from
+        the partner's version (`base`), so that saving it, having read theirs, goes through."""
+        form = cls({"shared_notes": typed, "base": base})
+        field = form.fields["shared_notes"]
+        field.label = "Your version"
+        field.help_text = "What you typed, not saved yet. Saving replaces their version with this."
+        form.is_valid()
+        return form
+
 
 class PrivateNoteForm(forms.Form):
     text = forms.CharField(

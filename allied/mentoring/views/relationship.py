@@ -325,7 +325,9 @@ def meeting_new(request, pk: int):
     )
 
 
-def _meeting_page(request, meeting: Meeting, *, shared_form=None, private_form=None):
+def _meeting_page(
+    request, meeting: Meeting, *, shared_form=None, private_form=None, theirs: str | None = None
+):
     own = actions.private_note_of(meeting, request.user)
     return render(
         request,
@@ -347,6 +349,7 @@ def _meeting_page(request, meeting: Meeting, *, shared_form=None, private_form=N
             "has_started": meeting.starts_at <= timezone.now(),
             "mode_label": dict(v.MEETING_MODES).get(meeting.mode, ""),
             "active": meeting.relationship.status == Relationship.Status.ACTIVE,
+            "theirs": theirs,
         },
     )
 
@@ -440,6 +443,12 @@ def meeting_notes(request, pk: int):
                 text=form.cleaned_data["shared_notes"],
                 base=form.cleaned_data["base"] or None,
             )
+        except actions.NotesClash as clash:
+            # Both versions side by side: theirs as saved, and what this person typed, kept in
+            # the form, which now starts from theirs so that the next save goes through.
+            form = forms.SharedNotesForm.after_clash(form.cleaned_data["shared_notes"], clash.base)
+            form.add_error("shared_notes", str(clash))
+            return _meeting_page(request, meeting, shared_form=form, theirs=clash.theirs)
         except ProgrammeError as error:
             form.add_error("shared_notes", str(error))
         else:
