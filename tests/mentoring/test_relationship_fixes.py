@@ -234,6 +234,26 @@ def test_reviews_open_shortly_before_their_dates(client, world):
     assert Review.objects.filter(relationship=relationship, stage="end").exists()
 
 
+def test_a_review_that_has_not_opened_says_when_it_opens_instead_of_showing_the_form(client, world):
+    relationship = world["relationship_own"]
+    today = timezone.localdate()
+    Agreement.objects.filter(relationship=relationship).update(
+        end_review_on=today + timedelta(days=60)
+    )
+    sign_in(client, world["mia"])
+    url = reverse("programmes:review", args=[relationship.pk, "end"])
+    main = client.get(url).content.decode().split("<main", 1)[1].split("</main>", 1)[0]
+    opens, due = today + timedelta(days=32), today + timedelta(days=60)
+    assert f"Your end review opens on {opens:%-d %B %Y}" in main
+    assert f"28 days before it is due on {due:%-d %B %Y}" in main
+    assert "<form" not in main and "Send your review" not in main
+    # Once it opens, the form is there.
+    Agreement.objects.filter(relationship=relationship).update(
+        end_review_on=today + timedelta(days=28)
+    )
+    assert "Send your review" in text_of(client.get(url))
+
+
 def test_a_missing_or_null_private_note_is_refused_and_only_an_empty_string_deletes(client, world):
     meeting = world["meeting_own"]
     sign_in(client, world["mia"])

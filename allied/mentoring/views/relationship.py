@@ -690,6 +690,12 @@ def review_page(request, pk: int, stage: str):
             "form": form,
             "existing": existing,
             "side": side,
+            # Before it opens, the page says when instead of offering a form it would refuse.
+            "is_open": actions.review_is_open(relationship, stage),
+            "opens": actions.review_opens_on(relationship, stage),
+            "due": actions.review_due_on(relationship, stage),
+            "opens_before": actions.REVIEW_OPENS_BEFORE[stage].days,
+            "stage_words": actions.STAGES[stage],
         },
     )
 
