@@ -33,6 +33,7 @@ from allied.core.matching import (
     score_pair,
     shortlist,
     unmatched_coordinator_line,
+    unmatched_participant_line,
 )
 from allied.matching import engine
 from allied.programmes.errors import ProgrammeError
@@ -49,6 +50,15 @@ from allied.programmes.models import (
 
 OBJECTIVE = "max-total"
 REMOVED = "Removed by the coordinator."
+UNMATCHED_BY_COORDINATOR = (
+    "We could not match you this time. Your coordinator is looking for the right mentor for you."
+)
+NEXT_FOR_THE_UNMATCHED = (
+    "You stay in the cohort. Your coordinator can pair you with a mentor when a place comes "
+    "free, or when matching runs again, and you will be emailed when you are matched. You do "
+    "not need to do anything now; if your needs or preferences have changed, tell your "
+    "coordinator."
+)
 STALE = (
     "The matching has changed since you opened this page (someone else may be working on it). "
     "Check the pairs below and try again."
@@ -214,6 +224,8 @@ def matching_run(*, cohort: Cohort, by, request=None) -> MatchRun:
             "reason": unmatched_coordinator_line(
                 u, mentee_by_id[u.mentee_id], mentor_by_id, who=name_only
             ),
+            # What the mentee may read, told to them if the run is published without them.
+            "participant_reason": unmatched_participant_line(u),
             **(
                 {"removed_mentors": sorted(int(x) for x in removed[u.mentee_id])}
                 if u.mentee_id in removed
@@ -260,7 +272,12 @@ def proposal_remove(*, cohort: Cohort, run_id, version, proposal_id: int) -> Par
     previous = [e for e in run.unmatched if e.get("participant") == mentee.pk]
     removed = {m for e in previous for m in e.get("removed_mentors", ())} | {proposal.mentor_id}
     run.unmatched = [e for e in run.unmatched if e.get("participant") != mentee.pk] + [
-        {"participant": mentee.pk, "reason": REMOVED, "removed_mentors": sorted(removed)}
+        {
+            "participant": mentee.pk,
+            "reason": REMOVED,
+            "participant_reason": UNMATCHED_BY_COORDINATOR,
+            "removed_mentors": sorted(removed),
+        }
     ]
     proposal.delete()
     run.save(update_fields=["unmatched"])
@@ -436,6 +453,7 @@ def matching_publish(*, cohort: Cohort, run_id, version, by, request=None) -> li
         run=run.pk,
         pairs=len(made),
     )
+    _tell_the_unmatched(run, cohort, made)
     for relationship in made:
         link = relationship_link(relationship)
         for person, other, role in (
@@ -452,6 +470,42 @@ def matching_publish(*, cohort: Cohort, run_id, version, by, request=None) -> li
                 f"will work together:\n\n{link}\n",
             )
     return made
+
+
+def unmatched_entry(place: Participant) -> tuple[MatchRun, dict] | None:
+    """The cohort's last published run and its entry for this mentee, when she was left
+    unmatched by it and has no mentor or request since."""
+    run = (
+        place.cohort.match_runs.filter(status=MatchRun.Status.PUBLISHED)
+        .order_by("-published_at")
+        .first()
+    )
+    if run is None or Relationship.objects.current().filter(mentee=place).exists():
+        return None
+    entry = next((e for e in run.unmatched or [] if e.get("participant") == place.pk), None)
+    return (run, entry) if entry else None
+
+
+def _tell_the_unmatched(run: MatchRun, cohort: Cohort, made: list[Relationship]) -> None:
+    """Emails each mentee the published run left without a mentor: why, in the words she may
+    read (never about anyone else), and what happens next."""
+    matched = {r.mentee_id for r in made}
+    ids = [e.get("participant") for e in run.unmatched or [] if e.get("participant") not in matched]
+    places = Participant.objects.filter(
+        pk__in=ids, cohort=cohort, status=Participant.Status.READY
+    ).select_related("user")
+    reasons = {e.get("participant"): e.get("participant_reason", "") for e in run.unmatched}
+    programme = cohort.programme
+    for place in places:
+        why = reasons.get(place.pk) or UNMATCHED_BY_COORDINATOR
+        _email_later(
+            place.user.email,
+            f"About matching: {programme.name}",
+            f"Hello {place.user.full_name},\n\n"
+            f"Matches for {programme.name} ({cohort.name}) have been published.\n\n{why}\n\n"
+            f"{NEXT_FOR_THE_UNMATCHED}\n\n"
+            f"Your dashboard: {settings.SITE_URL}{reverse('web:dashboard')}\n",
+        )
 
 
 # Shortlists --------------------------------------------------------------------------------

@@ -15,6 +15,11 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from allied.matching.actions import (
+    NEXT_FOR_THE_UNMATCHED,
+    UNMATCHED_BY_COORDINATOR,
+    unmatched_entry,
+)
 from allied.programmes.models import (
     Cohort,
     Concern,
@@ -148,6 +153,18 @@ def participant_steps(user) -> list[tuple[Participant, list[Step]]]:
                     Step(
                         "Choose a mentor from your suggestions",
                         reverse("programmes:shortlist", args=[place.pk]),
+                    )
+                )
+            elif (left := unmatched_entry(place)) is not None:
+                run, entry = left
+                why = entry.get("participant_reason") or UNMATCHED_BY_COORDINATOR
+                steps.append(
+                    Step(
+                        f"Matches were published on "
+                        f"{timezone.localtime(run.published_at):%-d %B %Y}. {why} "
+                        f"{NEXT_FOR_THE_UNMATCHED}",
+                        reverse("programmes:intake", args=[place.pk]),
+                        action=False,
                     )
                 )
             else:

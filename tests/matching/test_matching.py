@@ -10,7 +10,7 @@ from allied.accounts.models import ApiToken
 from allied.audit.models import AuditEvent, Kind
 from allied.matching import actions
 from allied.programmes.errors import ProgrammeError
-from allied.programmes.models import Cohort, MatchRun, Relationship
+from allied.programmes.models import Cohort, MatchRun, Participant, Relationship
 from tests.conftest import sign_in
 from tests.programmes.world_matching import small_cohort
 
@@ -187,6 +187,7 @@ def test_publishing_starts_every_relationship_once_and_emails_both_people(
     sign_in(client, world["carol"])
     run(client, small["cohort"])
     shown = state(small["cohort"])
+    draft_unmatched = actions.draft_run(small["cohort"]).unmatched
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("programmes:matching_publish", args=[small["cohort"].pk]), shown
@@ -200,7 +201,11 @@ def test_publishing_starts_every_relationship_once_and_emails_both_people(
     assert small["cohort"].status == Cohort.Status.RUNNING
     assert MatchRun.objects.get(pk=shown["run"]).status == MatchRun.Status.PUBLISHED
     assert AuditEvent.objects.filter(kind=Kind.MATCHES_PUBLISHED).count() == 1
-    assert len(mail.outbox) == 4
+    # Both people of each pair, and the mentee left unmatched (told what happens next).
+    assert len(mail.outbox) == 5
+    (left,) = draft_unmatched
+    (told,) = [m for m in mail.outbox if m.subject.startswith("About matching")]
+    assert told.to == [Participant.objects.get(pk=left["participant"]).user.email]
     for relationship in made:
         for person in (relationship.mentee.user, relationship.mentor.user):
             (message,) = [m for m in mail.outbox if m.to == [person.email]]

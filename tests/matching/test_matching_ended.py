@@ -171,3 +171,27 @@ def test_the_api_swap_refuses_a_breach_without_a_reason_and_takes_one(client, wo
     (pair,) = [p for p in done.json()["pairs"] if p["mentee"]["id"] == small["ada"].pk]
     assert pair["mentor"]["id"] == small["former"].pk
     assert pair["override_reason"] == "They asked to carry on."
+
+
+def test_a_mentee_left_unmatched_at_publishing_is_told_what_happens_next(
+    client, world, make_person, django_capture_on_commit_callbacks, mailoutbox
+):
+    small = small_cohort(world, make_person, capacity=1)
+    cohort = small["cohort"]
+    actions.matching_run(cohort=cohort, by=world["carol"])
+    (left,) = actions.draft_run(cohort).unmatched
+    place = next(p for p in small["mentees"] if p.pk == left["participant"])
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.matching_publish(cohort=cohort, **_state(cohort), by=world["carol"])
+    (told,) = [m for m in mailoutbox if m.to == [place.user.email]]
+    assert "We could not match you this time" in told.body
+    assert "the mentors who suit you are fully booked" in told.body
+    assert "You stay in" in told.body and "/places/" not in told.subject
+    # Nothing in it about anyone else.
+    for other in [*small["mentees"], *small["mentors"]]:
+        if other.pk != place.pk:
+            assert other.user.full_name not in told.body
+    sign_in(client, place.user)
+    page = client.get(reverse("web:dashboard")).content.decode()
+    assert "Matches were published on" in page and "We could not match you this time" in page
+    assert "the mentors who suit you are fully booked" in page

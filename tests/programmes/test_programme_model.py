@@ -363,6 +363,12 @@ def test_the_agreement_meetings_and_reviews_speak_the_models_words(client, world
     assert "In this programme it covers: Trust and honesty (Allyship and trust)." in edit.decode()
     meeting = client.get(reverse("programmes:meeting", args=[world["meeting_own"].pk])).content
     assert "Allyship and trust: what has happened here since we last met?" in meeting.decode()
+    # The end review's form, once it has opened (its date is within four weeks).
+    from django.utils import timezone
+
+    from allied.programmes.models import Agreement
+
+    Agreement.objects.filter(relationship=relationship).update(end_review_on=timezone.localdate())
     review = client.get(reverse("programmes:review", args=[relationship.pk, "end"])).content
     assert "across its domains: sponsorship, allyship and trust," in review.decode()
 
