@@ -51,6 +51,25 @@ def test_the_demo_mentee_opens_the_picture_of_their_mentoring(live_server, page)
             out.write(pdf)
     assert len(re.findall(rb"/Type\s*/Page\b", pdf)) == 1
 
+    # On a phone the text in the picture stays readable: the drawing keeps a readable width
+    # and scrolls sideways in its own region, and the page itself does not.
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    drawing = page.get_by_role("img", name="my mentoring at a glance")
+    smallest = drawing.evaluate(
+        "svg => Math.min(...[...svg.querySelectorAll('text')]"
+        ".map(t => t.getBoundingClientRect().height).filter(h => h > 0))"
+    )
+    assert smallest >= 10, smallest
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    region = page.get_by_role("region", name=re.compile("The picture"))
+    assert region.evaluate("r => r.scrollWidth > r.clientWidth")
+    assert "The programme's model: " in page.locator("figcaption").inner_text()
+    assert axe_violations(page) == []
+    if SCREENSHOTS:
+        page.screenshot(path=f"{SCREENSHOTS}/picture-phone.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the picture as SVG").click()
     assert download.value.suggested_filename == "mentoring-picture.svg"

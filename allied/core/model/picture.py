@@ -317,7 +317,7 @@ def picture_layout(shown: Picture) -> Layout:
     """Returns where every circle and line of text goes, in `figure`'s coordinate space."""
     cx = WIDTH / 2
     texts = [Text(cx, 34, textwrap.shorten(shown.title, 70, placeholder="…"), 22, bold=True)]
-    subtitle = f"On {shown.model_name} (version {shown.model_version})"
+    subtitle = f"The programme's model: {shown.model_name} (version {shown.model_version})"
     texts.append(Text(cx, 60, textwrap.shorten(subtitle, 110, placeholder="…"), 14))
     count = len(shown.areas)
     width = 26 if count <= 4 else 20
