@@ -19,6 +19,11 @@ urlpatterns = [
         name="matching_remove",
     ),
     path("cohorts/<int:pk>/matching/swap/", views.matching_assign, name="matching_assign"),
+    path(
+        "cohorts/<int:pk>/matching/mentees/<int:mentee_id>/choose/",
+        views.matching_choose,
+        name="matching_choose",
+    ),
     path("cohorts/<int:pk>/matching/publish/", views.matching_publish, name="matching_publish"),
     path("cohorts/<int:pk>/shortlists/", views.shortlists_generate, name="shortlists_generate"),
     path("places/<int:pk>/shortlist/", views.shortlist, name="shortlist"),

@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -50,75 +52,80 @@ def mentor_label(mentor: Participant, free: int) -> str:
     return f"{mentor.user.full_name}{f' ({what})' if what else ''}: {places}"
 
 
+PAGE_SIZE = 25
+
+
+def _places_used(cohort: Cohort, run) -> dict[int, int]:
+    """Mentor id → places held by current relationships and proposed in the draft (two
+    queries, whatever the cohort's size)."""
+    used: dict[int, int] = {}
+    mentor_ids = Relationship.objects.current().filter(cohort=cohort).values_list("mentor_id")
+    drafted = run.proposals.values_list("mentor_id") if run is not None else []
+    for (mentor_id,) in [*mentor_ids, *drafted]:
+        used[mentor_id] = used.get(mentor_id, 0) + 1
+    return used
+
+
+def _search(request) -> str:
+    return (request.GET.get("q") or "").strip()[:100]
+
+
 def _matching_context(request, cohort: Cohort) -> dict:
+    """The draft at any size: a summary of the whole, then the pairs, the unmatched and the
+    mentors with free places a page at a time, with a search by name. A swap chooses its mentor
+    on a page of its own (`matching_choose`), not from a list of every mentor on every card."""
     run = actions.draft_run(cohort)
     version = actions.run_version(run)
-    mentors = actions.engine.ready_people(cohort, Side.MENTOR)
-    used: dict[int, int] = {}
-    for mentor_id in (
-        Relationship.objects.current()
-        .filter(mentor__in=mentors)
-        .values_list("mentor_id", flat=True)
-    ):
-        used[mentor_id] = used.get(mentor_id, 0) + 1
-    proposals = []
-    unmatched = []
+    query = _search(request)
+    mentors = Participant.objects.filter(
+        cohort=cohort, side=Side.MENTOR, status=Participant.Status.READY
+    ).select_related("user")
+    used = _places_used(cohort, run)
+    pairs = Paginator([], PAGE_SIZE).get_page(1)
+    left = Paginator([], PAGE_SIZE).get_page(1)
+    summary = {"pairs": 0, "unmatched": 0, "overridden": 0}
     if run is not None:
-        proposals = list(
-            run.proposals.select_related("mentee__user", "mentor__user", "overridden_by")
-        )
-        for p in proposals:
-            used[p.mentor_id] = used.get(p.mentor_id, 0) + 1
-        people = {
-            p.pk: p
-            for p in Participant.objects.filter(
-                pk__in=[e.get("participant") for e in run.unmatched]
-            ).select_related("user")
-        }
-        unmatched = [
-            {"mentee": people[e["participant"]], "reason": e.get("reason", "")}
-            for e in run.unmatched
-            if e.get("participant") in people
-        ]
-    state = {"run": run.pk if run else "", "version": version}
-
-    free_mentees = [p.mentee for p in proposals] + [e["mentee"] for e in unmatched]
-    ended = actions.engine.ended_pairs(free_mentees, mentors)
-
-    def swap_form(mentee, current=None):
-        gone = ended.get(mentee.pk, frozenset())
-        choices = [
-            (
-                m,
-                mentor_label(m, m.capacity - used.get(m.pk, 0))
-                + (f" ({ENDED_BEFORE})" if str(m.pk) in gone else ""),
+        proposals = run.proposals.select_related("mentee__user", "mentor__user", "overridden_by")
+        summary["pairs"] = run.proposals.count()
+        summary["overridden"] = run.proposals.exclude(override_reason="").count()
+        summary["unmatched"] = len(run.unmatched)
+        if query:
+            proposals = proposals.filter(
+                Q(mentee__user__full_name__icontains=query)
+                | Q(mentor__user__full_name__icontains=query)
             )
-            for m in mentors
-            if current is None or m.pk != current
+        pairs = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("pairs"))
+        for p in pairs:
+            p.points = points(p.score)
+        people = Participant.objects.filter(
+            pk__in=[e.get("participant") for e in run.unmatched]
+        ).select_related("user")
+        if query:
+            people = people.filter(user__full_name__icontains=query)
+        by_pk = {p.pk: p for p in people}
+        unmatched = [
+            {"mentee": by_pk[e["participant"]], "reason": e.get("reason", "")}
+            for e in run.unmatched
+            if e.get("participant") in by_pk
         ]
-        return AssignForm(
-            initial={**state, "mentee": mentee.pk},
-            mentors=choices,
-            mentee_name=mentee.user.full_name,
-            ask_reason=False,
-            auto_id=f"swap-{mentee.pk}-%s",
-        )
-
-    for p in proposals:
-        p.points = points(p.score)
-        p.swap_form = swap_form(p.mentee, p.mentor_id)
-    for entry in unmatched:
-        entry["swap_form"] = swap_form(entry["mentee"])
-    everyone = cohort.participants.select_related("user")
+        left = Paginator(unmatched, PAGE_SIZE).get_page(request.GET.get("unmatched"))
+    free = [m for m in mentors.order_by("user__full_name") if m.capacity > used.get(m.pk, 0)]
+    for mentor in free:
+        mentor.free = mentor.capacity - used.get(mentor.pk, 0)
+    summary["mentors"] = mentors.count()
+    summary["mentors_free"] = len(free)
+    summary["places_free"] = sum(m.free for m in free)
     context = {
         "cohort": cohort,
         "programme": cohort.programme,
         "run": run,
-        "state": state,
-        "proposals": proposals,
-        "unmatched": unmatched,
-        "mentors": [(m, m.capacity - used.get(m.pk, 0)) for m in mentors],
-        "not_ready": everyone.exclude(status=Participant.Status.READY)
+        "state": {"run": run.pk if run else "", "version": version},
+        "query": query,
+        "summary": summary,
+        "pairs": pairs,
+        "unmatched": left,
+        "free_mentors": Paginator(free, PAGE_SIZE).get_page(request.GET.get("free")),
+        "not_ready": cohort.participants.exclude(status=Participant.Status.READY)
         .exclude(status=Participant.Status.WITHDRAWN)
         .count(),
         "published": cohort.match_runs.filter(status=MatchRun.Status.PUBLISHED).first(),
@@ -137,6 +144,52 @@ def _matching_context(request, cohort: Cohort) -> dict:
             .count()
         )
     return context
+
+
+@login_required
+@require_GET
+def matching_choose(request, pk: int, mentee_id: int):
+    """A page of its own for choosing a mentee's (new) mentor: mentors with a free place, by
+    name, a page at a time; those whose mentoring with her ended say so before anyone chooses."""
+    cohort = cohort_for(request, pk)
+    mentee = get_object_or_404(
+        Participant.objects.select_related("user"), pk=mentee_id, cohort=cohort, side=Side.MENTEE
+    )
+    run = actions.draft_run(cohort)
+    query = _search(request)
+    current = run.proposals.filter(mentee=mentee).first() if run is not None else None
+    used = _places_used(cohort, run)
+    if current is not None:
+        used[current.mentor_id] -= 1  # her own place moves with her
+    mentors = Participant.objects.filter(
+        cohort=cohort, side=Side.MENTOR, status=Participant.Status.READY
+    ).select_related("user")
+    if query:
+        mentors = mentors.filter(user__full_name__icontains=query)
+    if current is not None:
+        mentors = mentors.exclude(pk=current.mentor_id)
+    free = [m for m in mentors.order_by("user__full_name") if m.capacity > used.get(m.pk, 0)]
+    page = Paginator(free, 20).get_page(request.GET.get("page"))
+    ended = actions.engine.ended_pairs([mentee], list(page))
+    for mentor in page:
+        mentor.label = mentor_label(mentor, mentor.capacity - used.get(mentor.pk, 0))
+        mentor.ended = str(mentor.pk) in ended.get(mentee.pk, frozenset())
+    return render(
+        request,
+        "matching/choose.html",
+        {
+            "cohort": cohort,
+            "programme": cohort.programme,
+            "run": run,
+            "state": {"run": run.pk if run else "", "version": actions.run_version(run)},
+            "mentee": mentee,
+            "current": current,
+            "has_mentor": Relationship.objects.current().filter(mentee=mentee).exists(),
+            "query": query,
+            "page": page,
+            "ended_words": ENDED_BEFORE,
+        },
+    )
 
 
 @login_required

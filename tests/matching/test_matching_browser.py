@@ -92,14 +92,17 @@ def test_pairing_an_ended_pair_again_warns_first_then_says_so_plainly(
     expect(body).to_contain_text("not matched again with the mentor of a relationship that ended")
     assert axe_violations(carol) == []
 
-    # The swap list says which mentor's mentoring with Ada ended, before anything is chosen.
+    # The page for choosing her mentor says whose mentoring with Ada ended, before anyone chooses.
     name = ada.user.full_name
-    carol.get_by_text(re.compile(f"(Swap|Choose a mentor for) {name}")).first.click()
-    choice = carol.get_by_label(f"New mentor for {name}")
-    option = choice.locator("option", has_text=former)
-    expect(option).to_contain_text("their mentoring together ended")
-    choice.select_option(label=option.inner_text())
-    carol.get_by_role("button", name=re.compile(f"(Swap mentor for|Pair) {name}")).click()
+    carol.get_by_role(
+        "link", name=re.compile(f"(Swap {name}'s mentor|Choose a mentor for {name})")
+    ).click()
+    expect(carol.get_by_role("heading", level=1)).to_have_text(f"Choose a mentor for {name}")
+    assert axe_violations(carol) == []
+    option = carol.get_by_label(re.compile(f"^{former}"))
+    expect(carol.locator("body")).to_contain_text("Their mentoring together ended")
+    option.check()
+    carol.get_by_role("button", name=f"Pair {name} with the chosen mentor").click()
 
     expect(carol.get_by_role("heading", level=1)).to_have_text("This pair breaks a hard rule")
     expect(body).to_contain_text("Their mentoring together ended.")

@@ -16,6 +16,10 @@ def pair(w, side):
     return {"pk": w[f"cohort_{side}"].pk, "proposal_id": w[f"proposal_{side}"].pk}
 
 
+def cohort_mentee(w, side):
+    return {"pk": w[f"cohort_{side}"].pk, "mentee_id": w[f"mentee_place_{side}"].pk}
+
+
 def relationship(w, side):
     return {"pk": w[f"relationship_{side}"].pk}
 
@@ -36,6 +40,7 @@ PAGES: dict = {
     "programmes:matching_lock": ("post", RUNS, pair),
     "programmes:matching_remove": ("post", RUNS, pair),
     "programmes:matching_assign": ("post", RUNS, cohort),
+    "programmes:matching_choose": ("get", RUNS, cohort_mentee),
     "programmes:matching_publish": ("post", RUNS, cohort),
     "programmes:shortlists_generate": ("post", RUNS, cohort),
     "programmes:respond": ("get", {"mentor"}, relationship),
