@@ -296,8 +296,18 @@ def places_left(mentor: Participant, run: MatchRun | None = None, *, leaving=Non
     return mentor.capacity - used
 
 
-@transaction.atomic
-def proposal_assign(
+def proposal_assign(**kwargs) -> Proposal:
+    """See `_assign`. A pair against a hard rule without a reason is refused with `RuleBreach`
+    after the transaction commits, so that the audited read of ethnicity and gender that found
+    the breach stays in the audit log, though nothing else changed."""
+    with transaction.atomic():
+        outcome = _assign(**kwargs)
+    if isinstance(outcome, RuleBreach):
+        raise outcome
+    return outcome
+
+
+def _assign(
     *,
     cohort: Cohort,
     run_id,
@@ -307,7 +317,7 @@ def proposal_assign(
     by=None,
     override_reason: str = "",
     request=None,
-) -> Proposal:
+) -> Proposal | RuleBreach:
     """Gives a mentee (paired or unmatched) another mentor with a free place: the swap. The
     new pair is locked, since the coordinator chose it. Reads ethnicity and gender for the
     explanation (audited).
@@ -343,9 +353,12 @@ def proposal_assign(
     (engine_mentee,), (engine_mentor,) = engine.cohort_people(
         [mentee], [mentor], request=request, purpose="matching"
     )
+    # Every mentor whose mentoring with her ended, for the explanation's "not matched again".
+    gone = engine.ended_pairs([mentee], engine.ready_people(cohort, Side.MENTOR))
+    engine_mentee = replace(engine_mentee, ended_with=gone.get(mentee.pk, frozenset()))
     pair = score_pair(engine_mentee, engine_mentor, config)
     if pair.breaches and not reason:
-        raise RuleBreach(mentee.user.full_name, mentor.user.full_name, pair.breaches)
+        return RuleBreach(mentee.user.full_name, mentor.user.full_name, pair.breaches)
     lines = coordinator_lines(
         pair, engine_mentee, engine_mentor, sensitive_values=False, who=name_only
     )
@@ -491,9 +504,11 @@ def _tell_the_unmatched(run: MatchRun, cohort: Cohort, made: list[Relationship])
     read (never about anyone else), and what happens next."""
     matched = {r.mentee_id for r in made}
     ids = [e.get("participant") for e in run.unmatched or [] if e.get("participant") not in matched]
-    places = Participant.objects.filter(
-        pk__in=ids, cohort=cohort, status=Participant.Status.READY
-    ).select_related("user")
+    places = (
+        Participant.objects.filter(pk__in=ids, cohort=cohort, status=Participant.Status.READY)
+        .exclude(pk__in=Relationship.objects.current().values("mentee_id"))
+        .select_related("user")
+    )
     reasons = {e.get("participant"): e.get("participant_reason", "") for e in run.unmatched}
     programme = cohort.programme
     for place in places:

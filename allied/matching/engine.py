@@ -21,7 +21,7 @@ from allied.core.matching.model import (
 )
 from allied.core.matching.rows import config_from_mapping
 from allied.programmes import sensitive
-from allied.programmes.models import Participant, Programme, Relationship, Side
+from allied.programmes.models import Cohort, Participant, Programme, Relationship, Side
 
 STRENGTH_DEFAULT = "important"
 
@@ -149,14 +149,19 @@ def ended_pairs(
     mentees: Sequence[Participant], mentors: Sequence[Participant]
 ) -> dict[int, frozenset[str]]:
     """Mentee place id → the engine ids of these mentors whose mentoring with that mentee
-    ended, in this cohort or an earlier one (people are matched by account, since each cohort
-    gives them a new place). Such a pair is not proposed again unless a coordinator overrides
+    ended, in this cohort or an earlier one of the same organisation (people are matched by
+    account, since each cohort gives them a new place; another organisation's endings are its
+    own). Such a pair is not proposed again unless a coordinator overrides
     it for that pair."""
+    if not mentees or not mentors:
+        return {}
     mentee_by_user = {p.user_id: p.pk for p in mentees}
     mentor_by_user = {p.user_id: p.pk for p in mentors}
+    organisation = Cohort.objects.filter(pk=mentees[0].cohort_id).values("programme__organisation")
     out: dict[int, set[str]] = {}
     for mentee_user, mentor_user in Relationship.objects.filter(
         status=Relationship.Status.ENDED,
+        cohort__programme__organisation__in=organisation,
         mentee__user__in=list(mentee_by_user),
         mentor__user__in=list(mentor_by_user),
     ).values_list("mentee__user", "mentor__user"):

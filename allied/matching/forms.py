@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 
 BIGGEST_ID = 2**62
+REASON_LIMIT = 1000
 
 
 def _id(label: str, **kwargs) -> forms.IntegerField:
@@ -62,10 +63,15 @@ class AssignForm(RunStateForm):
         label="Why pair them anyway?",
         help_text="Your reason is recorded with the pair and in the audit log.",
         required=False,
-        max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": "Keep the reason to 1,000 characters or fewer."},
+        # Counted after line breaks are made one character, as the browser's limit counts them.
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": REASON_LIMIT}),
     )
+
+    def clean_override_reason(self) -> str:
+        reason = self.cleaned_data.get("override_reason", "").replace("\r\n", "\n")
+        if len(reason) > REASON_LIMIT:
+            raise forms.ValidationError("Keep the reason to 1,000 characters or fewer.")
+        return reason
 
     def __init__(self, *args, mentors=(), mentee_name="", ask_reason=True, **kwargs):
         super().__init__(*args, **kwargs)

@@ -67,7 +67,8 @@ def _places_used(cohort: Cohort, run) -> dict[int, int]:
 
 
 def _search(request) -> str:
-    return (request.GET.get("q") or "").strip()[:100]
+    """The name searched for: at most 100 characters, without NUL (PostgreSQL refuses it)."""
+    return (request.GET.get("q") or "").replace("\x00", "").strip()[:100]
 
 
 def _matching_context(request, cohort: Cohort) -> dict:
@@ -280,7 +281,8 @@ def matching_assign(request, pk: int):
     form = AssignForm(request.POST, mentors=[(m, m.user.full_name) for m in mentors])
     if not form.is_valid():
         messages.error(request, first_error(form))
-        return _back(pk)
+        mentee = form.cleaned_data.get("mentee")
+        return redirect("programmes:matching_choose", pk, mentee) if mentee else _back(pk)
     data = form.cleaned_data
     confirming = request.POST.get("confirming") == "yes"
     try:
@@ -354,7 +356,8 @@ def matching_publish(request, pk: int):
     messages.success(
         request,
         f"Published: {len(made)} mentoring relationship{'s' if len(made) != 1 else ''} "
-        "started. Everyone matched has been emailed.",
+        "started. Everyone matched has been emailed, and anyone left unmatched has been "
+        "told why and what happens next.",
     )
     return _back(pk)
 

@@ -195,3 +195,54 @@ def test_a_mentee_left_unmatched_at_publishing_is_told_what_happens_next(
     page = client.get(reverse("web:dashboard")).content.decode()
     assert "Matches were published on" in page and "We could not match you this time" in page
     assert "the mentors who suit you are fully booked" in page
+
+
+def test_the_warning_keeps_the_audited_read_that_found_the_breach(client, world, make_person):
+    small = published_then_ended(world, make_person)
+    cohort = small["cohort"]
+    actions.matching_run(cohort=cohort, by=world["carol"])
+    sign_in(client, world["carol"])
+    reads = AuditEvent.objects.filter(kind=Kind.SPECIAL_CATEGORY_VIEWED).count()
+    asked = {**state(cohort), "mentee": small["ada"].pk, "mentor": small["former"].pk}
+    warning = client.post(reverse("programmes:matching_assign", args=[cohort.pk]), asked)
+    assert "This pair breaks a hard rule" in warning.content.decode()
+    assert AuditEvent.objects.filter(kind=Kind.SPECIAL_CATEGORY_VIEWED).count() == reads + 1
+
+
+def test_an_ending_in_another_organisation_does_not_keep_a_pair_apart_here(world, make_person):
+    from datetime import date
+
+    from allied.matching import engine
+    from allied.programmes.models import Cohort, Participant, Programme
+
+    small = small_cohort(world, make_person, capacity=2)
+    ada, dan = small["mentees"][0], small["mentors"][0]
+    elsewhere = Cohort.objects.create(
+        programme=Programme.objects.create(organisation=world["other"], name="Theirs"),
+        name="Earlier",
+        starts_on=date(2025, 1, 1),
+        ends_on=date(2025, 12, 31),
+    )
+    places = [
+        Participant.objects.create(cohort=elsewhere, user=p.user, side=p.side) for p in (ada, dan)
+    ]
+    Relationship.objects.create(
+        cohort=elsewhere, mentee=places[0], mentor=places[1], status=Relationship.Status.ENDED
+    )
+    assert engine.ended_pairs([ada], [dan]) == {}
+    # The same ending in one of this organisation's cohorts keeps them apart.
+    elsewhere.programme.organisation = world["own"]
+    elsewhere.programme.save()
+    assert engine.ended_pairs([ada], [dan]) == {ada.pk: frozenset({str(dan.pk)})}
+
+
+def test_a_search_with_a_nul_character_is_ignored_not_an_error(client, world, make_person):
+    small = small_cohort(world, make_person)
+    cohort = small["cohort"]
+    actions.matching_run(cohort=cohort, by=world["carol"])
+    sign_in(client, world["carol"])
+    for url in (
+        reverse("programmes:matching", args=[cohort.pk]),
+        reverse("programmes:matching_choose", args=[cohort.pk, small["mentees"][0].pk]),
+    ):
+        assert client.get(url, {"q": "Ada\x00"}).status_code == 200
