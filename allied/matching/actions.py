@@ -323,8 +323,9 @@ def _assign(
     explanation (audited).
 
     A pair that breaks a hard rule (their mentoring together ended, a line manager, a rule of
-    the programme's) is refused with `RuleBreach` unless `override_reason` says why; then it
-    is made, and who overrode which rule, and why, is kept on the pair and in the audit log.
+    the programme's) is refused unless `override_reason` says why: the `RuleBreach` is
+    returned, for `proposal_assign` to raise once the read is committed. With a reason it is
+    made, and who overrode which rule, and why, is kept on the pair and in the audit log.
     The returned proposal's `breaches` are the rules it breaks (none for an ordinary swap)."""
     reason = (override_reason or "").strip()
     if len(reason) > REASON_LIMIT:
