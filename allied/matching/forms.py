@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django import forms
 
+from allied.matching.actions import REASON_LIMIT
+
 BIGGEST_ID = 2**62
-REASON_LIMIT = 1000
 
 
 def _id(label: str, **kwargs) -> forms.IntegerField:
@@ -70,7 +71,7 @@ class AssignForm(RunStateForm):
     def clean_override_reason(self) -> str:
         reason = self.cleaned_data.get("override_reason", "").replace("\r\n", "\n")
         if len(reason) > REASON_LIMIT:
-            raise forms.ValidationError("Keep the reason to 1,000 characters or fewer.")
+            raise forms.ValidationError(f"Keep the reason to {REASON_LIMIT:,} characters or fewer.")
         return reason
 
     def __init__(self, *args, mentors=(), mentee_name="", ask_reason=True, **kwargs):
