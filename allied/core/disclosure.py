@@ -430,10 +430,14 @@ def disclose_structured_masks(
             # the same people, may still be shown.
             hidden.update(parts)
     breaches = _nested_pairs(members, sizes, held)
+    # The splits are mended in an order of their own, not the caller's: which of two equal
+    # figures goes can depend on which split is mended first, and the same figures must
+    # always hide the same way.
+    ordered = sorted(partitions, key=lambda split: (split[0], sorted(split[1])))
     changed = True
     while changed:
         changed = False
-        for total, parts in partitions:
+        for total, parts in ordered:
             if total in hidden:
                 few = 1 <= sizes[total] < SMALLEST_SHOWN
                 if not hidden.issuperset(parts) and (hide_parts_of_hidden_totals or few):
