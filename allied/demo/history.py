@@ -737,6 +737,7 @@ def _places(plan: History, cohorts, users) -> dict[tuple, Participant]:
             gender=gender,
             monitoring_consent=True,
             matching_consent=matching,
+            gender_matching_consent=matching,
         )
     return found() if made else existing
 

@@ -861,6 +861,7 @@ def _equality(place: Participant, answers) -> None:
         gender=gender,
         monitoring_consent=True,
         matching_consent=matching and ethnic_group != "prefer_not_to_say",
+        gender_matching_consent=matching and gender != "prefer_not_to_say",
     )
 
 

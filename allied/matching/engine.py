@@ -73,8 +73,10 @@ def _common(participant: Participant, special, email_to_id: dict[str, str]) -> d
         "region": participant.region,
         "ethnic_group": special.ethnic_group if special else "",
         "ethnicity_consent": bool(special and special.matching_consent),
-        # One consent covers both: without it, gender is unknown to the engine too.
-        "gender": special.gender if special and special.matching_consent else "",
+        # Each has its own consent; the engine treats an answer without it as unknown, and
+        # says so in the explanation.
+        "gender": special.gender if special else "",
+        "gender_consent": bool(special and special.gender_matching_consent),
         "languages": frozenset(x.strip().lower() for x in participant.languages if x.strip()),
         "interests": frozenset(x.strip().lower() for x in participant.interests if x.strip()),
         "career_goals": frozenset(participant.career_goals),

@@ -272,7 +272,8 @@ class SpecialCategory(models.Model):
     """A participant's ethnicity and gender: optional, read only through
     `allied.programmes.sensitive`, which logs every read. `monitoring_consent` is consent to
     keep them for aggregated, suppressed equality monitoring; `matching_consent` is the
-    separate consent to use the ethnic group in matching."""
+    separate consent to use the ethnic group in matching, and `gender_matching_consent` the
+    consent to use gender in matching (asked apart from the ethnic group's since 2026-12)."""
 
     participant = models.OneToOneField(
         Participant, on_delete=models.CASCADE, related_name="special_category"
@@ -282,6 +283,7 @@ class SpecialCategory(models.Model):
     gender = models.CharField(max_length=20, blank=True, choices=choices(v.GENDERS))
     monitoring_consent = models.BooleanField(default=False)
     matching_consent = models.BooleanField(default=False)
+    gender_matching_consent = models.BooleanField(default=False)
     consent_recorded_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -29,7 +29,7 @@ def save_own_answers(participant: Participant, *, request=None, **answers) -> Sp
     entry, _ = SpecialCategory.objects.get_or_create(participant=participant)
     changed_consent = any(
         getattr(entry, key) != answers[key]
-        for key in ("monitoring_consent", "matching_consent")
+        for key in ("monitoring_consent", "matching_consent", "gender_matching_consent")
         if key in answers
     )
     for key, value in answers.items():
@@ -43,6 +43,7 @@ def save_own_answers(participant: Participant, *, request=None, **answers) -> Sp
         organisation=participant.cohort.programme.organisation,
         subject=f"participant {participant.pk}",
         matching_consent=entry.matching_consent,
+        gender_matching_consent=entry.gender_matching_consent,
         monitoring_consent=entry.monitoring_consent,
     )
     return entry

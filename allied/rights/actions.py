@@ -83,7 +83,8 @@ def subject_access(*, person, by, request=None, organisation=None, fmt: str = "j
                     "ethnicity in your own words": answers.ethnicity_self_description,
                     "gender": answers.get_gender_display() or "Not given",
                     "consent to equality monitoring": answers.monitoring_consent,
-                    "consent to use in matching": answers.matching_consent,
+                    "consent to use ethnic group in matching": answers.matching_consent,
+                    "consent to use gender in matching": answers.gender_matching_consent,
                 }
             )
     held = not own and sensitive_held(places)

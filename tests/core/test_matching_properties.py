@@ -87,6 +87,7 @@ def _common(draw, ident: str, others: list[str]) -> dict:
         "ethnic_group": draw(st.sampled_from(ETHNIC)),
         "ethnicity_consent": draw(st.booleans()),
         "gender": draw(st.sampled_from(GENDERS)),
+        "gender_consent": draw(st.booleans()),
         "languages": frozenset(draw(st.lists(st.sampled_from(LANGUAGES), max_size=2))),
         "meeting_mode": draw(st.sampled_from(MODES)),
         "values": frozenset(draw(st.lists(st.sampled_from(VALUES), max_size=3))),

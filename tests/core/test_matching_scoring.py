@@ -1,4 +1,11 @@
-from allied.core.matching import Mentee, Mentor, Preference, ProgrammeConfig, score_pair
+from allied.core.matching import (
+    Mentee,
+    Mentor,
+    Preference,
+    ProgrammeConfig,
+    coordinator_lines,
+    score_pair,
+)
 
 CONFIG = ProgrammeConfig()
 
@@ -74,6 +81,39 @@ def test_an_essential_preference_on_ethnicity_cannot_be_satisfied_without_consen
     assert score_pair(mentee, with_consent, CONFIG).feasible
 
 
+def test_gender_needs_its_own_consent_and_the_explanation_says_so():
+    # Consent to use the ethnic group is not consent to use gender (issue 18).
+    mentee = _mentee(
+        gender="woman",
+        gender_consent=True,
+        preferences=(Preference("gender", "same", "important"),),
+    )
+    without = _mentor(gender="woman", ethnicity_consent=True, gender_consent=False)
+    pair = score_pair(mentee, without, CONFIG)
+    outcome = pair.preferences[0]
+    assert (outcome.outcome, outcome.unknown_because) == ("unknown", "their_gender_not_consented")
+    assert outcome.points == 0
+    lines = " ".join(coordinator_lines(pair, mentee, without))
+    assert "has not agreed to their gender being used for matching" in lines
+    assert "did not give their gender" not in lines
+    with_consent = _mentor(gender="woman", gender_consent=True)
+    assert _outcome(score_pair(mentee, with_consent, CONFIG), "gender") == "met"
+    # Her own gender, given without consent, cannot be "the same as" anyone's either.
+    own = _mentee(gender="woman", gender_consent=False, preferences=mentee.preferences, id="e2")
+    outcome = score_pair(own, with_consent, CONFIG).preferences[0]
+    assert outcome.unknown_because == "own_gender_not_consented"
+
+
+def test_an_essential_preference_on_gender_cannot_be_satisfied_without_consent():
+    mentee = _mentee(
+        gender="woman",
+        gender_consent=True,
+        preferences=(Preference("gender", "same", "essential"),),
+    )
+    assert not score_pair(mentee, _mentor(gender="woman"), CONFIG).feasible
+    assert score_pair(mentee, _mentor(gender="woman", gender_consent=True), CONFIG).feasible
+
+
 def test_a_line_manager_is_never_a_mentor():
     pair = score_pair(_mentee(line_manager="m1"), _mentor(), CONFIG)
     assert [b.code for b in pair.breaches] == ["line_manager"]
@@ -98,6 +138,7 @@ def test_explanations_can_leave_out_ethnic_group_and_gender_values():
         ethnic_group="black_caribbean",
         ethnicity_consent=True,
         gender="woman",
+        gender_consent=True,
         preferences=(
             Preference("ethnic_group", "same"),
             Preference("gender", "same", "nice_to_have"),
@@ -111,6 +152,7 @@ def test_explanations_can_leave_out_ethnic_group_and_gender_values():
         ethnic_group="black_caribbean",
         ethnicity_consent=True,
         gender="woman",
+        gender_consent=True,
         profession="dietitian",
     )
     pair = score_pair(mentee, mentor, ProgrammeConfig())

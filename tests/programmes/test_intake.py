@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 
 import pytest
+from django.apps import apps as django_apps
 from django.urls import reverse
 
 from allied.audit.models import AuditEvent
@@ -507,3 +509,57 @@ def test_another_persons_place_is_a_404_even_for_the_coordinator(client, world, 
         assert save(client, intake["mentee"], "about", ABOUT).status_code == 404
     intake["mentee"].refresh_from_db()
     assert intake["mentee"].profession == ""
+
+
+def test_gender_is_used_in_matching_only_with_its_own_consent(client, world, intake):
+    # Consent to use the ethnic group in matching no longer covers gender (issue 18).
+    mia = intake["mentee"]
+    sign_in(client, world["mia"])
+    form = client.get(step_url(mia, "equality")).content.decode()
+    assert "I also agree that my ethnic group can be used in matching" in form
+    assert "I also agree that my gender can be used in matching" in form
+    assert save(client, mia, "equality", EQUALITY).status_code == 302
+    stored = SpecialCategory.objects.get(participant=mia)
+    assert stored.matching_consent and not stored.gender_matching_consent
+    person = engine.to_mentee(mia, stored)
+    assert (person.gender, person.gender_consent) == ("woman", False)
+    assert person.matching_values("gender") is None
+    assert person.matching_values("ethnic_group") == frozenset({"black_african"})
+    check = client.get(step_url(mia, "check")).content.decode()
+    assert "Gender used in matching" in check
+
+    save(client, mia, "equality", {**EQUALITY, "gender_matching_consent": "on"})
+    stored.refresh_from_db()
+    assert stored.gender_matching_consent
+    assert engine.to_mentee(mia, stored).matching_values("gender") == frozenset({"woman"})
+    event = AuditEvent.objects.filter(kind="special_category_recorded").latest("pk")
+    assert event.detail["gender_matching_consent"] is True
+
+
+def test_consent_to_use_gender_in_matching_needs_monitoring_consent(client, world, intake):
+    mia = intake["mentee"]
+    sign_in(client, world["mia"])
+    response = save(
+        client,
+        mia,
+        "equality",
+        {"gender": "woman", "gender_matching_consent": "on"},
+    )
+    assert response.status_code == 200
+    assert "To agree to matching, also agree to equality monitoring" in response.content.decode()
+    assert not SpecialCategory.objects.filter(participant=mia).exists()
+
+
+def test_everyone_who_agreed_to_the_one_old_consent_keeps_agreeing_to_both(world, intake):
+    """The migration: the old tick box covered the ethnic group and gender together."""
+    migration = importlib.import_module("allied.programmes.migrations.0011_gender_matching_consent")
+    agreed = SpecialCategory.objects.create(
+        participant=intake["mentee"], gender="woman", monitoring_consent=True, matching_consent=True
+    )
+    refused = SpecialCategory.objects.create(
+        participant=intake["mentor"], gender="man", monitoring_consent=True
+    )
+    migration.copy_the_one_consent(django_apps, None)
+    agreed.refresh_from_db()
+    refused.refresh_from_db()
+    assert agreed.gender_matching_consent and not refused.gender_matching_consent

@@ -181,8 +181,18 @@ def test_equality_answers_need_the_coordinators_confirmation_of_consent(carol_in
     special = SpecialCategory.objects.get(participant=place)
     assert (special.ethnic_group, special.gender) == ("asian_indian", "woman")
     assert special.monitoring_consent and special.matching_consent
+    # No gender_consent column: gender is kept for monitoring, not used in matching.
+    assert not special.gender_matching_consent
     recorded = AuditEvent.objects.get(kind=Kind.SPECIAL_CATEGORY_RECORDED)
     assert "indian" not in str(recorded.detail).lower()
+
+
+def test_the_import_records_consent_to_use_gender_in_matching_from_its_own_column(carol_in, world):
+    cohort = world["cohort_own"]
+    row = {**MENTEE, "gender": "Woman", "gender_consent": "yes"}
+    confirm(carol_in, cohort, upload(carol_in, cohort, csv_file(row)), consent="on")
+    special = SpecialCategory.objects.get(participant__user__email=MENTEE["email"])
+    assert special.gender_matching_consent and not special.matching_consent
 
 
 def test_an_existing_account_is_added_without_a_new_one(carol_in, world):

@@ -69,6 +69,7 @@ def build(world: dict, make_person) -> dict:
             gender="woman",
             monitoring_consent=True,
             matching_consent=True,
+            gender_matching_consent=True,
             consent_recorded_at=timezone.now(),
         )
         mentor = Participant.objects.create(

@@ -106,6 +106,7 @@ def small_cohort(world: dict, make_person, *, mode: str = "coordinator", capacit
             gender=gender,
             monitoring_consent=True,
             matching_consent=True,
+            gender_matching_consent=True,
             consent_recorded_at=timezone.now(),
         )
         people[side].append(place)

@@ -78,6 +78,8 @@ def _unknown_text(
     whose = holder if outcome.unknown_because.startswith("own") else other
     if outcome.unknown_because.endswith("ethnicity_not_consented"):
         return f"{who(whose)} has not agreed to their ethnic group being used for matching"
+    if outcome.unknown_because.endswith("gender_not_consented"):
+        return f"{who(whose)} has not agreed to their gender being used for matching"
     return f"{who(whose)} did not give their {_attribute(outcome.preference.attribute)}"
 
 

@@ -59,7 +59,8 @@ class Needs:
 class Person:
     """What mentors and mentees share. Empty strings and sets mean "not given".
 
-    `ethnic_group` is used for matching only when `ethnicity_consent` is true; `band` is an Agenda
+    `ethnic_group` is used for matching only when `ethnicity_consent` is true, and `gender`
+    only when `gender_consent` is (two separate agreements); `band` is an Agenda
     for Change band or a career stage; `openness` and `conscientiousness` are scale means from 1 to
     5; `exclusions` names the ids of people this person must not be matched with;
     `ended_with` names the ids of people whose mentoring with this person has ended, who are
@@ -76,6 +77,7 @@ class Person:
     ethnicity_self_description: str = ""
     ethnicity_consent: bool = False
     gender: str = ""
+    gender_consent: bool = False
     languages: frozenset[str] = frozenset()
     interests: frozenset[str] = frozenset()
     career_goals: frozenset[str] = frozenset()
@@ -111,8 +113,8 @@ class Person:
     def matching_values(self, attribute: str) -> frozenset[str] | None:
         """Return this person's values of `attribute` that matching may use, or None if unknown.
 
-        Ethnic group is unknown unless the person consented to its use for matching; "prefer not
-        to say" is unknown too.
+        Ethnic group and gender are each unknown unless the person consented to its use for
+        matching; "prefer not to say" is unknown too.
         """
         if attribute in ("ethnic_group", "broad_ethnic_group"):
             if not self.ethnicity_consent or self.ethnic_group in ("", v.PREFER_NOT_TO_SAY):
@@ -121,6 +123,8 @@ class Person:
                 broad = v.broad_ethnic_group(self.ethnic_group)
                 return frozenset({broad}) if broad else None
             return frozenset({self.ethnic_group})
+        if attribute == "gender" and not self.gender_consent:
+            return None
         if attribute == "languages":
             return self.languages or None
         value = getattr(self, attribute)

@@ -140,6 +140,12 @@ def _unknown_because(person: Person, attribute: str, whose: str) -> str:
         and not person.ethnicity_consent
     ):
         return f"{whose}_ethnicity_not_consented"
+    if (
+        attribute == "gender"
+        and person.gender not in ("", v.PREFER_NOT_TO_SAY)
+        and not person.gender_consent
+    ):
+        return f"{whose}_gender_not_consented"
     return f"{whose}_not_given"
 
 
@@ -315,9 +321,10 @@ def score_pair(mentee: Mentee, mentor: Mentor, config: ProgrammeConfig) -> PairS
 def _breach_detail(outcome: str, why: str) -> str:
     if outcome == "not_met":
         return "not met"
-    if why.endswith("ethnicity_not_consented"):
+    if why.endswith("_not_consented"):
         whose = "their own" if why.startswith("own") else "the other person's"
-        return f"unknown: {whose} ethnic group may not be used for matching without consent"
+        what = "ethnic group" if why.endswith("ethnicity_not_consented") else "gender"
+        return f"unknown: {whose} {what} may not be used for matching without consent"
     return (
         "unknown: "
         + ("their own" if why.startswith("own") else "the other person's")

@@ -564,9 +564,15 @@ class EqualityForm(forms.Form):
         required=False,
     )
     matching_consent = forms.BooleanField(
-        label="I also agree that my answers can be used in matching",
-        help_text="Separate from equality monitoring. Without it, your ethnic group and gender "
-        "are never used to choose who you are matched with.",
+        label="I also agree that my ethnic group can be used in matching",
+        help_text="Separate from equality monitoring. Without it, your ethnic group is never "
+        "used to choose who you are matched with.",
+        required=False,
+    )
+    gender_matching_consent = forms.BooleanField(
+        label="I also agree that my gender can be used in matching",
+        help_text="Separate from the one above. Without it, your gender is never used to "
+        "choose who you are matched with.",
         required=False,
     )
 
@@ -576,6 +582,7 @@ class EqualityForm(forms.Form):
         "gender",
         "monitoring_consent",
         "matching_consent",
+        "gender_matching_consent",
     )
 
     def __init__(self, data=None, *, place: Participant, answers: SpecialCategory, **kwargs):
@@ -592,7 +599,7 @@ class EqualityForm(forms.Form):
         ]
         if cleaned.get("monitoring_consent"):
             return cleaned
-        if cleaned.get("matching_consent"):
+        if cleaned.get("matching_consent") or cleaned.get("gender_matching_consent"):
             self.add_error(
                 "monitoring_consent",
                 "To agree to matching, also agree to equality monitoring: we keep your "

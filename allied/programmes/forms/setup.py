@@ -612,6 +612,7 @@ def read_people(
                 "gender": person.gender,
                 "monitoring_consent": True,
                 "matching_consent": person.ethnicity_consent,
+                "gender_matching_consent": person.gender_consent,
             }
         out.append(
             ImportRow(
@@ -640,7 +641,7 @@ class ImportConfirmForm(forms.Form):
         help_text=(
             "The file gives ethnicity or gender for some people. Record them only if each "
             "person agreed: they are used in aggregated, suppressed equality monitoring and, "
-            "only where the ethnicity_consent column says yes, in matching."
+            "in matching, only where the ethnicity_consent or gender_consent column says yes."
         ),
     )
 

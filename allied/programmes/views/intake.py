@@ -220,7 +220,14 @@ def _rows(place: Participant, step: str) -> list[tuple[str, str]]:
                 "Equality monitoring",
                 "You agreed" if answers.monitoring_consent else "You did not agree",
             ),
-            ("Use in matching", "You agreed" if answers.matching_consent else "You did not agree"),
+            (
+                "Ethnic group used in matching",
+                "You agreed" if answers.matching_consent else "You did not agree",
+            ),
+            (
+                "Gender used in matching",
+                "You agreed" if answers.gender_matching_consent else "You did not agree",
+            ),
         ]
     if step == "race":
         if place.is_mentor:
