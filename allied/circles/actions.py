@@ -151,6 +151,7 @@ def spec_for(min_size: int, max_size: int, weight: float, pairs=(), circles=None
         weights={"availability": weight},
         cannot_link=tuple(pairs),
         circles=circles,
+        shares_any={"meeting_mode": "either"},
     )
 
 

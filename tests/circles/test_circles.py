@@ -104,6 +104,22 @@ def test_the_coordinator_forms_draft_circles_of_the_complete_intakes_only(client
     assert client.get(reverse("circles:detail", args=[circles[0].pk])).status_code == 404
 
 
+def test_the_summary_counts_those_who_meet_either_way_as_sharing_the_mode(
+    client, world, autumn
+):
+    # Issue 18: a member who meets either way can meet online with everyone else. Three of
+    # twelve cannot make a circle of 5 to 8 on their own, so some circle mixes them.
+    Participant.objects.filter(pk__in=[p.pk for p in autumn["places"][:3]]).update(
+        meeting_mode="either"
+    )
+    form_page(client, world, autumn["cohort"])
+    page = client.get(reverse("circles:cohort", args=[autumn["cohort"].pk])).content.decode()
+    sizes = [c.current_members().count() for c in Circle.objects.filter(cohort=autumn["cohort"])]
+    for size in sizes:
+        assert f"Meeting mode: {size} of {size} share Online" in page
+    assert "share Either" not in page
+
+
 def test_the_same_seed_gives_the_same_circles(client, world, autumn):
     def split():
         return sorted(

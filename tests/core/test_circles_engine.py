@@ -28,6 +28,7 @@ from allied.core.circles import (
     size_problem,
 )
 from allied.core.circles.exact import size_multisets
+from allied.core.circles.model import Circle, Formation
 
 PROFESSIONS = ("OT", "PT", "Nurse", "SLT")
 
@@ -248,6 +249,27 @@ def test_the_explanation_names_each_circles_mix_and_likeness():
         assert report.mix[0][0] == "profession"
     text = render_text(formation, reports, spec)
     assert "4 circles of 3 for 12 people" in text and "3 of 3 share" in text
+
+
+def test_a_member_who_meets_either_way_shares_the_circles_meeting_mode():
+    # Issue 18: "either" is compatible with online and in person, so the summary counts it
+    # towards the mode the circle shares, not as a mode of its own.
+    modes = {"a": "online", "b": "online", "c": "either", "d": "either", "e": "in_person"}
+    people = [Person(id=i, attributes={"meeting_mode": mode}) for i, mode in modes.items()]
+    spec = CircleSpec(
+        SizeRange(5, 5), alike=("meeting_mode",), shares_any={"meeting_mode": "either"}
+    )
+    formation = Formation(
+        circles=(Circle(1, tuple(modes)),), quality=1.0, start_quality=1.0, scores=()
+    )
+    [report] = explain(formation, people, spec)
+    assert report.likeness == (("meeting_mode", "online", 4),)
+    everyone_either = [Person(id=i, attributes={"meeting_mode": "either"}) for i in modes]
+    [report] = explain(formation, everyone_either, spec)
+    assert report.likeness == (("meeting_mode", "either", 5),)
+    # Without `shares_any`, "either" is a value like any other.
+    [report] = explain(formation, people, CircleSpec(SizeRange(5, 5), alike=("meeting_mode",)))
+    assert report.likeness == (("meeting_mode", "either", 2),)
 
 
 def test_rows_become_people_pairs_and_facilitators_with_row_numbers_for_problems():

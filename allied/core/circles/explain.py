@@ -14,7 +14,9 @@ class CircleReport:
     """What a coordinator needs to review one circle.
 
     `mix` gives, per diverse attribute, each value and how many members hold it (most first).
-    `likeness` gives, per alike attribute, the most common value and how many members share it.
+    `likeness` gives, per alike attribute, the value most members share and how many do: a
+    value that shares any (`CircleSpec.shares_any`, a meeting mode of "either") counts towards
+    every other.
     `unmet` holds sentences about wishes this circle could not meet.
     """
 
@@ -38,10 +40,10 @@ def explain(
         mix = tuple(
             (attribute, _counted(m.value(attribute) for m in members)) for attribute in spec.diverse
         )
-        likeness = []
-        for attribute in spec.alike:
-            value, count = _counted(m.value(attribute) for m in members)[0]
-            likeness.append((attribute, value, count))
+        likeness = [
+            (attribute, *_shared(attribute, [m.value(attribute) for m in members], spec))
+            for attribute in spec.alike
+        ]
         unmet = tuple(
             _sentence(u.kind, u.people, u.reason)
             for u in formation.unmet
@@ -93,6 +95,19 @@ def render_text(formation: Formation, reports: Sequence[CircleReport], spec: Cir
         for sentence in report.unmet:
             lines.append(f"  Not met: {sentence}")
     return "\n".join(lines) + "\n"
+
+
+def _shared(attribute: str, values: list[str], spec: CircleSpec) -> tuple[str, int]:
+    """The value most of `values` share, and how many share it. Holders of the attribute's
+    `shares_any` value share any other, so they count towards it; if nobody holds another,
+    they share their own."""
+    anything = spec.shares_any.get(attribute)
+    flexible = sum(1 for value in values if value == anything)
+    others = _counted(value for value in values if value != anything)
+    if not others:
+        return _counted(values)[0]
+    value, count = others[0]
+    return value, count + flexible
 
 
 def _counted(values) -> tuple[tuple[str, int], ...]:

@@ -106,6 +106,9 @@ class CircleSpec:
     `alike` attributes should be shared within a circle (availability, meeting mode, time of day).
     `weights` scale an attribute's part in the quality (default 1 each). `circles` fixes the number
     of circles; otherwise the number whose even sizes lie nearest the middle of `size` is used.
+    `shares_any` names, for an alike attribute, a value that shares every other (a meeting mode
+    of "either" meets online and in person): the coordinator's summary counts its holders as
+    sharing whatever the circle shares.
     """
 
     size: SizeRange
@@ -115,9 +118,11 @@ class CircleSpec:
     must_link: tuple[Pair, ...] = ()
     cannot_link: tuple[Pair, ...] = ()
     circles: int | None = None
+    shares_any: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "diverse", tuple(self.diverse))
+        object.__setattr__(self, "shares_any", MappingProxyType(dict(self.shares_any)))
         object.__setattr__(self, "alike", tuple(self.alike))
         object.__setattr__(self, "must_link", tuple(self.must_link))
         object.__setattr__(self, "cannot_link", tuple(self.cannot_link))
