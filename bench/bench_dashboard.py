@@ -334,12 +334,11 @@ def _hidden(programme) -> dict:
 
     cells = measures.published(counting.count(programme, timezone.now(), measures.Period()))
     shown = measures.disclose_published(cells)
-    hidden = [key for key, value in shown.items() if value in ("*", "x")]
+    hidden = [key for key, value in shown.items() if value == "*"]
     return {
         "figures": len(shown),
         "hidden_figures": len(hidden),
         "hidden_total": sum(cells.size(key) for key in hidden),
-        "marked_x": sum(1 for key in hidden if shown[key] == "x"),
     }
 
 
@@ -418,7 +417,7 @@ def main() -> int:
         if "hidden_figures" in result:
             line += (
                 f"; {result['hidden_figures']} of {result['figures']} figures hidden"
-                f" ({result['hidden_total']:,} counted in them, {result['marked_x']} marked x)"
+                f" ({result['hidden_total']:,} counted in them)"
             )
         print(line)
     postgres = [r for r in results if r["database"] == "postgresql"]

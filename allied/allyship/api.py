@@ -302,9 +302,8 @@ _MODULE_CREATE = {
 }
 _COUNT = {
     "type": "string",
-    "description": "A count rounded to the nearest 5, or a hidden one: 'x' for a count of 8 "
-    "or more hidden so that a small one cannot be worked out from the others; '*' for fewer "
-    "than 8, and now and then for a larger count where 'x' would give a small one away.",
+    "description": "A count rounded to the nearest 5, or '*' for a hidden one: fewer than 8, "
+    "or a larger count hidden so that a small one cannot be worked out from the others.",
 }
 
 PATHS = {

@@ -69,7 +69,7 @@ def feedback(programme: Programme) -> list[dict]:
     """Returns, per question, the disclosed count of each answer across the mentees' reviews
     in the programme: never per relationship, never a name. The answers and all who answered
     are one split, decided together as the dashboard's are (`disclose_protected_masks`): "*"
-    for 1 to 7, "x" for a count of 8 or more hidden so that none of those can be worked out."""
+    for 1 to 7, and for a count hidden so that none of those can be worked out."""
     reviews = Review.objects.filter(relationship__cohort__programme=programme, side=Side.MENTEE)
     codes = [code for code, _ in AllyshipAnswer.choices]
     masks = {code: np.eye(len(codes), dtype=bool)[i] for i, code in enumerate(codes)}

@@ -15,41 +15,19 @@ from typing import Any
 import numpy as np
 
 SUPPRESSED = "*"
-# The second mark: a count of 8 or more, hidden only so that a small one cannot be worked out
-# from the other figures (decision 0008, the second addendum).
-PROTECTING = "x"
-MARKS = (SUPPRESSED, PROTECTING)
 SMALLEST_SHOWN = 8
 
 # The rule printed beside figures decided together (the dashboard and its exports, the board
 # report, the organisation view, allyship feedback): a page shows the first line, then the
-# others as a list. The organisation view uses only "*", which the rule allows.
+# others as a list. One mark stands for every hidden figure (decision 0008 says why not two).
 RULE_LINES = (
     "No figure here can identify anyone.",
-    f"* stands for a hidden figure: a count of fewer than {SMALLEST_SHOWN}, or an average of "
-    f"fewer than {SMALLEST_SHOWN} answers. Now and then it stands for a larger count, where "
-    "marking that count x would help someone work out a small one.",
-    f"x stands for a count of {SMALLEST_SHOWN} or more, hidden so that a small count cannot "
-    "be worked out from the other figures.",
+    f"* stands for a hidden figure: a count of fewer than {SMALLEST_SHOWN}, a larger count "
+    "hidden so that a small one cannot be worked out from the other figures, or an average of "
+    f"fewer than {SMALLEST_SHOWN} answers.",
     "Other counts are rounded to the nearest 5. Percentages use the rounded counts; a "
-    "percentage of a hidden count carries the same mark.",
+    "percentage of a hidden count is shown as *.",
 )
-
-
-def is_hidden(shown: str) -> bool:
-    """Whether a published figure is hidden, under either mark."""
-    return shown in MARKS
-
-
-def hidden_mark(*shown: str) -> str | None:
-    """The mark a figure worked out from `shown` figures carries: "*" when any of them is "*",
-    else "x" when any is "x", else None (none is hidden). A percentage of an "x" count is
-    hidden with it, and says no more than the count's mark does."""
-    if SUPPRESSED in shown:
-        return SUPPRESSED
-    if PROTECTING in shown:
-        return PROTECTING
-    return None
 
 
 def rounded_count(count: int) -> int | None:
@@ -537,14 +515,6 @@ def disclose_protected_masks(
     splits = [(total, list(parts)) for total, parts in partitions if parts]
     extra: set[str] = set()
     nested: list[tuple[str, str]] | None = None
-    # The groups of a special split that one group fills are hidden for what they say, not
-    # for their number: an "x" among them would name the full one.
-    never = {
-        part
-        for index, (total, parts) in enumerate(partitions)
-        if index in special and truth[total] and sum(1 for part in parts if truth[part]) == 1
-        for part in parts
-    }
 
     def rank(key: str):
         return (hide_first(key), -truth[key], key) if hide_first else (-truth[key], key)
@@ -567,7 +537,7 @@ def disclose_protected_masks(
         attacker = Attacker(shown, splits, nested)
         breaches = attacker.breaches(truth)
         if not breaches:
-            return _mark_protecting(shown, truth, masks, weights, splits, nested, never, rank)
+            return shown
         needed = attacker.explain(breaches[0]).shown
         candidates = [key for key, value in needed.items() if value.isdigit()]
         # A shown zero is exact and cheap to keep; hide one only when nothing else will do.
@@ -578,89 +548,6 @@ def disclose_protected_masks(
             extra.update(key for key, value in shown.items() if value.isdigit())
             continue
         extra.add(max(figures, key=rank))
-
-
-def _mark_protecting(
-    shown: Mapping[str, str],
-    truth: Mapping[str, int],
-    masks: Mapping[str, np.ndarray],
-    weights: np.ndarray,
-    splits: Sequence[tuple[str, Sequence[str]]],
-    nested: Sequence[tuple[str, str]],
-    never: Collection[str],
-    rank: Callable[[str], Any],
-) -> dict[str, str]:
-    """`shown`, safe with one mark, with its hidden counts of 8 or more marked "x" wherever
-    that gives nothing away (decision 0008, the second addendum).
-
-    An "x" says more than a "*" ("0 or more"): that the count is 8 or more. Beside a small
-    figure that can narrow it (an "x" part of a total of at most 12 leaves at most 4 for a
-    "*" part), so the marked figures are attacked again, and while a small figure can be
-    narrowed one "x" goes back to "*" for each small figure narrowed: one in a split or
-    nesting with it that holds it down (at 8 where the small figure is as high as it can go;
-    the one `rank` puts first), or else one the narrowing needs (`Attacker.explain`); none
-    for a figure beside one already going back. With every
-    "x" back the figures are `shown` again, which the attacker has already failed on, so
-    this ends. Nothing shown is hidden for the second mark's sake.
-
-    The `never` figures are not marked "x", nor any figure counting exactly the same people:
-    the groups of a special split that one group fills are hidden for what they say about
-    people, not for their number, and an "x" among "*"s would name the full group."""
-    from allied.core.disclosure_attack import Attacker
-
-    held = np.asarray(weights) > 0
-    twins: dict[bytes, list[str]] = {}
-    for key, mask in masks.items():
-        if shown[key] == SUPPRESSED and truth[key] >= SMALLEST_SHOWN:
-            people = np.packbits(np.asarray(mask, dtype=bool) & held).tobytes()
-            twins.setdefault(people, []).append(key)
-    group_of = {
-        key: same
-        for same in twins.values()
-        if not any(key in never for key in same)
-        for key in same
-    }
-    marked = {key: PROTECTING if key in group_of else value for key, value in shown.items()}
-    while group_of:
-        attacker = Attacker(marked, splits, nested)
-        breaches = attacker.breaches(truth)
-        if not breaches:
-            break
-        back: set[str] = set()
-        for breach in breaches:
-            near = _related(breach.key, splits, nested)
-            if not near.isdisjoint(back):
-                continue  # an "x" beside it goes back already; the next attack will tell
-            marks = [key for key in near if marked[key] == PROTECTING]
-            if breach.high is not None and breach.high < SMALLEST_SHOWN - 1:
-                # In a table that puts the small figure as high as it can go, the "x"s that
-                # hold it down sit at 8: prefer them.
-                table = attacker.highest(breach.key)[1]
-                tight = [key for key in group_of if table[attacker.index[key]] <= SMALLEST_SHOWN]
-                marks = [key for key in marks if key in tight] or tight
-            if not marks:
-                needed = attacker.explain(breach).shown
-                marks = [key for key, value in needed.items() if value == PROTECTING]
-            # A narrowing needs an "x": without one the attacker would have found it in
-            # `shown`. Were none found, every "x" goes back.
-            back.update(group_of[min(marks, key=rank)] if marks else group_of)
-        for key in back:
-            marked[key] = SUPPRESSED
-            group_of.pop(key, None)
-    return marked
-
-
-def _related(
-    key: str, splits: Sequence[tuple[str, Sequence[str]]], nested: Sequence[tuple[str, str]]
-) -> set[str]:
-    """The figures in a split or a nesting with `key`."""
-    near = {
-        other
-        for total, parts in splits
-        if key == total or key in parts
-        for other in (total, *parts)
-    }
-    return near | {other for pair in nested if key in pair for other in pair}
 
 
 def disclose_protected(

@@ -6,9 +6,8 @@ could put together (where in doubt, more rather than less):
 
 - what each published string says on its own: "0" is exactly 0; a shown count v (never 5)
   was rounded to the nearest 5 from a count of at least 8, so it is somewhere in
-  max(8, v - 2) .. v + 2; a mark says what `MARKS` says it does ("*" only "0 or more",
-  as it is also used for hidden zeros and now and then for a larger count; "x" "8 or
-  more");
+  max(8, v - 2) .. v + 2; a mark says what `MARKS` says it does (today's "*" is shown for
+  1 to 7 and for figures hidden to protect others, 0 included, so it says only "0 or more");
 - every exact split the report publishes: a total is the sum of its parts (`partitions`);
 - every nesting a reader knows: a figure whose people all lie inside another's is no larger
   than it. `nesting` works these out from the figures' people, keeping those its `known`
@@ -68,16 +67,11 @@ class Mark:
     keeps: tuple[int, int] | None
 
 
-# What each mark says (decision 0008). "*" stands for a count of 1 to 7, for a hidden zero,
-# and now and then for a larger count hidden to protect another (where an "x" would give a
-# small one away): on its own it says only "0 or more". "x" stands for a count of 8 or more
-# hidden to protect another.
-MARKS: dict[str, Mark] = {
-    "*": Mark(says=((0, None),), keeps=SMALL),
-    "x": Mark(says=((SMALLEST_SHOWN, None),), keeps=None),
-}
-
-
+# Today one mark stands both for a count of 1 to 7 and for a figure hidden to protect another
+# (which may be 0 or anything from 8 up): on its own it says nothing but "0 or more". A second
+# mark for the figures hidden to protect others (issue 19, item 3) would make this, say:
+#   {"*": Mark(says=((1, 7),), keeps=(1, 7)), "x": Mark(says=((0, 0), (8, None)), keeps=None)}
+MARKS: dict[str, Mark] = {"*": Mark(says=((0, None),), keeps=SMALL)}
 # What `Attacker.explain` puts in place of a published figure the breach does not need.
 BLANK = "(any)"
 

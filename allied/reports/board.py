@@ -33,7 +33,7 @@ from matplotlib.ticker import MaxNLocator
 
 from allied.core import disclosure
 from allied.core.cells import plain_row
-from allied.core.disclosure import PROTECTING, SMALLEST_SHOWN, SUPPRESSED, is_hidden
+from allied.core.disclosure import SUPPRESSED
 from allied.programmes.models import Programme
 from allied.reports import measures
 
@@ -185,8 +185,7 @@ class Chart:
         """Whether a chart is worth drawing: at least one bar above zero. Bars that are all
         hidden or all none would be an empty frame; the table says it instead."""
         return any(
-            not is_hidden(value) and value not in (measures.NOT_APPLICABLE, "0")
-            for _, value in self.rows
+            value not in (SUPPRESSED, measures.NOT_APPLICABLE, "0") for _, value in self.rows
         )
 
     @property
@@ -285,7 +284,7 @@ def _groups(figures: measures.ScopeFigures, period: measures.Period, end: date) 
 
 
 def _shown(value: str | None) -> bool:
-    return value is not None and not is_hidden(value)
+    return value is not None and value != SUPPRESSED
 
 
 def percent(part: str | None, whole: str | None) -> str | None:
@@ -304,21 +303,17 @@ def _about(value: str, noun: str) -> str:
     return f"no {noun}" if value == "0" else f"about {value} {noun}"
 
 
-def _hidden(label: str, value: str | None) -> str:
-    """That the figure for `label` is not shown, with its mark and what the mark says."""
-    what = f"{label[0].lower()}{label[1:]}"
-    if value == PROTECTING:
-        return (
-            f"The number of {what} is {SMALLEST_SHOWN} or more, but not shown (x), so that a "
-            "smaller figure cannot be worked out from it."
-        )
-    return f"The number of {what} is not shown (*), so that nobody can be identified."
+def _hidden(label: str) -> str:
+    return (
+        f"The number of {label[0].lower()}{label[1:]} is not shown (*), so that nobody can be "
+        "identified."
+    )
 
 
 def _stated(label: str, value: str | None) -> str:
     """ "Mentees registered: about 30." or, for a hidden figure, that it is not shown."""
     if not _shown(value):
-        return _hidden(label, value)
+        return _hidden(label)
     return f"{label}: {'none' if value == '0' else f'about {value}'}."
 
 
@@ -352,14 +347,14 @@ def _summary(report: BoardReport, figures: measures.ScopeFigures) -> list[str]:
                 f"{_about(matched, 'mentees').capitalize()} were matched with a mentor{here}."
             )
         else:
-            lines.append(_hidden(labels["matching.matched"], matched))
+            lines.append(_hidden(labels["matching.matched"]))
         if _shown(waiting):
             lines.append(
                 f"At its end, {_about(waiting, 'mentees')} who had completed their intake were "
                 "waiting for a mentor."
             )
         else:
-            lines.append(_hidden(labels["matching.unmatched"], waiting))
+            lines.append(_hidden(labels["matching.unmatched"]))
     elif share := percent(matched, ready):
         lines.append(
             f"Of the mentees who completed their intake, about {share} were matched with a mentor."
@@ -369,7 +364,7 @@ def _summary(report: BoardReport, figures: measures.ScopeFigures) -> list[str]:
     elif _shown(matched):
         lines.append(f"{_about(matched, 'mentees').capitalize()} were matched with a mentor.")
     else:
-        lines.append(_hidden(labels["matching.matched"], matched))
+        lines.append(_hidden(labels["matching.matched"]))
     if _shown(figures.median_days_to_match):
         lines.append(
             f"Half of those matched{here} were matched within {figures.median_days_to_match} "
@@ -386,7 +381,7 @@ def _summary(report: BoardReport, figures: measures.ScopeFigures) -> list[str]:
     elif _shown(meetings):
         lines.append(f"Pairs held {_about(meetings, 'meetings')}{here}.")
     else:
-        lines.append(_hidden(labels["engagement.meetings"], meetings))
+        lines.append(_hidden(labels["engagement.meetings"]))
     recent, not_recent = get("engagement.recent"), get("engagement.not_recent")
     if _shown(recent) and _shown(not_recent) and int(recent) + int(not_recent):
         share = percent(recent, str(int(recent) + int(not_recent)))
@@ -444,7 +439,7 @@ def _summary(report: BoardReport, figures: measures.ScopeFigures) -> list[str]:
     elif _shown(reviewed):
         lines.append("Nobody has reviewed their mentoring yet.")
     else:
-        lines.append(_hidden(labels["acceptability.reviewed"], reviewed))
+        lines.append(_hidden(labels["acceptability.reviewed"]))
 
     for group in report.groups:
         if group.slug != "progression":
@@ -505,7 +500,7 @@ def _equity(board: measures.Dashboard) -> tuple[list[str], list[tuple[str, list[
     rows = []
     for group in (*table.rows, *([table.minoritised] if table.minoritised else []), table.total):
         values = [
-            value if is_hidden(value) or is_hidden(share) else f"{value} ({share})"
+            value if SUPPRESSED in (value, share) else f"{value} ({share})"
             for value, share in group.figures
         ]
         rows.append((group.label, values))
@@ -562,9 +557,9 @@ def build(
 
 
 def draw(chart: Chart, axes) -> None:
-    """Draws `chart` as bars on matplotlib `axes`; a hidden figure is an empty bar labelled with its mark."""
+    """Draws `chart` as bars on matplotlib `axes`; a hidden figure is an empty bar labelled *."""
     labels = [label for label, _ in chart.rows]
-    heights = [0 if is_hidden(value) else int(value) for _, value in chart.rows]
+    heights = [0 if value == SUPPRESSED else int(value) for _, value in chart.rows]
     bars = axes.bar(range(len(labels)), heights, color="#005eb8")
     for bar, (_, value) in zip(bars, chart.rows, strict=True):
         axes.annotate(

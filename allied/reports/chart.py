@@ -16,7 +16,7 @@ matplotlib.use("Agg")
 
 from matplotlib.figure import Figure
 
-from allied.core.disclosure import is_hidden
+from allied.core.disclosure import SUPPRESSED
 
 # Names people type (a cohort called "$5k to $10k") are text, never TeX to parse.
 matplotlib.rcParams["text.parse_math"] = False
@@ -24,13 +24,13 @@ matplotlib.rcParams["text.parse_math"] = False
 
 def meetings_chart(months: list[tuple[str, str]]) -> str | None:
     """Returns a bar chart of meetings held by month as a data URI, or None with no months.
-    A hidden month is drawn as an empty bar labelled with its mark ("*" or "x")."""
+    A hidden month is drawn as an empty bar labelled "*"."""
     if not months:
         return None
     figure = Figure(figsize=(8, 3.5), dpi=100)
     axes = figure.subplots()
     labels = [label for label, _ in months]
-    heights = [0 if is_hidden(value) else int(value) for _, value in months]
+    heights = [0 if value == SUPPRESSED else int(value) for _, value in months]
     bars = axes.bar(range(len(months)), heights, color="#005eb8")
     for bar, (_, value) in zip(bars, months, strict=True):
         axes.annotate(
@@ -52,13 +52,13 @@ def meetings_chart(months: list[tuple[str, str]]) -> str | None:
 def share_chart(bars: list[tuple[str, str]], axis_label: str) -> str | None:
     """Returns a horizontal bar chart of percentages by group (e.g. the share of each group's
     mentees who were matched) as a data URI, or None with no groups. A hidden share is drawn
-    as an empty bar labelled with its mark; the figures are the published ones, rounded first."""
+    as an empty bar labelled "*"; the figures are the published ones, rounded first."""
     if not bars:
         return None
     figure = Figure(figsize=(8, 0.45 * len(bars) + 1.2), dpi=100)
     axes = figure.subplots()
     labels = [_wrap(label) for label, _ in bars]
-    values = [0 if is_hidden(share) else int(share.rstrip("%")) for _, share in bars]
+    values = [0 if share == SUPPRESSED else int(share.rstrip("%")) for _, share in bars]
     places = range(len(bars))
     drawn = axes.barh(places, values, color="#005eb8")
     for bar, (_, share) in zip(drawn, bars, strict=True):

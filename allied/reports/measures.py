@@ -37,7 +37,6 @@ from allied.core.disclosure import (
     disclose_mean_of,
     disclose_median_of,
     disclose_protected_masks,
-    hidden_mark,
 )
 from allied.core.matching import vocabulary as v
 from allied.programmes.models import CareerOutcome, Cohort, Participant, Programme, Review
@@ -642,18 +641,14 @@ def _number(value: float | None, places: int = 1) -> str:
 
 
 def _over(count: str, statistic: str) -> str:
-    """A median or mean over the people of a published `count`: hidden when the count is "*",
-    as shown it would say the count is 8 or more (so the "*" would hide a larger count, not a
-    small one); else `statistic` ("*" when over fewer than 8 answers). An "x" count already
-    says it is 8 or more, so its statistic is shown."""
+    """A median or mean over the people of a published `count`: hidden when the count is, as
+    shown it would say the count is 8 or more (so its "*" hides a larger count, not a small
+    one); else `statistic` ("*" when over fewer than 8 answers)."""
     return SUPPRESSED if count == SUPPRESSED else statistic
 
 
 def _percent(part: str, whole: str) -> str:
-    """part / whole of the published figures; hidden with the mark of a hidden one."""
-    if mark := hidden_mark(part, whole):
-        return mark
-    if int(whole) == 0:
+    if SUPPRESSED in (part, whole) or int(whole) == 0:
         return SUPPRESSED
     return f"{round(100 * int(part) / int(whole))}%"
 
@@ -874,11 +869,10 @@ def _likelihood(
     likely to do ("to be in the programme")."""
     (a, b), (c, d) = group, reference
     subject, others = who
-    mark = hidden_mark(a, b, c, d)
-    if mark or 0 in (int(b), int(c), int(d)):
+    if SUPPRESSED in (a, b, c, d) or 0 in (int(b), int(c), int(d)):
         why = (
-            f"a figure it needs is hidden ({mark})"
-            if mark
+            "a figure it needs is hidden (*)"
+            if SUPPRESSED in (a, b, c, d)
             else "one of the figures it is worked out from is 0"
         )
         return f"How likely {subject} are, compared with {others}, {what} cannot be shown: {why}."

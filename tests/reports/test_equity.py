@@ -13,7 +13,6 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from allied.audit.models import AuditEvent, Kind
-from allied.core.disclosure import is_hidden
 from allied.programmes.models import CareerOutcome, Participant, Relationship, SpecialCategory
 from allied.reports import measures
 from tests.conftest import sign_in
@@ -176,7 +175,7 @@ def test_a_small_group_cannot_be_worked_out_from_the_total_and_the_others(world)
     five, six = table.rows
     assert six.value("registered") == "*"  # 3 people
     # 28 mentees less 25 in band 5 would reveal the 3: one of those must be hidden too.
-    assert any(map(is_hidden, (five.value("registered"), table.total.value("registered"))))
+    assert "*" in (five.value("registered"), table.total.value("registered"))
 
 
 def test_a_group_in_a_cohort_and_a_period_cannot_be_subtracted_from_its_neighbours(world):
@@ -190,7 +189,7 @@ def test_a_group_in_a_cohort_and_a_period_cannot_be_subtracted_from_its_neighbou
     a = board.scopes[f"cohort-{cohort.pk}"].shown
     every_key = "by.total.registered"
     # The programme's 30 less cohort A's 28 would reveal cohort B's 2 paramedics.
-    assert any(map(is_hidden, (shown[every_key], a[every_key])))
+    assert "*" in (shown[every_key], a[every_key])
     # Groups are published for the whole programme only, never within one cohort.
     assert "by.profession.paramedic.registered" not in board.scopes[f"cohort-{other.pk}"].shown
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
-from allied.core.disclosure import is_hidden
 from allied.reports import measures
 from tests.reports.helpers import DAY, Builder, known_programme
 
@@ -85,9 +84,7 @@ def test_a_figure_that_could_be_recovered_by_subtraction_is_hidden(world):
     shown = measures.dashboard(b.programme, now=now).scopes[measures.ALL].shown
     assert shown["acceptability.expectations.partly"] == "*"
     # 10 reviewed less 8 "yes" would give the 2 "partly" away: one of them must be hidden too.
-    assert any(
-        map(is_hidden, (shown["acceptability.reviewed"], shown["acceptability.expectations.yes"]))
-    )
+    assert "*" in (shown["acceptability.reviewed"], shown["acceptability.expectations.yes"])
 
 
 def test_a_cohort_cannot_be_subtracted_from_the_programme(world):
@@ -99,10 +96,8 @@ def test_a_cohort_cannot_be_subtracted_from_the_programme(world):
     whole, a = board.scopes[measures.ALL].shown, board.scopes[f"cohort-{cohort.pk}"].shown
     assert board.scopes[f"cohort-{small.pk}"].shown["recruitment.mentee.registered"] == "*"
     # 31 in the programme less 28 in cohort A would reveal cohort B's 3.
-    assert any(
-        map(is_hidden, (whole["recruitment.mentee.registered"], a["recruitment.mentee.registered"]))
-    )
-    assert any(map(is_hidden, (whole["matching.unmatched"], a["matching.unmatched"])))
+    assert "*" in (whole["recruitment.mentee.registered"], a["recruitment.mentee.registered"])
+    assert "*" in (whole["matching.unmatched"], a["matching.unmatched"])
 
 
 def test_an_average_beside_a_hidden_count_is_hidden_with_it(world):
