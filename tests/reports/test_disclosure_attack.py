@@ -141,6 +141,17 @@ def test_a_mark_that_says_0_or_8_and_more_is_modelled_with_a_choice():
     assert attacker.breaches({"all": 10, "big": 8, "small": 2}) == [Breach("small", "*", 2, 1, 4)]
 
 
+def test_a_second_mark_tells_a_reader_that_two_stars_are_small():
+    # Why the report has one mark (decision 0008): were counts of 8 or more hidden to protect
+    # another marked "x", two "*" beside a total of "15" would be read as 0 to 7 each, which
+    # leaves each 6 or 7. With one mark a "*" may be anything, and nothing is narrowed.
+    shown = {"all": "15", "a": "*", "b": "*"}
+    read_as_small = {"*": Mark(says=((0, 7),), keeps=(1, 7))}
+    attacker = Attacker(shown, [("all", ["a", "b"])], marks=read_as_small)
+    assert attacker.range("a") == attacker.range("b") == (6, 7)
+    assert Attacker(shown, [("all", ["a", "b"])]).range("a") == (0, 17)
+
+
 def test_an_attacker_that_assumes_what_is_not_so_is_refused():
     attacker = Attacker({"all": "10", "a": "*"}, [("all", ["a"])])
     with pytest.raises(AssertionError, match="assumes what is not so"):
