@@ -104,9 +104,7 @@ def test_the_coordinator_forms_draft_circles_of_the_complete_intakes_only(client
     assert client.get(reverse("circles:detail", args=[circles[0].pk])).status_code == 404
 
 
-def test_the_summary_counts_those_who_meet_either_way_as_sharing_the_mode(
-    client, world, autumn
-):
+def test_the_summary_counts_those_who_meet_either_way_as_sharing_the_mode(client, world, autumn):
     # Issue 18: a member who meets either way can meet online with everyone else. Three of
     # twelve cannot make a circle of 5 to 8 on their own, so some circle mixes them.
     Participant.objects.filter(pk__in=[p.pk for p in autumn["places"][:3]]).update(
