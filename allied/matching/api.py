@@ -40,28 +40,72 @@ def run_dict(cohort) -> dict:
         "run": run.pk,
         "version": actions.run_version(run),
         "status": run.status,
-        "pairs": [
-            {
-                "id": p.pk,
-                "mentee": {"id": p.mentee_id, "name": names.get(p.mentee_id, "")},
-                "mentor": {"id": p.mentor_id, "name": names.get(p.mentor_id, "")},
-                "score": points(p.score),
-                "locked": p.locked,
-                "explanation": p.explanation,
-                "override_reason": p.override_reason,
-            }
-            for p in run.proposals.all()
-        ],
-        "unmatched": [
-            {
-                "mentee": {
-                    "id": e.get("participant"),
-                    "name": names.get(e.get("participant"), ""),
-                },
-                "reason": e.get("reason", ""),
-            }
-            for e in run.unmatched
-        ],
+        "pairs": [_pair(p, names) for p in run.proposals.all()],
+        "unmatched": [_unmatched(e, names) for e in run.unmatched],
+    }
+
+
+def _pair(p, names: dict) -> dict:
+    return {
+        "id": p.pk,
+        "mentee": {"id": p.mentee_id, "name": names.get(p.mentee_id, "")},
+        "mentor": {"id": p.mentor_id, "name": names.get(p.mentor_id, "")},
+        "score": points(p.score),
+        "locked": p.locked,
+        "explanation": p.explanation,
+        "override_reason": p.override_reason,
+    }
+
+
+def _unmatched(entry: dict, names: dict) -> dict:
+    mentee = entry.get("participant")
+    return {
+        "mentee": {"id": mentee, "name": names.get(mentee, "")},
+        "reason": entry.get("reason", ""),
+    }
+
+
+def _snapshot(cohort) -> tuple[dict, set]:
+    """What a change is measured against: each pair's id with what can change of it, and the
+    unmatched mentees' ids. One query; no explanations or names are read."""
+    run = actions.draft_run(cohort)
+    if run is None:
+        return {}, set()
+    pairs = {
+        pk: rest
+        for pk, *rest in run.proposals.values_list(
+            "pk", "mentee_id", "mentor_id", "locked", "override_reason"
+        )
+    }
+    return pairs, {e.get("participant") for e in run.unmatched}
+
+
+def change_dict(cohort, before: tuple[dict, set]) -> dict:
+    """What a lock, removal or swap changed in the draft, and its new version: the pairs that
+    are new or changed (in full), the ids of pairs that went, the mentees newly unmatched
+    (with the reason) and those no longer unmatched. A client that needs the whole draft
+    fetches it (GET .../matching/); at 2,000 mentees it is megabytes, the change a few lines."""
+    old_pairs, old_unmatched = before
+    run = actions.draft_run(cohort)
+    new_pairs, new_unmatched = _snapshot(cohort)
+    changed = [pk for pk, rest in new_pairs.items() if old_pairs.get(pk) != rest]
+    proposals = list(run.proposals.filter(pk__in=changed)) if run else []
+    added = [e for e in (run.unmatched if run else []) if e.get("participant") not in old_unmatched]
+    people = {p.mentee_id for p in proposals} | {p.mentor_id for p in proposals}
+    people |= {e.get("participant") for e in added}
+    names = dict(
+        Participant.objects.filter(cohort=cohort, pk__in=people).values_list(
+            "pk", "user__full_name"
+        )
+    )
+    return {
+        "cohort": cohort.pk,
+        "run": run.pk if run else None,
+        "version": actions.run_version(run),
+        "pairs": [_pair(p, names) for p in proposals],
+        "removed_pairs": sorted(set(old_pairs) - set(new_pairs)),
+        "unmatched": [_unmatched(e, names) for e in added],
+        "no_longer_unmatched": sorted(old_unmatched - new_unmatched),
     }
 
 
@@ -89,6 +133,7 @@ def lock(request, pk: int):
     proposal = request.data.get("proposal") or ""
     if not (proposal.isascii() and proposal.isdigit() and len(proposal) < 19):
         raise BadInput("Send 'proposal', the id of a pair.")
+    before = _snapshot(cohort)
     actions.proposal_lock(
         cohort=cohort,
         run_id=data["run"],
@@ -96,7 +141,7 @@ def lock(request, pk: int):
         proposal_id=int(proposal),
         locked=data["locked"],
     )
-    return JsonResponse(run_dict(cohort))
+    return JsonResponse(change_dict(cohort, before))
 
 
 @api_view("POST")
@@ -106,10 +151,11 @@ def remove(request, pk: int):
     proposal = request.data.get("proposal") or ""
     if not (proposal.isascii() and proposal.isdigit() and len(proposal) < 19):
         raise BadInput("Send 'proposal', the id of a pair.")
+    before = _snapshot(cohort)
     actions.proposal_remove(
         cohort=cohort, run_id=data["run"], version=data["version"], proposal_id=int(proposal)
     )
-    return JsonResponse(run_dict(cohort))
+    return JsonResponse(change_dict(cohort, before))
 
 
 @api_view("POST")
@@ -117,6 +163,7 @@ def swap(request, pk: int):
     cohort = _cohort(request, pk)
     mentors = actions.engine.ready_people(cohort, Side.MENTOR)
     data = _valid(AssignForm(request.data, mentors=[(m, m.user.full_name) for m in mentors]))
+    before = _snapshot(cohort)
     actions.proposal_assign(
         cohort=cohort,
         run_id=data["run"],
@@ -127,7 +174,7 @@ def swap(request, pk: int):
         override_reason=data["override_reason"],
         request=request,
     )
-    return JsonResponse(run_dict(cohort))
+    return JsonResponse(change_dict(cohort, before))
 
 
 @api_view("POST")
@@ -329,8 +376,45 @@ def _op(op_id: str, summary: str, ok: dict, *codes: int, body=None, params=("pk"
     return operation
 
 
+_CHANGE = {
+    "type": "object",
+    "properties": {
+        "cohort": {"type": "integer"},
+        "run": {"type": ["integer", "null"]},
+        "version": {
+            "type": "string",
+            "description": "The draft's version after the change: send it with the next one.",
+        },
+        "pairs": {
+            "type": "array",
+            "description": "Pairs that are new or changed, in full.",
+            "items": _RUN["properties"]["pairs"]["items"],
+        },
+        "removed_pairs": {
+            "type": "array",
+            "description": "Ids of pairs that are no longer in the draft.",
+            "items": {"type": "integer"},
+        },
+        "unmatched": {
+            "type": "array",
+            "description": "Mentees the change left unmatched, with the reason.",
+            "items": _RUN["properties"]["unmatched"]["items"],
+        },
+        "no_longer_unmatched": {
+            "type": "array",
+            "description": "Ids of mentees who were unmatched before the change and are not now.",
+            "items": {"type": "integer"},
+        },
+    },
+}
 _COHORT = "/api/programmes/cohorts/{pk}"
-_DONE = {"200": _json(_RUN, "The draft run after the change.")}
+_DONE = {
+    "200": _json(
+        _CHANGE,
+        "What the change did to the draft, and its new version. GET .../matching/ gives the "
+        "whole draft.",
+    )
+}
 
 # What answering, choosing or withdrawing a request returns.
 _REQUEST_STATE = {
@@ -360,7 +444,7 @@ PATHS = {
             "matchingRun",
             "Run matching over mentees with a complete intake and no mentor, keeping locked "
             "pairs; replaces the draft's other pairs.",
-            _DONE,
+            {"200": _json(_RUN, "The whole draft run after the run.")},
             401,
             403,
             404,
