@@ -122,3 +122,26 @@ def test_a_swap_chooses_the_mentor_on_a_page_of_its_own(client, world, regional)
     )
     assert response.status_code == 302
     assert draft.proposals.get(mentee=mentee).mentor_id == regional["mentors"][-1].pk
+
+
+def test_a_lock_through_the_api_answers_with_a_few_lines_not_the_draft(client, world, regional):
+    from allied.accounts.models import ApiToken
+
+    _, secret = ApiToken.issue(user=world["carol"], name="t", verified=True)
+    cohort = regional["cohort"]
+    draft = actions.draft_run(cohort)
+    proposal = draft.proposals.order_by("pk").first()
+    response = client.post(
+        reverse("programmes:api_matching_lock", args=[cohort.pk]),
+        {
+            "run": draft.pk,
+            "version": actions.run_version(draft),
+            "proposal": str(proposal.pk),
+            "locked": "yes",
+        },
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {secret}",
+    )
+    assert response.status_code == 200, response.content[:500]
+    assert len(response.content) < 5_000, len(response.content)
+    assert [p["id"] for p in response.json()["pairs"]] == [proposal.pk]
