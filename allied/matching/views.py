@@ -66,6 +66,46 @@ def _places_used(cohort: Cohort, run) -> dict[int, int]:
     return used
 
 
+# How the proposed pairs can be put in order (label, ordering), and which can be shown
+# (label, words for the count, filter). Anything else in the query is the first of each.
+PAIR_ORDERS = {
+    "mentee": ("Mentee's name", ("mentee__user__full_name", "pk")),
+    "score": ("Score, lowest first", ("score", "mentee__user__full_name", "pk")),
+    "mentor": ("Mentor's name", ("mentor__user__full_name", "mentee__user__full_name", "pk")),
+}
+PAIR_FILTERS = {
+    "all": ("Every pair", "", Q()),
+    "unlocked": ("Pairs not locked", "not locked", Q(locked=False)),
+    "locked": ("Locked pairs", "locked", Q(locked=True)),
+    "overridden": (
+        "Pairs made against a hard rule",
+        "made against a hard rule",
+        ~Q(override_reason=""),
+    ),
+}
+
+
+def _chosen(request, name: str, choices: dict) -> str:
+    value = request.GET.get(name)
+    return value if value in choices else next(iter(choices))
+
+
+def _paged(request, items, param: str, size: int = PAGE_SIZE):
+    """A page of `items` by the query's `param`, with links to the pages before and after
+    that keep everything else the page was asked for (the search, the order, the other lists'
+    pages)."""
+    page = Paginator(items, size).get_page(request.GET.get(param))
+
+    def link(number: int) -> str:
+        query = request.GET.copy()
+        query[param] = str(number)
+        return "?" + query.urlencode()
+
+    page.previous_link = link(page.previous_page_number()) if page.has_previous() else ""
+    page.next_link = link(page.next_page_number()) if page.has_next() else ""
+    return page
+
+
 def _search(request) -> str:
     """The name searched for: at most 100 characters, without NUL (PostgreSQL refuses it)."""
     return (request.GET.get("q") or "").replace("\x00", "").strip()[:100]
@@ -84,6 +124,8 @@ def _matching_context(request, cohort: Cohort) -> dict:
     used = _places_used(cohort, run)
     pairs = Paginator([], PAGE_SIZE).get_page(1)
     left = Paginator([], PAGE_SIZE).get_page(1)
+    order = _chosen(request, "sort", PAIR_ORDERS)
+    show = _chosen(request, "show", PAIR_FILTERS)
     summary = {"pairs": 0, "unmatched": 0, "overridden": 0}
     if run is not None:
         proposals = run.proposals.select_related("mentee__user", "mentor__user", "overridden_by")
@@ -95,7 +137,8 @@ def _matching_context(request, cohort: Cohort) -> dict:
                 Q(mentee__user__full_name__icontains=query)
                 | Q(mentor__user__full_name__icontains=query)
             )
-        pairs = Paginator(proposals, PAGE_SIZE).get_page(request.GET.get("pairs"))
+        proposals = proposals.filter(PAIR_FILTERS[show][2]).order_by(*PAIR_ORDERS[order][1])
+        pairs = _paged(request, proposals, "pairs")
         for p in pairs:
             p.points = points(p.score)
         people = Participant.objects.filter(
@@ -109,7 +152,7 @@ def _matching_context(request, cohort: Cohort) -> dict:
             for e in run.unmatched
             if e.get("participant") in by_pk
         ]
-        left = Paginator(unmatched, PAGE_SIZE).get_page(request.GET.get("unmatched"))
+        left = _paged(request, unmatched, "unmatched")
     free = [m for m in mentors.order_by("user__full_name") if m.capacity > used.get(m.pk, 0)]
     for mentor in free:
         mentor.free = mentor.capacity - used.get(mentor.pk, 0)
@@ -122,10 +165,15 @@ def _matching_context(request, cohort: Cohort) -> dict:
         "run": run,
         "state": {"run": run.pk if run else "", "version": version},
         "query": query,
+        "order": order,
+        "orders": [(key, text) for key, (text, _) in PAIR_ORDERS.items()],
+        "show": show,
+        "show_words": PAIR_FILTERS[show][1],
+        "filters": [(key, text) for key, (text, _, _) in PAIR_FILTERS.items()],
         "summary": summary,
         "pairs": pairs,
         "unmatched": left,
-        "free_mentors": Paginator(free, PAGE_SIZE).get_page(request.GET.get("free")),
+        "free_mentors": _paged(request, free, "free"),
         "not_ready": cohort.participants.exclude(status=Participant.Status.READY)
         .exclude(status=Participant.Status.WITHDRAWN)
         .count(),
@@ -170,7 +218,7 @@ def matching_choose(request, pk: int, mentee_id: int):
     if current is not None:
         mentors = mentors.exclude(pk=current.mentor_id)
     free = [m for m in mentors.order_by("user__full_name") if m.capacity > used.get(m.pk, 0)]
-    page = Paginator(free, 20).get_page(request.GET.get("page"))
+    page = _paged(request, free, "page", 20)
     ended = actions.engine.ended_pairs([mentee], list(page))
     for mentor in page:
         mentor.label = mentor_label(mentor, mentor.capacity - used.get(mentor.pk, 0))

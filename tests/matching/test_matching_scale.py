@@ -145,3 +145,31 @@ def test_a_lock_through_the_api_answers_with_a_few_lines_not_the_draft(client, w
     assert response.status_code == 200, response.content[:500]
     assert len(response.content) < 5_000, len(response.content)
     assert [p["id"] for p in response.json()["pairs"]] == [proposal.pk]
+
+
+def test_the_pairs_can_be_filtered_and_put_in_order_and_paging_keeps_both(client, world, regional):
+    sign_in(client, world["carol"])
+    cohort = regional["cohort"]
+    draft = actions.draft_run(cohort)
+    weakest = draft.proposals.get(mentee=regional["mentees"][1500])
+    Proposal.objects.filter(pk=weakest.pk).update(score=1000)
+    locked = list(draft.proposals.order_by("pk").values_list("pk", flat=True)[:30])
+    Proposal.objects.filter(pk__in=locked).update(locked=True)
+    url = reverse("programmes:matching", args=[cohort.pk])
+
+    by_score = client.get(url, {"sort": "score"}).content.decode()
+    assert by_score.index("Person 1500 with") < by_score.index("Person 0000 with")
+
+    shown = client.get(url, {"show": "locked", "sort": "mentor", "free": "1"})
+    html = shown.content.decode()
+    assert "30 pairs (locked)." in html
+    assert "Person 0000 with" in html and "Person 0030 with" not in html
+    # The next page of the locked pairs keeps the filter, the order and the other list's page.
+    (link,) = shown.context["pairs"].next_link.split("?")[1:]
+    assert sorted(link.split("&")) == ["free=1", "pairs=2", "show=locked", "sort=mentor"]
+    assert "Person 0025 with" in client.get(url + "?" + link).content.decode()
+
+    # Anything else asked for is the default: every pair, by the mentee's name.
+    odd = client.get(url, {"sort": "pk; DROP", "show": "\x00"})
+    assert odd.status_code == 200
+    assert odd.context["order"] == "mentee" and odd.context["show"] == "all"
