@@ -9,7 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from allied.accounts import throttle
+from allied.accounts import announce, throttle
 from allied.accounts.models import ApiToken, Invitation, Membership, Organisation, Role, User
 from allied.audit.log import record
 from allied.audit.models import Kind
@@ -70,17 +70,37 @@ def membership_set_roles(
 
 
 def invitation_send(
-    *, organisation: Organisation, email: str, role: str, by: User, request=None
+    *,
+    organisation: Organisation,
+    email: str,
+    role: str,
+    by: User,
+    request=None,
+    about: str = "",
+    first_step: str = "",
+    then: dict | None = None,
+    landing: str = "",
 ) -> Invitation:
     """Returns the invitation, after emailing its link. An earlier open invitation for the
-    same address and role is withdrawn, so only the newest link works."""
+    same address, role and purpose is withdrawn, so only the newest link works.
+
+    `about` says what the person is invited to beyond the organisation, `first_step` what
+    they do first; `then` and `landing` are for the app that invites (`Invitation`)."""
     email = email.strip().lower()
+    then = then or {}
     with transaction.atomic():
-        Invitation.objects.open().filter(organisation=organisation, email=email, role=role).update(
-            revoked_at=timezone.now()
-        )
+        Invitation.objects.open().filter(
+            organisation=organisation, email=email, role=role, then=then
+        ).update(revoked_at=timezone.now())
         invitation, token = Invitation.issue(
-            organisation=organisation, email=email, role=role, invited_by=by
+            organisation=organisation,
+            email=email,
+            role=role,
+            invited_by=by,
+            about=about[:300],
+            first_step=first_step[:300],
+            then=then,
+            landing=landing[:200],
         )
         record(
             Kind.INVITATION_SENT,
@@ -92,10 +112,13 @@ def invitation_send(
         )
     link = settings.SITE_URL + reverse("accounts:invitation", args=[token])
     role_label = Role(role).label.lower()
+    joining = about or f"{organisation.name} on Allied as a {role_label}"
+    step = f"Your first step: {first_step}\n\n" if first_step else ""
     send_mail(
-        subject=f"You are invited to join {organisation.name} on Allied",
+        subject=f"You are invited to join {about or organisation.name + ' on Allied'}",
         message=(
-            f"{by.full_name} has invited you to join {organisation.name} on Allied as a {role_label}.\n\n"
+            f"{by.full_name} has invited you to join {joining}.\n\n"
+            f"{step}"
             f"Use this link to accept. It works once and expires in {settings.INVITATION_DAYS} days:\n\n{link}\n\n"
             "If you were not expecting this invitation, you can ignore this email."
         ),
@@ -146,6 +169,9 @@ def invitation_accept(*, invitation: Invitation, user: User, request=None) -> Me
             organisation=invitation.organisation,
             subject=user.email,
             role=invitation.role,
+        )
+        announce.invitation_accepted.send(
+            sender=Invitation, invitation=invitation, user=user, request=request
         )
     return membership
 

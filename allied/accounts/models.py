@@ -165,7 +165,13 @@ class InvitationQuerySet(models.QuerySet):
 
 class Invitation(models.Model):
     """An emailed link that gives its holder a role. Only a digest of the token is stored,
-    so a copy of the database cannot be used to accept invitations."""
+    so a copy of the database cannot be used to accept invitations.
+
+    An app above may invite someone to something of its own (a cohort, as a mentee): it says
+    what in `about` ("the Autumn 2026 cohort of …, as a mentee") and `first_step`, which the
+    email and the pages show; it keeps in `then` what it needs to act when the invitation is
+    accepted (`signals.invitation_accepted`), and `landing` is the page the person is taken to
+    after accepting (a path on this site)."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"
@@ -183,6 +189,10 @@ class Invitation(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
+    about = models.CharField(max_length=300, blank=True)
+    first_step = models.CharField(max_length=300, blank=True)
+    then = models.JSONField(default=dict, blank=True)
+    landing = models.CharField(max_length=200, blank=True)
 
     objects = InvitationQuerySet.as_manager()
 
@@ -193,14 +203,16 @@ class Invitation(models.Model):
         return f"{self.email} as {self.get_role_display()}"
 
     @classmethod
-    def issue(cls, *, organisation, email, role, invited_by) -> tuple[Invitation, str]:
-        """Returns the saved invitation and the token to put in the link (never stored)."""
+    def issue(cls, *, organisation, email, role, invited_by, **purpose) -> tuple[Invitation, str]:
+        """Returns the saved invitation and the token to put in the link (never stored).
+        `purpose` may set `about`, `first_step`, `then` and `landing`."""
         token = secrets.token_urlsafe(32)
         invitation = cls.objects.create(
             organisation=organisation,
             email=email.lower(),
             role=role,
             invited_by=invited_by,
+            **purpose,
             token_digest=_token_digest(token),
             expires_at=timezone.now() + timedelta(days=settings.INVITATION_DAYS),
         )

@@ -260,11 +260,8 @@ def invitation(request, token: str):
             )
         if request.method == "POST":
             actions.invitation_accept(invitation=invite, user=existing, request=request)
-            messages.success(
-                request,
-                f"You are now a {invite.get_role_display().lower()} in {invite.organisation.name}.",
-            )
-            return redirect("web:dashboard")
+            messages.success(request, _accepted(invite))
+            return _landing(request, invite)
         return render(request, "accounts/invitation_confirm.html", {"invite": invite})
     form = AcceptInvitationForm(request.POST or None, email=invite.email)
     if request.method == "POST" and form.is_valid():
@@ -279,12 +276,24 @@ def invitation(request, token: str):
             return redirect(request.path)
         actions.invitation_accept(invitation=invite, user=user, request=request)
         login(request, user, backend="allied.accounts.backends.EmailBackend")
-        messages.success(
-            request,
-            f"Welcome to Allied. You are now a {invite.get_role_display().lower()} in {invite.organisation.name}.",
-        )
-        return redirect("web:dashboard")
+        messages.success(request, f"Welcome to Allied. {_accepted(invite)}")
+        return _landing(request, invite)
     return render(request, "accounts/invitation_new.html", {"invite": invite, "form": form})
+
+
+def _accepted(invite: Invitation) -> str:
+    if invite.about:
+        return f"You have joined {invite.about}."
+    return f"You are now a {invite.get_role_display().lower()} in {invite.organisation.name}."
+
+
+def _landing(request, invite: Invitation):
+    """The page the invitation leads to (a path on this site), or the dashboard."""
+    if invite.landing and url_has_allowed_host_and_scheme(
+        invite.landing, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(invite.landing)
+    return redirect("web:dashboard")
 
 
 MANAGERS = (Role.ORG_ADMIN, Role.COORDINATOR)

@@ -15,6 +15,11 @@ PLACES: dict = {
     "programmes:intake": ("get", _place),
     "programmes:intake_step": ("get", lambda w, side: {**_place(w, side), "step": "about"}),
     "programmes:place_leave": ("get", _place),
+    # Where an invitation to a cohort leads: the signed-in person's own place there.
+    "programmes:my_intake": (
+        "get",
+        lambda w, side: {"pk": w[f"mentee_place_{side}"].cohort_id, "side": "mentee"},
+    ),
 }
 API: dict = {}
 API_PLACES: dict = {

@@ -342,7 +342,13 @@ def test_a_person_outside_the_list_cannot_be_added(client, world):
     assert cohort.participants.count() == before
 
 
-def test_inviting_a_newcomer_sends_the_organisations_invitation(client, world):
+def _link(message) -> str:
+    return next(line for line in message.body.splitlines() if "://" in line).split("testserver")[-1]
+
+
+def test_an_invitation_to_a_cohort_names_it_and_leads_to_the_intake(client, world):
+    # Issue 18: the invitation named only the organisation, and accepting it led to an empty
+    # dashboard while the coordinator still had to add the person to the cohort by hand.
     cohort = world["cohort_own"]
     sign_in(client, world["carol"])
     response = client.post(
@@ -352,20 +358,74 @@ def test_inviting_a_newcomer_sends_the_organisations_invitation(client, world):
     assert response.status_code == 302
     invitation = Invitation.objects.get(email="new.mentor@alder.example")
     assert (invitation.organisation, invitation.role) == (world["own"], Role.MENTOR)
-    assert mail.outbox[-1].to == ["new.mentor@alder.example"]
+    (sent,) = [m for m in mail.outbox if m.to == ["new.mentor@alder.example"]]
+    joining = f"the {cohort.name} cohort of {cohort.programme.name}, as a mentor"
+    assert joining in sent.subject and joining in sent.body
+    assert "Your first step: complete your intake" in sent.body
     assert not cohort.participants.filter(user__email="new.mentor@alder.example").exists()
 
+    client.logout()
+    link = _link(sent)
+    page = client.get(link).content.decode()
+    assert joining in page and "complete your intake" in page
+    accepted = client.post(
+        link,
+        {
+            "full_name": "Nia New",
+            "password1": "a long enough passphrase",
+            "password2": "a long enough passphrase",
+        },
+    )
+    place = cohort.participants.get(user__email="new.mentor@alder.example", side="mentor")
+    # Straight to her intake in that cohort.
+    assert accepted.status_code == 302
+    landed = client.get(accepted["Location"])
+    assert landed.status_code == 302
+    assert landed["Location"] == reverse("programmes:intake", args=[place.pk])
+    # Accepting again (another tab) adds nothing more.
+    assert cohort.participants.filter(user__email="new.mentor@alder.example").count() == 1
 
-def test_inviting_a_member_with_the_role_adds_them_at_once(client, world, make_person):
+
+def test_an_invitation_to_a_cohort_that_has_gone_still_makes_the_account(client, world):
     cohort = world["cohort_own"]
-    mo = make_person("mo@alder.example", "Mo Mentor", world["own"], Role.MENTOR)
     sign_in(client, world["carol"])
     client.post(
         reverse("programmes:cohort_invite", args=[cohort.pk]),
-        {"email": "MO@alder.example", "side": "mentor"},
+        {"email": "late@alder.example", "side": "mentee"},
     )
-    assert cohort.participants.filter(user=mo, side="mentor").exists()
+    (sent,) = [m for m in mail.outbox if m.to == ["late@alder.example"]]
+    Invitation.objects.filter(email="late@alder.example").update(
+        then={"cohort": 987654, "side": "mentee"}
+    )
+    client.logout()
+    body = {
+        "full_name": "Lee Late",
+        "password1": "a long enough pass",
+        "password2": "a long enough pass",
+    }
+    accepted = client.post(_link(sent), body)
+    assert accepted.status_code == 302
+    # No place anywhere; the landing page says so with a 404, not an error.
+    assert not Participant.objects.filter(user__email="late@alder.example").exists()
+    assert client.get(accepted["Location"]).status_code == 404
+
+
+def test_inviting_a_member_with_the_role_adds_them_and_tells_them(
+    client, world, make_person, django_capture_on_commit_callbacks
+):
+    cohort = world["cohort_own"]
+    mo = make_person("mo@alder.example", "Mo Mentor", world["own"], Role.MENTOR)
+    sign_in(client, world["carol"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("programmes:cohort_invite", args=[cohort.pk]),
+            {"email": "MO@alder.example", "side": "mentor"},
+        )
+    place = cohort.participants.get(user=mo, side="mentor")
     assert not Invitation.objects.filter(email="mo@alder.example").exists()
+    (told,) = [m for m in mail.outbox if m.to == ["mo@alder.example"]]
+    assert f"the {cohort.name} cohort of {cohort.programme.name}, as a mentor" in told.subject
+    assert reverse("programmes:intake", args=[place.pk]) in told.body
 
 
 def test_a_mentor_is_marked_as_allyship_trained_by_the_coordinator(client, world):

@@ -335,10 +335,20 @@ class Invited:
     invitation_sent: bool = False
 
 
+FIRST_STEP = "complete your intake: a few pages about you and what you would like from mentoring."
+
+
+def cohort_words(cohort: Cohort, side: str) -> str:
+    """What someone joins, in words: "the Autumn 2026 cohort of Northbrook mentoring, as a
+    mentee"."""
+    return f"the {cohort.name} cohort of {cohort.programme.name}, as a {side}"
+
+
 def person_invite(*, cohort: Cohort, email: str, side: str, by: User, request=None) -> Invited:
     """Adds the person to the cohort if they already hold the side's role in the
-    organisation; otherwise sends the organisation's invitation for that role, after which
-    the coordinator adds them from the list of members."""
+    organisation, and emails them their first step; otherwise sends an invitation to the
+    cohort, which names the programme, the cohort, the side and the first step. Accepting it
+    adds them to the cohort (`invitation_accepted`) and takes them to their intake."""
     organisation = cohort.programme.organisation
     role = ROLE_FOR_SIDE[side]
     email = email.strip().lower()
@@ -348,11 +358,50 @@ def person_invite(*, cohort: Cohort, email: str, side: str, by: User, request=No
         and Membership.objects.filter(user=user, organisation=organisation, role=role).exists()
     ):
         with transaction.atomic():
-            return Invited(place=_place(cohort, user, side))
+            place = _place(cohort, user, side)
+            transaction.on_commit(lambda: _email_added(place, by))
+            return Invited(place=place)
     account_actions.invitation_send(
-        organisation=organisation, email=email, role=role, by=by, request=request
+        organisation=organisation,
+        email=email,
+        role=role,
+        by=by,
+        request=request,
+        about=cohort_words(cohort, side),
+        first_step=FIRST_STEP,
+        then={"cohort": cohort.pk, "side": side},
+        landing=reverse("programmes:my_intake", args=[cohort.pk, side]),
     )
     return Invited(invitation_sent=True)
+
+
+def _email_added(place: Participant, by: User) -> None:
+    link = settings.SITE_URL + reverse("programmes:intake", args=[place.pk])
+    send_mail(
+        subject=f"You have been added to {cohort_words(place.cohort, place.side)}",
+        message=(
+            f"{by.full_name} has added you to {cohort_words(place.cohort, place.side)}.\n\n"
+            f"Your first step: {FIRST_STEP}\n\n{link}\n"
+        ),
+        from_email=None,
+        recipient_list=[place.user.email],
+    )
+
+
+def invitation_accepted(*, invitation, user: User) -> Participant | None:
+    """Adds someone who accepted an invitation to a cohort to that cohort, on that side (the
+    accounts app's `invitation_accepted`). A place they already hold is left as it is; a
+    cohort that has gone, or is not in the invitation's organisation, adds nothing."""
+    then = invitation.then or {}
+    side = then.get("side")
+    cohort = Cohort.objects.filter(
+        pk=then.get("cohort"), programme__organisation=invitation.organisation
+    ).first()
+    if cohort is None or side not in Side.values:
+        return None
+    if Participant.objects.filter(cohort=cohort, user=user, side=side).exists():
+        return None
+    return _place(cohort, user, side)
 
 
 @transaction.atomic

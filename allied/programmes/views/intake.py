@@ -49,6 +49,21 @@ def _context(place: Participant, **extra) -> dict:
 
 
 @login_required
+def my_intake(request, pk: int, side: str):
+    """Where an invitation to a cohort leads: the signed-in person's own intake in that
+    cohort, on that side (their place is made when they accept). Anyone else's, or none, is
+    a 404."""
+    place = (
+        Participant.objects.filter(cohort_id=pk, side=side, user=request.user)
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if place is None:
+        raise Http404
+    return redirect("programmes:intake", place)
+
+
+@login_required
 def intake(request, pk: int):
     place = access.place_for(request, pk)
     sections = actions.sections(place)

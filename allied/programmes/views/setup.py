@@ -431,14 +431,15 @@ def cohort_invite(request, pk: int):
     else:
         if done.place is not None:
             messages.success(
-                request, f"{done.place.user.full_name} has been added to the cohort as a {side}."
+                request,
+                f"{done.place.user.full_name} has been added to the cohort as a {side}, and "
+                "emailed their first step: their intake.",
             )
         else:
             messages.success(
                 request,
-                f"An invitation to join {cohort.programme.organisation.name} as a {side} has been "
-                f"sent to {email}. Once they accept it, add them to this cohort from the list "
-                "of members.",
+                f"An invitation to join this cohort as a {side} has been sent to {email}. When "
+                "they accept it, they join the cohort and go straight to their intake.",
             )
     return redirect("programmes:cohort", cohort.pk)
 
