@@ -335,7 +335,7 @@ class Invited:
     invitation_sent: bool = False
 
 
-FIRST_STEP = "complete your intake: a few pages about you and what you would like from mentoring."
+FIRST_STEP = "complete your intake, a few pages about you and what you would like from mentoring."
 
 
 def cohort_words(cohort: Cohort, side: str) -> str:
