@@ -69,6 +69,16 @@ def membership_set_roles(
     return granted, removed
 
 
+class InvitationClosed(Exception):
+    """An invitation that was withdrawn or expired after its page was shown."""
+
+
+def _line(text: str) -> str:
+    """Text for an email's subject: one line (a name with a line break in it would make the
+    header invalid)."""
+    return " ".join(text.split())
+
+
 def invitation_send(
     *,
     organisation: Organisation,
@@ -97,7 +107,7 @@ def invitation_send(
             email=email,
             role=role,
             invited_by=by,
-            about=about[:300],
+            about=about,
             first_step=first_step[:300],
             then=then,
             landing=landing[:200],
@@ -115,7 +125,7 @@ def invitation_send(
     joining = about or f"{organisation.name} on Allied as a {role_label}"
     step = f"Your first step: {first_step}\n\n" if first_step else ""
     send_mail(
-        subject=f"You are invited to join {about or organisation.name + ' on Allied'}",
+        subject=_line(f"You are invited to join {about or organisation.name + ' on Allied'}"),
         message=(
             f"{by.full_name} has invited you to join {joining}.\n\n"
             f"{step}"
@@ -130,6 +140,7 @@ def invitation_send(
 
 @transaction.atomic
 def invitation_withdraw(*, invitation: Invitation, by: User, request=None) -> None:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.revoked_at:
         return
     invitation.revoked_at = timezone.now()
@@ -146,8 +157,13 @@ def invitation_withdraw(*, invitation: Invitation, by: User, request=None) -> No
 
 @transaction.atomic
 def invitation_accept(*, invitation: Invitation, user: User, request=None) -> Membership:
-    """Returns the membership the invitation grants; accepting twice grants it once."""
+    """Returns the membership the invitation grants; accepting twice grants it once. An
+    invitation withdrawn or expired since the page was shown is refused (`InvitationClosed`)."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is None and (
+        invitation.revoked_at is not None or invitation.expires_at <= timezone.now()
+    ):
+        raise InvitationClosed("This invitation has been withdrawn or has expired.")
     membership, granted = Membership.objects.get_or_create(
         organisation=invitation.organisation, user=user, role=invitation.role
     )

@@ -170,7 +170,7 @@ class Invitation(models.Model):
     An app above may invite someone to something of its own (a cohort, as a mentee): it says
     what in `about` ("the Autumn 2026 cohort of …, as a mentee") and `first_step`, which the
     email and the pages show; it keeps in `then` what it needs to act when the invitation is
-    accepted (`signals.invitation_accepted`), and `landing` is the page the person is taken to
+    accepted (`announce.invitation_accepted`), and `landing` is the page the person is taken to
     after accepting (a path on this site)."""
 
     organisation = models.ForeignKey(
@@ -189,7 +189,7 @@ class Invitation(models.Model):
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
-    about = models.CharField(max_length=300, blank=True)
+    about = models.CharField(max_length=500, blank=True)
     first_step = models.CharField(max_length=300, blank=True)
     then = models.JSONField(default=dict, blank=True)
     landing = models.CharField(max_length=200, blank=True)

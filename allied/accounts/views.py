@@ -10,7 +10,7 @@ from django.contrib.auth import authenticate, login, logout, update_session_auth
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
-from django.db import IntegrityError
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
@@ -259,22 +259,29 @@ def invitation(request, token: str):
                 request, "accounts/invitation_other_account.html", {"invite": invite}, status=403
             )
         if request.method == "POST":
-            actions.invitation_accept(invitation=invite, user=existing, request=request)
+            try:
+                actions.invitation_accept(invitation=invite, user=existing, request=request)
+            except actions.InvitationClosed:
+                return render(request, "accounts/invitation_invalid.html", status=404)
             messages.success(request, _accepted(invite))
             return _landing(request, invite)
         return render(request, "accounts/invitation_confirm.html", {"invite": invite})
     form = AcceptInvitationForm(request.POST or None, email=invite.email)
     if request.method == "POST" and form.is_valid():
         try:
-            user = User.objects.create_user(
-                invite.email,
-                form.cleaned_data["password1"],
-                full_name=form.cleaned_data["full_name"].strip(),
-            )
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    invite.email,
+                    form.cleaned_data["password1"],
+                    full_name=form.cleaned_data["full_name"].strip(),
+                )
+                actions.invitation_accept(invitation=invite, user=user, request=request)
         except IntegrityError:
             # Someone accepted the same link a moment ago, from another tab.
             return redirect(request.path)
-        actions.invitation_accept(invitation=invite, user=user, request=request)
+        except actions.InvitationClosed:
+            # Withdrawn since the page was shown: no account is made either.
+            return render(request, "accounts/invitation_invalid.html", status=404)
         login(request, user, backend="allied.accounts.backends.EmailBackend")
         messages.success(request, f"Welcome to Allied. {_accepted(invite)}")
         return _landing(request, invite)
@@ -283,7 +290,7 @@ def invitation(request, token: str):
 
 def _accepted(invite: Invitation) -> str:
     if invite.about:
-        return f"You have joined {invite.about}."
+        return f"You have accepted the invitation to join {invite.about}."
     return f"You are now a {invite.get_role_display().lower()} in {invite.organisation.name}."
 
 

@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
-from allied.accounts.models import Invitation, Role
+from allied.accounts.models import Invitation, Role, User
 from allied.audit.models import AuditEvent, Kind
 from allied.core.matching.model import Weights
 from allied.programmes.actions.setup import settings_fingerprint
@@ -359,7 +360,7 @@ def test_an_invitation_to_a_cohort_names_it_and_leads_to_the_intake(client, worl
     invitation = Invitation.objects.get(email="new.mentor@alder.example")
     assert (invitation.organisation, invitation.role) == (world["own"], Role.MENTOR)
     (sent,) = [m for m in mail.outbox if m.to == ["new.mentor@alder.example"]]
-    joining = f"the {cohort.name} cohort of {cohort.programme.name}, as a mentor"
+    joining = f"the {cohort.name} of {cohort.programme.name} as a mentor"
     assert joining in sent.subject and joining in sent.body
     assert "Your first step: complete your intake" in sent.body
     assert not cohort.participants.filter(user__email="new.mentor@alder.example").exists()
@@ -405,9 +406,39 @@ def test_an_invitation_to_a_cohort_that_has_gone_still_makes_the_account(client,
     }
     accepted = client.post(_link(sent), body)
     assert accepted.status_code == 302
-    # No place anywhere; the landing page says so with a 404, not an error.
+    # No place anywhere; the landing page says so on the dashboard, without naming a cohort.
     assert not Participant.objects.filter(user__email="late@alder.example").exists()
-    assert client.get(accepted["Location"]).status_code == 404
+    landed = client.get(accepted["Location"], follow=True)
+    assert landed.redirect_chain[-1][0] == reverse("web:dashboard")
+    assert "You do not have a place in that cohort" in landed.content.decode()
+
+
+def test_an_invitation_withdrawn_while_its_page_is_open_makes_nothing(client, world):
+    cohort = world["cohort_own"]
+    sign_in(client, world["carol"])
+    client.post(
+        reverse("programmes:cohort_invite", args=[cohort.pk]),
+        {"email": "gone@alder.example", "side": "mentee"},
+    )
+    (sent,) = [m for m in mail.outbox if m.to == ["gone@alder.example"]]
+    client.logout()
+    link = _link(sent)
+    assert client.get(link).status_code == 200  # the page is shown while it is open
+    invitation = Invitation.objects.get(email="gone@alder.example")
+    # Withdrawn before the form is sent: the view found it open; the action refuses it.
+    from allied.accounts import actions as account_actions
+
+    with pytest.raises(account_actions.InvitationClosed):
+        Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+        account_actions.invitation_accept(invitation=invitation, user=world["carol"])
+    assert not cohort.participants.filter(user=world["carol"], side="mentee").exists()
+    body = {
+        "full_name": "Gil Gone",
+        "password1": "a long enough pass",
+        "password2": "a long enough pass",
+    }
+    assert client.post(link, body).status_code == 404
+    assert not User.objects.filter(email="gone@alder.example").exists()
 
 
 def test_inviting_a_member_with_the_role_adds_them_and_tells_them(
@@ -424,7 +455,7 @@ def test_inviting_a_member_with_the_role_adds_them_and_tells_them(
     place = cohort.participants.get(user=mo, side="mentor")
     assert not Invitation.objects.filter(email="mo@alder.example").exists()
     (told,) = [m for m in mail.outbox if m.to == ["mo@alder.example"]]
-    assert f"the {cohort.name} cohort of {cohort.programme.name}, as a mentor" in told.subject
+    assert f"the {cohort.name} of {cohort.programme.name} as a mentor" in told.subject
     assert reverse("programmes:intake", args=[place.pk]) in told.body
 
 

@@ -4,30 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_api_token_lifecycle'),
+        ("accounts", "0003_api_token_lifecycle"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='invitation',
-            name='about',
+            model_name="invitation",
+            name="about",
+            field=models.CharField(blank=True, max_length=500),
+        ),
+        migrations.AddField(
+            model_name="invitation",
+            name="first_step",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='first_step',
-            field=models.CharField(blank=True, max_length=300),
-        ),
-        migrations.AddField(
-            model_name='invitation',
-            name='landing',
+            model_name="invitation",
+            name="landing",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AddField(
-            model_name='invitation',
-            name='then',
+            model_name="invitation",
+            name="then",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]

@@ -22,7 +22,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from allied.accounts import actions as account_actions
-from allied.accounts.models import ApiToken, Membership, Organisation, Role, User
+from allied.accounts.models import ApiToken, Invitation, Membership, Organisation, Role, User
 from allied.audit.log import record
 from allied.audit.models import AuditEvent, Kind
 from allied.programmes import sensitive, signals
@@ -329,7 +329,7 @@ def people_add(*, cohort: Cohort, choices: list[tuple[User, str]]) -> list[Parti
 @dataclass
 class Invited:
     """What inviting someone by email did: added them to the cohort (they have an account
-    with the role) or sent an invitation to the organisation (they need one first)."""
+    with the role) or sent them an invitation to the cohort (they need the role first)."""
 
     place: Participant | None = None
     invitation_sent: bool = False
@@ -339,9 +339,12 @@ FIRST_STEP = "complete your intake, a few pages about you and what you would lik
 
 
 def cohort_words(cohort: Cohort, side: str) -> str:
-    """What someone joins, in words: "the Autumn 2026 cohort of Northbrook mentoring, as a
-    mentee"."""
-    return f"the {cohort.name} cohort of {cohort.programme.name}, as a {side}"
+    """What someone joins, in words, on one line: "the Autumn 2026 cohort of Northbrook
+    mentoring as a mentee" ("the Spring cohort of …", not "the Spring cohort cohort")."""
+    name = " ".join(cohort.name.split())
+    cohort_name = name if name.lower().endswith("cohort") else f"{name} cohort"
+    programme = " ".join(cohort.programme.name.split())
+    return f"the {cohort_name} of {programme} as a {side}"
 
 
 def person_invite(*, cohort: Cohort, email: str, side: str, by: User, request=None) -> Invited:
@@ -375,6 +378,17 @@ def person_invite(*, cohort: Cohort, email: str, side: str, by: User, request=No
     return Invited(invitation_sent=True)
 
 
+def cohort_invitations(cohort: Cohort):
+    """The invitations to this cohort nobody has accepted or withdrawn yet, newest first:
+    those still waiting and those that expired (to send again)."""
+    return Invitation.objects.filter(
+        organisation_id=cohort.programme.organisation_id,
+        then__cohort=cohort.pk,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
+    ).order_by("-created_at")
+
+
 def _email_added(place: Participant, by: User) -> None:
     link = settings.SITE_URL + reverse("programmes:intake", args=[place.pk])
     send_mail(
@@ -401,7 +415,10 @@ def invitation_accepted(*, invitation, user: User) -> Participant | None:
         return None
     if Participant.objects.filter(cohort=cohort, user=user, side=side).exists():
         return None
-    return _place(cohort, user, side)
+    try:
+        return _place(cohort, user, side)
+    except ProgrammeError:
+        return None  # added a moment ago by someone else: there already
 
 
 @transaction.atomic

@@ -51,15 +51,21 @@ def _context(place: Participant, **extra) -> dict:
 @login_required
 def my_intake(request, pk: int, side: str):
     """Where an invitation to a cohort leads: the signed-in person's own intake in that
-    cohort, on that side (their place is made when they accept). Anyone else's, or none, is
-    a 404."""
+    cohort, on that side (their place is made when they accept). Without a place there (the
+    cohort has gone, or they had withdrawn from it), the dashboard, saying so without naming
+    the cohort."""
     place = (
         Participant.objects.filter(cohort_id=pk, side=side, user=request.user)
+        .exclude(status=Participant.Status.WITHDRAWN)
         .values_list("pk", flat=True)
         .first()
     )
     if place is None:
-        raise Http404
+        messages.info(
+            request,
+            "You do not have a place in that cohort. Your programme coordinator can add you.",
+        )
+        return redirect("web:dashboard")
     return redirect("programmes:intake", place)
 
 

@@ -341,10 +341,29 @@ def _candidates(cohort: Cohort) -> list[tuple[User, str]]:
     return out
 
 
+PEOPLE_STATES = {
+    "all": "Everyone",
+    "intake": "Intake in progress",
+    "ready": "Intake complete",
+    "withdrawn": "Withdrawn",
+}
+
+
 def _cohort_page(request, cohort: Cohort, **forms):
-    people = list(
-        cohort.participants.select_related("user").order_by("side", "user__full_name", "pk")
-    )
+    query = (request.GET.get("q") or "").replace("\x00", "").strip()[:100]
+    state = request.GET.get("state")
+    state = state if state in PEOPLE_STATES else "all"
+    places = cohort.participants.select_related("user").order_by("side", "user__full_name", "pk")
+    if query:
+        places = places.filter(
+            Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
+        )
+    if state != "all":
+        places = places.filter(status=state)
+    people = list(places)
+    invited = list(actions.cohort_invitations(cohort))
+    if query:
+        invited = [i for i in invited if query.lower() in i.email]
     matched = set(
         Relationship.objects.current().filter(cohort=cohort).values_list("mentee_id", flat=True)
     ) | set(
@@ -362,6 +381,10 @@ def _cohort_page(request, cohort: Cohort, **forms):
             "programme": cohort.programme,
             "mentors": [(p, p.pk in matched) for p in people if p.side == Side.MENTOR],
             "mentees": [(p, p.pk in matched) for p in people if p.side == Side.MENTEE],
+            "invited": invited if state == "all" else [],
+            "query": query,
+            "state": state,
+            "states": list(PEOPLE_STATES.items()),
             "has_errors": has_errors,
             **forms,
         },
