@@ -9,8 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from allied.core.matching import vocabulary as v
@@ -248,8 +250,19 @@ def matching(request, pk: int):
     return render(request, "matching/cohort.html", _matching_context(request, cohort))
 
 
-def _back(pk: int):
-    return redirect("programmes:matching", pk)
+# What of the matching page's query a form carries back after a change (its `back` field),
+# so that the coordinator returns to the same search, filter, order and pages.
+KEPT = ("q", "show", "sort", "pairs", "unmatched", "free")
+
+
+def _back(pk: int, request=None):
+    url = reverse("programmes:matching", args=[pk])
+    if request is not None:
+        asked = QueryDict(request.POST.get("back", "")[:1000])
+        kept = {key: asked[key][:100] for key in KEPT if asked.get(key)}
+        if kept:
+            url += "?" + urlencode(kept)
+    return redirect(url)
 
 
 @login_required
@@ -260,14 +273,14 @@ def matching_run(request, pk: int):
         run = actions.matching_run(cohort=cohort, by=request.user, request=request)
     except ProgrammeError as error:
         messages.error(request, str(error))
-        return _back(pk)
+        return _back(pk, request)
     pairs, left = run.proposals.count(), len(run.unmatched)
     messages.success(
         request,
         f"Matching has run: {pairs} pair{'s' if pairs != 1 else ''} proposed, "
         f"{left} mentee{'s' if left != 1 else ''} unmatched. Nothing is published yet.",
     )
-    return _back(pk)
+    return _back(pk, request)
 
 
 @login_required
@@ -277,7 +290,7 @@ def matching_lock(request, pk: int, proposal_id: int):
     form = LockForm(request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))
-        return _back(pk)
+        return _back(pk, request)
     try:
         proposal = actions.proposal_lock(
             cohort=cohort,
@@ -288,7 +301,7 @@ def matching_lock(request, pk: int, proposal_id: int):
         )
     except ProgrammeError as error:
         messages.error(request, str(error))
-        return _back(pk)
+        return _back(pk, request)
     name = proposal.mentee.user.full_name
     messages.success(
         request,
@@ -296,7 +309,7 @@ def matching_lock(request, pk: int, proposal_id: int):
         if proposal.locked
         else f"The pair for {name} is unlocked: re-running may change it.",
     )
-    return _back(pk)
+    return _back(pk, request)
 
 
 @login_required
@@ -306,7 +319,7 @@ def matching_remove(request, pk: int, proposal_id: int):
     form = RunStateForm(request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))
-        return _back(pk)
+        return _back(pk, request)
     try:
         mentee = actions.proposal_remove(
             cohort=cohort,
@@ -316,9 +329,9 @@ def matching_remove(request, pk: int, proposal_id: int):
         )
     except ProgrammeError as error:
         messages.error(request, str(error))
-        return _back(pk)
+        return _back(pk, request)
     messages.success(request, f"{mentee.user.full_name} is now unmatched.")
-    return _back(pk)
+    return _back(pk, request)
 
 
 @login_required
@@ -330,7 +343,7 @@ def matching_assign(request, pk: int):
     if not form.is_valid():
         messages.error(request, first_error(form))
         mentee = form.cleaned_data.get("mentee")
-        return redirect("programmes:matching_choose", pk, mentee) if mentee else _back(pk)
+        return redirect("programmes:matching_choose", pk, mentee) if mentee else _back(pk, request)
     data = form.cleaned_data
     confirming = request.POST.get("confirming") == "yes"
     try:
@@ -368,7 +381,7 @@ def matching_assign(request, pk: int):
         )
     except ProgrammeError as error:
         messages.error(request, str(error))
-        return _back(pk)
+        return _back(pk, request)
     pair = f"{proposal.mentee.user.full_name} is now paired with {proposal.mentor.user.full_name}"
     if proposal.breaches:
         rules = "; ".join(b.text for b in proposal.breaches)
@@ -379,7 +392,7 @@ def matching_assign(request, pk: int):
         )
     else:
         messages.success(request, f"{pair} (locked).")
-    return _back(pk)
+    return _back(pk, request)
 
 
 @login_required
@@ -389,7 +402,7 @@ def matching_publish(request, pk: int):
     form = RunStateForm(request.POST)
     if not form.is_valid():
         messages.error(request, first_error(form))
-        return _back(pk)
+        return _back(pk, request)
     try:
         made = actions.matching_publish(
             cohort=cohort,
@@ -400,14 +413,14 @@ def matching_publish(request, pk: int):
         )
     except ProgrammeError as error:
         messages.error(request, str(error))
-        return _back(pk)
+        return _back(pk, request)
     messages.success(
         request,
         f"Published: {len(made)} mentoring relationship{'s' if len(made) != 1 else ''} "
         "started. Everyone matched has been emailed, and anyone left unmatched has been "
         "told why and what happens next.",
     )
-    return _back(pk)
+    return _back(pk, request)
 
 
 @login_required
@@ -418,13 +431,13 @@ def shortlists_generate(request, pk: int):
         told = actions.shortlists_generate(cohort=cohort, by=request.user, request=request)
     except ProgrammeError as error:
         messages.error(request, str(error))
-        return _back(pk)
+        return _back(pk, request)
     messages.success(
         request,
         f"Suggestions are ready for {told} mentee{'s' if told != 1 else ''}; each has been "
         "emailed.",
     )
-    return _back(pk)
+    return _back(pk, request)
 
 
 # The mentee's suggestions ------------------------------------------------------------------

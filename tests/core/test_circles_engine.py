@@ -267,6 +267,13 @@ def test_a_member_who_meets_either_way_shares_the_circles_meeting_mode():
     everyone_either = [Person(id=i, attributes={"meeting_mode": "either"}) for i in modes]
     [report] = explain(formation, everyone_either, spec)
     assert report.likeness == (("meeting_mode", "either", 5),)
+    # A missing mode is shared by nobody: "either" counts towards the one given.
+    gaps = [
+        Person(id=i, attributes={"meeting_mode": m})
+        for i, m in zip("abcde", ["", "", "", "either", "online"])
+    ]
+    [report] = explain(formation, gaps, spec)
+    assert report.likeness == (("meeting_mode", "online", 2),)
     # Without `shares_any`, "either" is a value like any other.
     [report] = explain(formation, people, CircleSpec(SizeRange(5, 5), alike=("meeting_mode",)))
     assert report.likeness == (("meeting_mode", "either", 2),)

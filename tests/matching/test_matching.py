@@ -113,6 +113,28 @@ def test_lock_and_unlock_a_pair(client, world, small):
     assert not proposal.locked
 
 
+def test_after_a_change_the_coordinator_returns_to_the_same_view_of_the_draft(client, world, small):
+    sign_in(client, world["carol"])
+    run(client, small["cohort"])
+    proposal = actions.draft_run(small["cohort"]).proposals.first()
+    page = client.get(
+        reverse("programmes:matching", args=[small["cohort"].pk]),
+        {"show": "unlocked", "sort": "score", "q": "a"},
+    ).content.decode()
+    assert 'name="back" value="show=unlocked&amp;sort=score&amp;q=a"' in page
+    url = reverse("programmes:matching_lock", args=[small["cohort"].pk, proposal.pk])
+    back = "show=unlocked&sort=score&q=a&pairs=2&next=//evil.example"
+    done = client.post(url, {**state(small["cohort"]), "locked": "yes", "back": back})
+    target = done["Location"]
+    assert target.startswith(reverse("programmes:matching", args=[small["cohort"].pk]) + "?")
+    assert sorted(target.split("?")[1].split("&")) == [
+        "pairs=2",
+        "q=a",
+        "show=unlocked",
+        "sort=score",
+    ]
+
+
 def test_a_removed_pair_leaves_the_mentee_unmatched_and_is_not_proposed_again(client, world, small):
     sign_in(client, world["carol"])
     run(client, small["cohort"])

@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from allied.core.circles.model import CircleSpec, Formation, Person
+from allied.core.circles.model import BLANK, CircleSpec, Formation, Person
 
 
 @dataclass(frozen=True)
@@ -99,15 +99,14 @@ def render_text(formation: Formation, reports: Sequence[CircleReport], spec: Cir
 
 def _shared(attribute: str, values: list[str], spec: CircleSpec) -> tuple[str, int]:
     """The value most of `values` share, and how many share it. Holders of the attribute's
-    `shares_any` value share any other, so they count towards it; if nobody holds another,
-    they share their own."""
+    `shares_any` value share any value given (never a missing one), so they count towards
+    the most common; if nobody gave another, they share their own."""
     anything = spec.shares_any.get(attribute)
-    flexible = sum(1 for value in values if value == anything)
-    others = _counted(value for value in values if value != anything)
-    if not others:
+    given = _counted(value for value in values if value not in (anything, BLANK))
+    if anything is None or not given:
         return _counted(values)[0]
-    value, count = others[0]
-    return value, count + flexible
+    value, count = given[0]
+    return value, count + sum(1 for value in values if value == anything)
 
 
 def _counted(values) -> tuple[tuple[str, int], ...]:
