@@ -315,6 +315,29 @@ def test_the_cohort_page_lists_everyone_without_special_category_data(client, wo
     assert not AuditEvent.objects.filter(kind=Kind.SPECIAL_CATEGORY_VIEWED).exists()
 
 
+def test_the_cohort_page_finds_people_by_name_and_state_and_lists_invitations(client, world):
+    cohort = world["cohort_own"]
+    sign_in(client, world["carol"])
+    client.post(
+        reverse("programmes:cohort_invite", args=[cohort.pk]),
+        {"email": "nia@alder.example", "side": "mentee"},
+    )
+    url = reverse("programmes:cohort", args=[cohort.pk])
+    page = client.get(url).content.decode()
+    assert "Invited, not yet joined" in page and "nia@alder.example" in page
+    found = client.get(url, {"q": "mia"}).content.decode()
+    assert "Mia Mentee" in found and "Max Mentor" not in found
+    assert "nia@alder.example" not in found
+    statuses = dict(cohort.participants.values_list("user__full_name", "status"))
+    for state in ("ready", "intake"):
+        shown = client.get(url, {"state": state}).content.decode()
+        for name, status in statuses.items():
+            assert (name in shown) == (status == state), (state, name)
+        assert "Invited, not yet joined" not in shown
+    # Anything else is everyone; a NUL in the search changes nothing.
+    assert "Mia Mentee" in client.get(url, {"state": "x", "q": "\x00"}).content.decode()
+
+
 def test_members_are_added_on_the_side_of_their_role(client, world, make_person):
     cohort = world["cohort_own"]
     mo = make_person("mo@alder.example", "Mo Mentee", world["own"], Role.MENTEE)
