@@ -270,7 +270,7 @@ def test_a_member_who_meets_either_way_shares_the_circles_meeting_mode():
     # A missing mode is shared by nobody: "either" counts towards the one given.
     gaps = [
         Person(id=i, attributes={"meeting_mode": m})
-        for i, m in zip("abcde", ["", "", "", "either", "online"])
+        for i, m in zip("abcde", ["", "", "", "either", "online"], strict=True)
     ]
     [report] = explain(formation, gaps, spec)
     assert report.likeness == (("meeting_mode", "online", 2),)
