@@ -532,6 +532,13 @@ def run_profiles(args: argparse.Namespace) -> int:
             continue
         people[role] = found
         problems += [f"{path} {e}" for e in errors]
+        given = [p for p in found if p.gender not in ("", "prefer_not_to_say")]
+        if given and not any(p.gender_consent for p in given):
+            print(
+                f"Note: in {path} nobody agreed to their gender being used in matching (the "
+                "gender_consent column), so gender is not used for anyone in it.",
+                file=sys.stderr,
+            )
     config = None
     if args.config:
         import tomllib

@@ -377,3 +377,26 @@ def test_the_installed_command_runs_without_django(tmp_path, mentors):
         check=False,
     )
     assert checked.returncode == 0, checked.stderr
+
+
+def test_profiles_uses_gender_only_with_its_own_consent_and_says_when_none_gave_it(
+    tmp_path, capsys
+):
+    mentees = _write(
+        tmp_path / "mentees.csv",
+        "id,name,gender,gender_consent,prefer_gender,prefer_gender_strength\n"
+        "e1,Amina,Woman,yes,same,important\n",
+    )
+    without = _write(tmp_path / "mentors.csv", "id,name,gender,capacity\nm1,Bola,Woman,1\n")
+    out = tmp_path / "matches.csv"
+    assert main(["match", "profiles", str(mentees), str(without), "-o", str(out), "--explain"]) == 0
+    (row,) = _rows(out)
+    assert "has not agreed to their gender being used" in row["coordinator_explanation"]
+    assert "nobody agreed to their gender being used in matching" in capsys.readouterr().err
+    agreed = _write(
+        tmp_path / "agreed.csv", "id,name,gender,gender_consent,capacity\nm1,Bola,Woman,yes,1\n"
+    )
+    assert main(["match", "profiles", str(mentees), str(agreed), "-o", str(out), "--explain"]) == 0
+    (row,) = _rows(out)
+    assert "same gender (important): met" in row["coordinator_explanation"]
+    assert "nobody agreed" not in capsys.readouterr().err
