@@ -1,6 +1,6 @@
 """Reminder emails for mentoring relationships, sent by `allied tick` through django-tasks.
 
-Four reminders, each sent at most once, however often the tick runs and however many ticks run
+Seven reminders, each sent at most once, however often the tick runs and however many ticks run
 at the same moment:
 
 - a meeting starts within the next 24 hours: both people, with the date, time, mode and place
@@ -11,7 +11,11 @@ at the same moment:
   at most once per interval (a "reminder sent" event in the audit log, keyed by the date the
   meeting fell due);
 - a mid-point or end review date in the agreement has been reached and one of the pair has not
-  submitted that review: that person, once per stage (an audit event again).
+  submitted that review: that person, once per stage (an audit event again);
+- the steps people stall on before and after matching: an intake not finished a week after
+  the place was made (once per place), a mentee's request a mentor has not answered after
+  three days (once per request), and an agreement one of an active pair has not signed a week
+  after the relationship started (once per side and version of the agreement).
 
 Each reminder is claimed and sent inside one transaction: the claim (a timestamp, or the row
 lock and the audit event) is rolled back when the email cannot be sent, so the next tick tries
@@ -35,7 +39,15 @@ from django.utils import timezone
 from allied.audit.log import record
 from allied.audit.models import AuditEvent, Kind
 from allied.core.matching import vocabulary as v
-from allied.programmes.models import Agreement, Meeting, Relationship, Review, Side
+from allied.programmes.models import (
+    Agreement,
+    Cohort,
+    Meeting,
+    Participant,
+    Relationship,
+    Review,
+    Side,
+)
 
 log = logging.getLogger(__name__)
 
@@ -338,11 +350,156 @@ def review_reminders(now: datetime) -> int:
     return _each(due, claim)
 
 
+# (e) A place's intake is not finished a week after the place was made, while the cohort's
+# intake is open. (f) A mentor has not answered a mentee's request after three days. (g) One
+# of an active pair has not signed the agreement (its current version) a week after the
+# relationship started. Each at most once per place, request, or side and version.
+
+INTAKE_AFTER = timedelta(days=7)
+REQUEST_AFTER = timedelta(days=3)
+AGREEMENT_AFTER = timedelta(days=7)
+
+
+def _subjects_reminded(reminder: str) -> set[str]:
+    """The subjects ("place 12") already sent this reminder: one query for the whole tick."""
+    return set(
+        AuditEvent.objects.filter(kind=REMINDER_SENT, detail__reminder=reminder).values_list(
+            "subject", flat=True
+        )
+    )
+
+
+def _reminded(subject: str, **key) -> bool:
+    lookups = {f"detail__{name}": value for name, value in key.items()}
+    return AuditEvent.objects.filter(kind=REMINDER_SENT, subject=subject, **lookups).exists()
+
+
+def intake_reminders(now: datetime) -> int:
+    """Returns the number of emails sent to people whose intake is not finished."""
+    places = Participant.objects.filter(
+        status=Participant.Status.INTAKE,
+        cohort__status=Cohort.Status.INTAKE,
+        created_at__lte=now - INTAKE_AFTER,
+        user__is_active=True,
+    ).values_list("pk", flat=True)
+    told = _subjects_reminded("intake")
+    due = [pk for pk in places if f"place {pk}" not in told]
+
+    def claim(pk: int) -> list[Email | None]:
+        place = (
+            Participant.objects.select_for_update(of=("self",))
+            .select_related("user", "cohort__programme__organisation")
+            .filter(pk=pk, status=Participant.Status.INTAKE, cohort__status=Cohort.Status.INTAKE)
+            .first()
+        )
+        if place is None or _reminded(f"place {pk}", reminder="intake"):
+            return []
+        record(
+            REMINDER_SENT,
+            organisation=place.cohort.programme.organisation,
+            subject=f"place {pk}",
+            reminder="intake",
+        )
+        link = settings.SITE_URL + reverse("programmes:intake", args=[pk])
+        context = {
+            "programme": place.cohort.programme.name,
+            "cohort": place.cohort.name,
+            "link": link,
+        }
+        return [_email("intake_reminder", place.user, context)]
+
+    return _each(due, claim)
+
+
+def request_reminders(now: datetime) -> int:
+    """Returns the number of emails sent to mentors who have not answered a request."""
+    waiting = Relationship.objects.filter(
+        status=Relationship.Status.REQUESTED, created_at__lte=now - REQUEST_AFTER
+    ).values_list("pk", flat=True)
+    told = _subjects_reminded("request")
+    due = [pk for pk in waiting if f"relationship {pk}" not in told]
+
+    def claim(pk: int) -> list[Email | None]:
+        relationship = (
+            Relationship.objects.select_for_update(of=("self",))
+            .select_related("mentee__user", "mentor__user", "cohort__programme__organisation")
+            .filter(pk=pk, status=Relationship.Status.REQUESTED)
+            .first()
+        )
+        if relationship is None or _already(relationship, reminder="request"):
+            return []
+        _note(relationship, reminder="request")
+        context = {
+            "programme": relationship.cohort.programme.name,
+            "other": relationship.mentee.user.full_name,
+            "link": settings.SITE_URL + reverse("programmes:requests"),
+        }
+        return [_email("request_reminder", relationship.mentor.user, context)]
+
+    return _each(due, claim)
+
+
+def agreement_reminders(now: datetime) -> int:
+    """Returns the number of emails sent to people who have not signed their agreement."""
+    active = Relationship.objects.filter(
+        status=Relationship.Status.ACTIVE, started_at__lte=now - AGREEMENT_AFTER
+    ).select_related("agreement")
+    due = []
+    for relationship in active:
+        for side, key in _unsigned(relationship):
+            if not _already(relationship, **key):
+                due.append((relationship.pk, side, key))
+
+    def claim(item) -> list[Email | None]:
+        pk, side, key = item
+        relationship = (
+            Relationship.objects.select_for_update(of=("self",))
+            .select_related(
+                "mentee__user", "mentor__user", "cohort__programme__organisation", "agreement"
+            )
+            .filter(pk=pk, status=Relationship.Status.ACTIVE)
+            .first()
+        )
+        if relationship is None or _already(relationship, **key):
+            return []
+        if (side, key) not in _unsigned(relationship):
+            return []
+        _note(relationship, **key)
+        person, other = _pair(relationship)[0 if side == Side.MENTEE else 1]
+        context = {
+            "programme": relationship.cohort.programme.name,
+            "other": other.full_name,
+            "link": settings.SITE_URL + reverse("programmes:agreement", args=[pk]),
+        }
+        return [_email("agreement_reminder", person, context)]
+
+    return _each(due, claim)
+
+
+def _unsigned(relationship: Relationship) -> list[tuple[str, dict]]:
+    """(side, reminder key) for each of the pair who has not signed the agreement as it is
+    now (nobody has, before it is first saved)."""
+    agreement = getattr(relationship, "agreement", None)
+    version = agreement.version if agreement is not None else 0
+    signed = {
+        Side.MENTEE: agreement.mentee_signed_version if agreement is not None else None,
+        Side.MENTOR: agreement.mentor_signed_version if agreement is not None else None,
+    }
+    return [
+        (str(side), {"reminder": "agreement", "side": str(side), "version": version})
+        for side in (Side.MENTEE, Side.MENTOR)
+        if agreement is None or signed[side] != version
+    ]
+
+
 REMINDERS = {
     "meeting": meeting_reminders,
     "log": log_reminders,
     "meeting_due": meeting_due_reminders,
     "review": review_reminders,
+    "intake": intake_reminders,
+    "request": request_reminders,
+    "agreement": agreement_reminders,
 }
 
 

@@ -39,7 +39,7 @@ def pair(org, mia, max_mentor):
     mentor = Participant.objects.create(
         cohort=cohort, user=max_mentor, side="mentor", status="ready"
     )
-    return Relationship.objects.create(
+    relationship = Relationship.objects.create(
         cohort=cohort,
         mentee=mentee,
         mentor=mentor,
@@ -47,6 +47,17 @@ def pair(org, mia, max_mentor):
         source=Relationship.Source.COORDINATOR,
         started_at=timezone.now() - timedelta(weeks=3),
     )
+    # Both have signed their agreement, so no reminder to sign it comes with the others.
+    Agreement.objects.create(
+        relationship=relationship, version=1, mentee_signed_version=1, mentor_signed_version=1
+    )
+    return relationship
+
+
+def agreement(relationship, **fields) -> Agreement:
+    """The pair's (signed) agreement, with `fields` changed."""
+    Agreement.objects.filter(relationship=relationship).update(**fields)
+    return Agreement.objects.get(relationship=relationship)
 
 
 def meeting(relationship, starts_in: timedelta, **fields) -> Meeting:
@@ -91,7 +102,7 @@ def test_a_meeting_further_off_or_cancelled_is_not_reminded(pair):
 def test_no_reminders_at_all_for_an_ended_relationship(pair):
     meeting(pair, timedelta(hours=5))
     meeting(pair, -timedelta(days=3))
-    Agreement.objects.create(relationship=pair, mid_review_on=date.today() - timedelta(days=1))
+    agreement(pair, mid_review_on=date.today() - timedelta(days=1))
     pair.status = Relationship.Status.ENDED
     pair.started_at = timezone.now() - timedelta(weeks=30)
     pair.save()
@@ -121,7 +132,7 @@ def test_a_recorded_meeting_needs_no_request(pair):
 def test_a_meeting_is_due_once_per_agreed_interval(pair):
     """Held five weeks ago with a four-week interval: due a week ago, reminded once; the
     next reminder waits until another interval has passed."""
-    Agreement.objects.create(relationship=pair, meeting_every_weeks=4)
+    agreement(pair, meeting_every_weeks=4)
     pair.started_at = timezone.now() - timedelta(weeks=9)
     pair.save()
     meeting(pair, -timedelta(weeks=5), status=Meeting.Status.HELD)
@@ -141,11 +152,11 @@ def test_a_meeting_is_due_once_per_agreed_interval(pair):
 def test_a_meeting_arranged_or_a_longer_interval_means_nothing_is_due(pair):
     pair.started_at = timezone.now() - timedelta(weeks=5)
     pair.save()
-    agreement = Agreement.objects.create(relationship=pair, meeting_every_weeks=6)
+    signed = agreement(pair, meeting_every_weeks=6)
     assert reminders.send_due_reminders()["meeting_due"] == 0
 
-    agreement.meeting_every_weeks = 4
-    agreement.save()
+    signed.meeting_every_weeks = 4
+    signed.save()
     arranged = meeting(pair, timedelta(days=10))
     assert reminders.send_due_reminders()["meeting_due"] == 0
 
@@ -155,6 +166,7 @@ def test_a_meeting_arranged_or_a_longer_interval_means_nothing_is_due(pair):
 
 
 def test_without_an_agreement_the_programme_interval_counts(pair):
+    Agreement.objects.filter(relationship=pair).delete()
     programme = pair.cohort.programme
     programme.meeting_every_weeks = 2
     programme.save()
@@ -163,8 +175,8 @@ def test_without_an_agreement_the_programme_interval_counts(pair):
 
 
 def test_a_review_reminder_goes_once_to_whoever_has_not_reviewed(pair, mia):
-    Agreement.objects.create(
-        relationship=pair,
+    agreement(
+        pair,
         mid_review_on=date.today(),
         end_review_on=date.today() + timedelta(days=180),
     )
@@ -188,8 +200,8 @@ def test_a_review_reminder_goes_once_to_whoever_has_not_reviewed(pair, mia):
 
 
 def test_the_end_review_is_reminded_separately(pair):
-    Agreement.objects.create(
-        relationship=pair,
+    agreement(
+        pair,
         mid_review_on=date.today() - timedelta(days=200),
         end_review_on=date.today() - timedelta(days=1),
     )
@@ -215,3 +227,79 @@ def test_a_refused_email_is_tried_again_on_the_next_tick(pair, settings):
 
     settings.EMAIL_BACKEND = locmem
     assert reminders.send_due_reminders()["meeting"] == 2
+
+
+# The steps people stall on (issue 18).
+
+
+def test_an_unfinished_intake_is_reminded_once_a_week_after_the_place_was_made(org, mia):
+    programme = Programme.objects.create(organisation=org, name="Alder mentoring")
+    cohort = Cohort.objects.create(
+        programme=programme, name="Autumn", starts_on=date(2027, 1, 1), ends_on=date(2028, 1, 1)
+    )
+    place = Participant.objects.create(cohort=cohort, user=mia, side="mentee")
+    assert reminders.send_due_reminders()["intake"] == 0  # made just now
+    Participant.objects.filter(pk=place.pk).update(created_at=timezone.now() - timedelta(days=8))
+    assert reminders.send_due_reminders()["intake"] == 1
+    assert reminders.send_due_reminders()["intake"] == 0
+    (sent,) = mail.outbox
+    assert sent.to == ["mia@alder.example"]
+    assert sent.subject == "Your intake for Alder mentoring is not finished yet"
+    assert f"/places/{place.pk}/intake/" in sent.body and "Autumn cohort" in sent.body
+
+
+def test_no_intake_reminder_once_it_is_complete_withdrawn_or_the_intake_closed(org, mia):
+    programme = Programme.objects.create(organisation=org, name="Alder mentoring")
+    cohort = Cohort.objects.create(
+        programme=programme, name="Autumn", starts_on=date(2027, 1, 1), ends_on=date(2028, 1, 1)
+    )
+    place = Participant.objects.create(cohort=cohort, user=mia, side="mentee")
+    Participant.objects.filter(pk=place.pk).update(created_at=timezone.now() - timedelta(days=8))
+    for status in (Participant.Status.READY, Participant.Status.WITHDRAWN):
+        Participant.objects.filter(pk=place.pk).update(status=status)
+        assert reminders.send_due_reminders()["intake"] == 0
+    Participant.objects.filter(pk=place.pk).update(status=Participant.Status.INTAKE)
+    Cohort.objects.filter(pk=cohort.pk).update(status=Cohort.Status.MATCHING)
+    assert reminders.send_due_reminders()["intake"] == 0
+    assert mail.outbox == []
+
+
+def test_a_request_the_mentor_has_not_answered_is_reminded_once(pair):
+    Relationship.objects.filter(pk=pair.pk).update(
+        status=Relationship.Status.REQUESTED,
+        source=Relationship.Source.SHORTLIST,
+        started_at=None,
+    )
+    assert reminders.send_due_reminders()["request"] == 0  # asked just now
+    Relationship.objects.filter(pk=pair.pk).update(created_at=timezone.now() - timedelta(days=4))
+    assert reminders.send_due_reminders()["request"] == 1
+    assert reminders.send_due_reminders()["request"] == 0
+    (sent,) = [m for m in mail.outbox if "waiting for your answer" in m.subject]
+    assert sent.to == ["max@alder.example"] and "Mia" in sent.subject
+    assert "/mentoring/requests/" in sent.body
+
+
+def test_an_unsigned_agreement_is_reminded_to_whoever_has_not_signed_once_per_version(pair):
+    agreement(pair, version=2, mentee_signed_version=2, mentor_signed_version=1)
+    sent = reminders.send_due_reminders()
+    assert sent["agreement"] == 1
+    assert reminders.send_due_reminders()["agreement"] == 0
+    (told,) = [m for m in mail.outbox if "agreement" in m.subject]
+    assert told.to == ["max@alder.example"]
+    assert f"/relationships/{pair.pk}/agreement/" in told.body
+    # A new version that neither has signed: both are reminded of it, once.
+    agreement(pair, version=3)
+    assert reminders.send_due_reminders()["agreement"] == 2
+    assert reminders.send_due_reminders()["agreement"] == 0
+    # Signed by both: nothing more.
+    agreement(pair, mentee_signed_version=3, mentor_signed_version=3, version=3)
+    Relationship.objects.filter(pk=pair.pk).update(started_at=timezone.now() - timedelta(weeks=9))
+    assert reminders.send_due_reminders()["agreement"] == 0
+
+
+def test_a_pair_that_started_this_week_is_not_yet_reminded_to_sign(pair):
+    Agreement.objects.filter(relationship=pair).delete()
+    Relationship.objects.filter(pk=pair.pk).update(started_at=timezone.now() - timedelta(days=2))
+    assert reminders.send_due_reminders()["agreement"] == 0
+    Relationship.objects.filter(pk=pair.pk).update(started_at=timezone.now() - timedelta(days=8))
+    assert reminders.send_due_reminders()["agreement"] == 2  # no agreement yet: both

@@ -23,6 +23,14 @@ def test_the_task_enqueued_sends_the_due_reminders_once(pair):  # noqa: F811
     second = send_due_reminders.enqueue()
 
     assert first.status == TaskResultStatus.SUCCESSFUL
-    assert first.return_value == {"meeting": 2, "log": 0, "meeting_due": 0, "review": 0}
+    assert first.return_value == {
+        "meeting": 2,
+        "log": 0,
+        "meeting_due": 0,
+        "review": 0,
+        "intake": 0,
+        "request": 0,
+        "agreement": 0,
+    }
     assert second.return_value["meeting"] == 0
     assert sorted(m.to[0] for m in mail.outbox) == ["max@alder.example", "mia@alder.example"]
