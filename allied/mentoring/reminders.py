@@ -85,7 +85,7 @@ def when(moment: datetime) -> str:
     ).replace("PM", "pm")
 
 
-def _pair(relationship: Relationship) -> list[tuple[object, object]]:
+def pair_of(relationship: Relationship) -> list[tuple[object, object]]:
     """(person, the other person) for both of the pair."""
     mentee, mentor = relationship.mentee.user, relationship.mentor.user
     return [(mentee, mentor), (mentor, mentee)]
@@ -102,7 +102,7 @@ def _email(template: str, person, context: dict) -> Email | None:
     return Email(to=person.email, subject=" ".join(subject.split()), body=body.strip() + "\n")
 
 
-def _send(emails: list[Email | None]) -> int:
+def send_emails(emails: list[Email | None]) -> int:
     """Sends the emails; raises when the mail server refuses, so the caller's claim rolls back."""
     messages = [mail.EmailMessage(subject=e.subject, body=e.body, to=[e.to]) for e in emails if e]
     if messages:
@@ -119,7 +119,7 @@ def _each(items, claim_and_build) -> int:
     for item in items:
         try:
             with transaction.atomic():
-                sent += _send(claim_and_build(item))
+                sent += send_emails(claim_and_build(item))
         except Exception:
             log.exception("A reminder could not be sent; it will be tried again: %r", item)
     return sent
@@ -158,7 +158,7 @@ def meeting_reminders(now: datetime) -> int:
         }
         return [
             _email("meeting_reminder", person, {**context, "other": other.full_name})
-            for person, other in _pair(meeting.relationship)
+            for person, other in pair_of(meeting.relationship)
         ]
 
     return _each(list(due), claim)
@@ -193,7 +193,7 @@ def log_reminders(now: datetime) -> int:
         }
         return [
             _email("log_reminder", person, {**context, "other": other.full_name})
-            for person, other in _pair(meeting.relationship)
+            for person, other in pair_of(meeting.relationship)
         ]
 
     return _each(list(due), claim)
@@ -280,15 +280,7 @@ def meeting_due_reminders(now: datetime) -> int:
         if relationship is None or _already(relationship, reminder="meeting_due", due_on=due_on):
             return []
         _note(relationship, reminder="meeting_due", due_on=due_on)
-        context = {
-            "programme": relationship.cohort.programme.name,
-            "weeks": interval_weeks(relationship),
-            "link": relationship_link(relationship),
-        }
-        return [
-            _email("meeting_due", person, {**context, "other": other.full_name})
-            for person, other in _pair(relationship)
-        ]
+        return meeting_due_emails(relationship)
 
     return _each(due, claim)
 
@@ -333,7 +325,7 @@ def review_reminders(now: datetime) -> int:
         if relationship.reviews.filter(stage=key["stage"], side=key["side"]).exists():
             return []
         _note(relationship, **key)
-        person, other = _pair(relationship)[0 if key["side"] == Side.MENTEE else 1]
+        person, other = pair_of(relationship)[0 if key["side"] == Side.MENTEE else 1]
         return [
             _email(
                 "review_reminder",
@@ -400,13 +392,7 @@ def intake_reminders(now: datetime) -> int:
             subject=f"place {pk}",
             reminder="intake",
         )
-        link = settings.SITE_URL + reverse("programmes:intake", args=[pk])
-        context = {
-            "programme": place.cohort.programme.name,
-            "cohort": place.cohort.name,
-            "link": link,
-        }
-        return [_email("intake_reminder", place.user, context)]
+        return [intake_email(place)]
 
     return _each(due, claim)
 
@@ -429,12 +415,7 @@ def request_reminders(now: datetime) -> int:
         if relationship is None or _already(relationship, reminder="request"):
             return []
         _note(relationship, reminder="request")
-        context = {
-            "programme": relationship.cohort.programme.name,
-            "other": relationship.mentee.user.full_name,
-            "link": settings.SITE_URL + reverse("programmes:requests"),
-        }
-        return [_email("request_reminder", relationship.mentor.user, context)]
+        return [request_email(relationship)]
 
     return _each(due, claim)
 
@@ -446,7 +427,7 @@ def agreement_reminders(now: datetime) -> int:
     ).select_related("agreement")
     due = []
     for relationship in active:
-        for side, key in _unsigned(relationship):
+        for side, key in unsigned(relationship):
             if not _already(relationship, **key):
                 due.append((relationship.pk, side, key))
 
@@ -462,21 +443,52 @@ def agreement_reminders(now: datetime) -> int:
         )
         if relationship is None or _already(relationship, **key):
             return []
-        if (side, key) not in _unsigned(relationship):
+        if (side, key) not in unsigned(relationship):
             return []
         _note(relationship, **key)
-        person, other = _pair(relationship)[0 if side == Side.MENTEE else 1]
-        context = {
-            "programme": relationship.cohort.programme.name,
-            "other": other.full_name,
-            "link": settings.SITE_URL + reverse("programmes:agreement", args=[pk]),
-        }
-        return [_email("agreement_reminder", person, context)]
+        return [agreement_email(relationship, side)]
 
     return _each(due, claim)
 
 
-def _unsigned(relationship: Relationship) -> list[tuple[str, dict]]:
+def intake_email(place: Participant) -> Email | None:
+    link = settings.SITE_URL + reverse("programmes:intake", args=[place.pk])
+    context = {"programme": place.cohort.programme.name, "cohort": place.cohort.name, "link": link}
+    return _email("intake_reminder", place.user, context)
+
+
+def request_email(relationship: Relationship) -> Email | None:
+    context = {
+        "programme": relationship.cohort.programme.name,
+        "other": relationship.mentee.user.full_name,
+        "link": settings.SITE_URL + reverse("programmes:requests"),
+    }
+    return _email("request_reminder", relationship.mentor.user, context)
+
+
+def agreement_email(relationship: Relationship, side: str) -> Email | None:
+    person, other = pair_of(relationship)[0 if side == Side.MENTEE else 1]
+    context = {
+        "programme": relationship.cohort.programme.name,
+        "other": other.full_name,
+        "link": settings.SITE_URL + reverse("programmes:agreement", args=[relationship.pk]),
+    }
+    return _email("agreement_reminder", person, context)
+
+
+def meeting_due_emails(relationship: Relationship) -> list[Email | None]:
+    context = {
+        "programme": relationship.cohort.programme.name,
+        "weeks": interval_weeks(relationship),
+        "link": relationship_link(relationship),
+    }
+    return [
+        _email("meeting_due", person, {**context, "other": other.full_name})
+        for person, other in pair_of(relationship)
+    ]
+
+
+def unsigned(relationship: Relationship) -> list[tuple[str, dict]]:
     """(side, reminder key) for each of the pair who has not signed the agreement as it is
     now (nobody has, before it is first saved)."""
     agreement = getattr(relationship, "agreement", None)

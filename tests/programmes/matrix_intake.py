@@ -15,10 +15,15 @@ PLACES: dict = {
     "programmes:intake": ("get", _place),
     "programmes:intake_step": ("get", lambda w, side: {**_place(w, side), "step": "about"}),
     "programmes:place_leave": ("get", _place),
-    # Where an invitation to a cohort leads: the signed-in person's own place there.
+}
+# Where an invitation to a cohort leads: the signed-in person's own place there, and for
+# anyone without one the dashboard (naming no cohort), so a redirect for everyone.
+PERSONAL_URLS: dict = {
     "programmes:my_intake": (
         "get",
-        lambda w, side: {"pk": w[f"mentee_place_{side}"].cohort_id, "side": "mentee"},
+        lambda w: {"pk": w["mentee_place_own"].cohort_id, "side": "mentee"},
+        302,
+        302,
     ),
 }
 API: dict = {}

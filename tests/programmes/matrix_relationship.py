@@ -66,6 +66,7 @@ PAGES: dict = {
         RUNS,
         lambda w, side: {"pk": w[f"cohort_{side}"].pk},
     ),
+    "programmes:cohort_stalled": ("get", RUNS, lambda w, side: {"pk": w[f"cohort_{side}"].pk}),
 }
 PLACES: dict = {}
 API: dict = {
