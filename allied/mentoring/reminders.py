@@ -371,7 +371,7 @@ def intake_reminders(now: datetime) -> int:
     places = Participant.objects.filter(
         status=Participant.Status.INTAKE,
         cohort__status=Cohort.Status.INTAKE,
-        created_at__lte=now - INTAKE_AFTER,
+        joined_at__lte=now - INTAKE_AFTER,
         user__is_active=True,
     ).values_list("pk", flat=True)
     told = _subjects_reminded("intake")
@@ -422,13 +422,22 @@ def request_reminders(now: datetime) -> int:
 
 def agreement_reminders(now: datetime) -> int:
     """Returns the number of emails sent to people who have not signed their agreement."""
+    since = now - AGREEMENT_AFTER
     active = Relationship.objects.filter(
-        status=Relationship.Status.ACTIVE, started_at__lte=now - AGREEMENT_AFTER
+        Q(started_at__lte=since) | Q(started_at__isnull=True, created_at__lte=since),
+        status=Relationship.Status.ACTIVE,
     ).select_related("agreement")
+    told = set(
+        AuditEvent.objects.filter(kind=REMINDER_SENT, detail__reminder="agreement").values_list(
+            "subject", "detail__side", "detail__version"
+        )
+    )
     due = []
     for relationship in active:
+        if not agreement_waited(relationship, since):
+            continue
         for side, key in unsigned(relationship):
-            if not _already(relationship, **key):
+            if (f"relationship {relationship.pk}", key["side"], key["version"]) not in told:
                 due.append((relationship.pk, side, key))
 
     def claim(item) -> list[Email | None]:
@@ -443,7 +452,7 @@ def agreement_reminders(now: datetime) -> int:
         )
         if relationship is None or _already(relationship, **key):
             return []
-        if (side, key) not in unsigned(relationship):
+        if (side, key) not in unsigned(relationship) or not agreement_waited(relationship, since):
             return []
         _note(relationship, **key)
         return [agreement_email(relationship, side)]
@@ -460,7 +469,7 @@ def intake_email(place: Participant) -> Email | None:
 def request_email(relationship: Relationship) -> Email | None:
     context = {
         "programme": relationship.cohort.programme.name,
-        "other": relationship.mentee.user.full_name,
+        "other": relationship.mentee.user.full_name or "A mentee",
         "link": settings.SITE_URL + reverse("programmes:requests"),
     }
     return _email("request_reminder", relationship.mentor.user, context)
@@ -486,6 +495,15 @@ def meeting_due_emails(relationship: Relationship) -> list[Email | None]:
         _email("meeting_due", person, {**context, "other": other.full_name})
         for person, other in pair_of(relationship)
     ]
+
+
+def agreement_waited(relationship: Relationship, since: datetime) -> bool:
+    """Whether the agreement as it is now has waited for signatures since `since`: counted
+    from the later of the start and its last change (a change asks both to sign again)."""
+    agreement = getattr(relationship, "agreement", None)
+    changed = agreement.updated_at if agreement is not None else None
+    started = relationship.started_at or relationship.created_at
+    return max(d for d in (started, changed) if d is not None) <= since
 
 
 def unsigned(relationship: Relationship) -> list[tuple[str, dict]]:

@@ -47,16 +47,23 @@ class Stall:
 
 
 def stalled(cohort: Cohort, now: datetime | None = None) -> list[Stall]:
-    """Everyone in the cohort stalled at a step, by step, then by name."""
+    """Everyone in the cohort stalled at a step, by step, then by name: the people the
+    scheduled reminders would remind (open accounts; intakes while the cohort's intake is
+    open), whether or not a week has passed yet."""
     now = now or timezone.now()
     out: list[Stall] = []
-    places = cohort.participants.filter(status=Participant.Status.INTAKE).select_related("user")
-    for place in places:
-        out.append(Stall("intake", f"intake:{place.pk}", _name(place.user), place.created_at))
+    if cohort.status == Cohort.Status.INTAKE:
+        places = cohort.participants.filter(
+            status=Participant.Status.INTAKE, user__is_active=True
+        ).select_related("user")
+        for place in places:
+            out.append(Stall("intake", f"intake:{place.pk}", _name(place.user), place.joined_at))
     current = Relationship.objects.filter(cohort=cohort).select_related(
         "mentee__user", "mentor__user"
     )
-    for relationship in current.filter(status=Relationship.Status.REQUESTED):
+    for relationship in current.filter(
+        status=Relationship.Status.REQUESTED, mentor__user__is_active=True
+    ):
         out.append(
             Stall(
                 "request",
@@ -77,22 +84,23 @@ def stalled(cohort: Cohort, now: datetime | None = None) -> list[Stall]:
     )
     for relationship in active:
         people = dict(zip((Side.MENTEE, Side.MENTOR), r.pair_of(relationship), strict=True))
-        for side, _ in r.unsigned(relationship):
+        for side, key in r.unsigned(relationship):
             person = people[side][0]
-            out.append(
-                Stall(
-                    "agreement",
-                    f"agreement:{relationship.pk}:{side}",
-                    _name(person),
-                    relationship.started_at,
+            if person.is_active:
+                out.append(
+                    Stall(
+                        "agreement",
+                        f"agreement:{relationship.pk}:{side}:{key['version']}",
+                        _name(person),
+                        relationship.started_at or relationship.created_at,
+                    )
                 )
-            )
         due_on = r.meeting_due_on(relationship, relationship.last_meeting, now)
         if due_on is not None:
             out.append(
                 Stall(
                     "meeting",
-                    f"meeting:{relationship.pk}",
+                    f"meeting:{relationship.pk}:{due_on.isoformat()}",
                     f"{_name(relationship.mentee.user)} and {_name(relationship.mentor.user)}",
                     datetime.combine(due_on, datetime.min.time(), tzinfo=now.tzinfo),
                 )
@@ -125,8 +133,10 @@ def _last_reminded(cohort: Cohort) -> dict[str, datetime]:
 
 def remind_now(*, cohort: Cohort, keys: list[str], by, request=None) -> tuple[int, int]:
     """Sends the reminder for each chosen stall that is still a stall in this cohort and was
-    not reminded by hand in the last day. Returns (emails sent, stalls left out). Each stall
-    is claimed and sent in its own transaction, as the scheduled reminders are."""
+    not reminded by hand in the last day. Returns (emails sent, stalls left out). The cohort
+    is locked first, so two presses at once remind once. Each reminder is recorded under the
+    scheduled reminder's own key too, so the next tick does not send it again."""
+    Cohort.objects.select_for_update().filter(pk=cohort.pk).first()
     now = timezone.now()
     current = {s.key: s for s in stalled(cohort, now)}
     sent = skipped = 0
@@ -137,14 +147,18 @@ def remind_now(*, cohort: Cohort, keys: list[str], by, request=None) -> tuple[in
             continue
         try:
             with transaction.atomic():
-                emails = _emails(cohort, stall)
+                emails = [e for e in _emails(cohort, stall) if e is not None]
+                if not emails:
+                    skipped += 1
+                    continue
+                subject, scheduled = _scheduled_key(stall)
                 record(
                     r.REMINDER_SENT,
                     request=request,
                     actor=by,
                     organisation=cohort.programme.organisation,
-                    subject=f"cohort {cohort.pk}",
-                    reminder=stall.step,
+                    subject=subject,
+                    **scheduled,
                     stall=stall.key,
                     cohort=cohort.pk,
                     by_coordinator=True,
@@ -154,6 +168,22 @@ def remind_now(*, cohort: Cohort, keys: list[str], by, request=None) -> tuple[in
             r.log.exception("A reminder could not be sent: %s", key)
             skipped += 1
     return sent, skipped
+
+
+def _scheduled_key(stall: Stall) -> tuple[str, dict]:
+    """The audit subject and details the scheduled reminder for this stall is kept under."""
+    step, pk, *rest = stall.key.split(":")
+    if step == "intake":
+        return f"place {pk}", {"reminder": "intake"}
+    if step == "agreement":
+        return f"relationship {pk}", {
+            "reminder": "agreement",
+            "side": rest[0],
+            "version": int(rest[1]),
+        }
+    if step == "meeting":
+        return f"relationship {pk}", {"reminder": "meeting_due", "due_on": rest[0]}
+    return f"relationship {pk}", {"reminder": "request"}
 
 
 def _emails(cohort: Cohort, stall: Stall) -> list:

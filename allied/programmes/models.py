@@ -201,8 +201,6 @@ class Participant(models.Model):
     side = models.CharField(max_length=6, choices=Side.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.INTAKE)
     intake_step = models.CharField(max_length=30, blank=True)
-    # When the place was made (places made before December 2026 carry the migration's time).
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
     intake_completed_at = models.DateTimeField(null=True, blank=True)
     # When the place was withdrawn (by the person or a coordinator): reports for a past period
     # count a withdrawal when it happened, and a place as withdrawn only from then.

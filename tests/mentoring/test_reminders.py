@@ -55,7 +55,9 @@ def pair(org, mia, max_mentor):
 
 
 def agreement(relationship, **fields) -> Agreement:
-    """The pair's (signed) agreement, with `fields` changed."""
+    """The pair's (signed) agreement, with `fields` changed, last changed over a week ago
+    unless `updated_at` says otherwise."""
+    fields.setdefault("updated_at", timezone.now() - timedelta(days=8))
     Agreement.objects.filter(relationship=relationship).update(**fields)
     return Agreement.objects.get(relationship=relationship)
 
@@ -239,7 +241,7 @@ def test_an_unfinished_intake_is_reminded_once_a_week_after_the_place_was_made(o
     )
     place = Participant.objects.create(cohort=cohort, user=mia, side="mentee")
     assert reminders.send_due_reminders()["intake"] == 0  # made just now
-    Participant.objects.filter(pk=place.pk).update(created_at=timezone.now() - timedelta(days=8))
+    Participant.objects.filter(pk=place.pk).update(joined_at=timezone.now() - timedelta(days=8))
     assert reminders.send_due_reminders()["intake"] == 1
     assert reminders.send_due_reminders()["intake"] == 0
     (sent,) = mail.outbox
@@ -254,7 +256,7 @@ def test_no_intake_reminder_once_it_is_complete_withdrawn_or_the_intake_closed(o
         programme=programme, name="Autumn", starts_on=date(2027, 1, 1), ends_on=date(2028, 1, 1)
     )
     place = Participant.objects.create(cohort=cohort, user=mia, side="mentee")
-    Participant.objects.filter(pk=place.pk).update(created_at=timezone.now() - timedelta(days=8))
+    Participant.objects.filter(pk=place.pk).update(joined_at=timezone.now() - timedelta(days=8))
     for status in (Participant.Status.READY, Participant.Status.WITHDRAWN):
         Participant.objects.filter(pk=place.pk).update(status=status)
         assert reminders.send_due_reminders()["intake"] == 0
@@ -303,3 +305,11 @@ def test_a_pair_that_started_this_week_is_not_yet_reminded_to_sign(pair):
     assert reminders.send_due_reminders()["agreement"] == 0
     Relationship.objects.filter(pk=pair.pk).update(started_at=timezone.now() - timedelta(days=8))
     assert reminders.send_due_reminders()["agreement"] == 2  # no agreement yet: both
+
+
+def test_a_changed_agreement_waits_a_week_before_anyone_is_reminded_to_sign_again(pair):
+    # A change asks both to sign again; nobody is chased the moment it is made.
+    agreement(pair, version=2, updated_at=timezone.now() - timedelta(hours=1))
+    assert reminders.send_due_reminders()["agreement"] == 0
+    agreement(pair, version=2)
+    assert reminders.send_due_reminders()["agreement"] == 2

@@ -81,7 +81,7 @@ def test_the_coordinator_sees_who_is_waiting_where_and_reminds_them_once_a_day(
     again = client.post(url, {"stall": keys}, follow=True).content.decode()
     assert "0 reminders sent. 3 left out" in again
     assert len(mail.outbox) == 4
-    assert "You last reminded them" in again and "Not yet" not in again
+    assert "Last reminded by a coordinator" in again and "Not yet" not in again
 
 
 def test_a_stall_that_is_not_in_this_cohort_or_no_longer_a_stall_sends_nothing(
@@ -104,3 +104,33 @@ def test_only_those_who_run_the_programme_see_it(client, world, cohort):
         403,
         404,
     )
+
+
+def test_a_reminder_sent_by_hand_is_not_sent_again_by_the_scheduled_work(client, world, cohort):
+    from allied.mentoring import reminders
+
+    Participant.objects.filter(cohort=cohort, status="intake").update(
+        joined_at=timezone.now() - timedelta(days=8)
+    )
+    sign_in(client, world["carol"])
+    url = reverse("programmes:cohort_stalled", args=[cohort.pk])
+    keys = [s.key for _, _, found in client.get(url).context["steps"] for s in found]
+    client.post(url, {"stall": keys})
+    by_hand = len(mail.outbox)
+    assert by_hand == 4
+    before = AuditEvent.objects.filter(kind=Kind.REMINDER_SENT).count()
+    reminders.send_due_reminders()
+    relationship = Relationship.objects.get(cohort=cohort)
+    ines = Participant.objects.get(cohort=cohort, status="intake")
+    ours = {f"relationship {relationship.pk}", f"place {ines.pk}"}
+    again = AuditEvent.objects.filter(kind=Kind.REMINDER_SENT).order_by("pk")[before:]
+    assert [e.subject for e in again if e.subject in ours] == []
+
+
+def test_a_closed_account_is_not_listed_and_nothing_is_recorded_for_it(client, world, cohort):
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.filter(email="ines@alder.example").update(is_active=False)
+    sign_in(client, world["carol"])
+    page = client.get(reverse("programmes:cohort_stalled", args=[cohort.pk])).content.decode()
+    assert "Ines Intake" not in page
