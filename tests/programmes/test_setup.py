@@ -328,12 +328,19 @@ def test_the_cohort_page_finds_people_by_name_and_state_and_lists_invitations(cl
     found = client.get(url, {"q": "mia"}).content.decode()
     assert "Mia Mentee" in found and "Max Mentor" not in found
     assert "nia@alder.example" not in found
-    statuses = dict(cohort.participants.values_list("user__full_name", "status"))
-    for state in ("ready", "intake"):
-        shown = client.get(url, {"state": state}).content.decode()
-        for name, status in statuses.items():
-            assert (name in shown) == (status == state), (state, name)
-        assert "Invited, not yet joined" not in shown
+    Participant.objects.filter(cohort=cohort, user=world["mia"]).update(
+        status="intake", intake_step=""
+    )
+    Participant.objects.filter(cohort=cohort, user=world["max_mentor"]).update(
+        status="intake", intake_step="about"
+    )
+    shown = client.get(url).content.decode()
+    assert "Not started" in shown and "Intake in progress" in shown
+    states = {"not_started": "Mia Mentee", "intake": "Max Mentor"}
+    for state, name in states.items():
+        page = client.get(url, {"state": state}).content.decode()
+        assert name in page and all(other not in page for other in set(states.values()) - {name})
+        assert "Invited, not yet joined" not in page
     # Anything else is everyone; a NUL in the search changes nothing.
     assert "Mia Mentee" in client.get(url, {"state": "x", "q": "\x00"}).content.decode()
 

@@ -342,10 +342,14 @@ def _candidates(cohort: Cohort) -> list[tuple[User, str]]:
 
 
 PEOPLE_STATES = {
-    "all": "Everyone",
-    "intake": "Intake in progress",
-    "ready": "Intake complete",
-    "withdrawn": "Withdrawn",
+    "all": ("Everyone", Q()),
+    "not_started": ("Intake not started", Q(status=Participant.Status.INTAKE, intake_step="")),
+    "intake": (
+        "Intake in progress",
+        Q(status=Participant.Status.INTAKE) & ~Q(intake_step=""),
+    ),
+    "ready": ("Intake complete", Q(status=Participant.Status.READY)),
+    "withdrawn": ("Withdrawn", Q(status=Participant.Status.WITHDRAWN)),
 }
 
 
@@ -358,8 +362,7 @@ def _cohort_page(request, cohort: Cohort, **forms):
         places = places.filter(
             Q(user__full_name__icontains=query) | Q(user__email__icontains=query)
         )
-    if state != "all":
-        places = places.filter(status=state)
+    places = places.filter(PEOPLE_STATES[state][1])
     people = list(places)
     invited = list(actions.cohort_invitations(cohort))
     if query:
@@ -384,7 +387,7 @@ def _cohort_page(request, cohort: Cohort, **forms):
             "invited": invited if state == "all" else [],
             "query": query,
             "state": state,
-            "states": list(PEOPLE_STATES.items()),
+            "states": [(key, label) for key, (label, _) in PEOPLE_STATES.items()],
             "has_errors": has_errors,
             **forms,
         },
