@@ -7,15 +7,17 @@ in an earlier cohort. The rules: no mentor above capacity, counting the draft's 
 current relationships; nobody with a mentor or a request is in the draft; a pair whose
 mentoring ended (in any cohort), or any pair against a hard rule, is in the draft only with the
 coordinator's recorded reason; a refused swap changes nothing; nobody who left is in a current
-relationship; the coordinator's matching page renders whenever it is opened.
+relationship or hears a reminder (scheduled, or sent by hand from "who is waiting at a step");
+the coordinator's pages render whenever they are opened.
 """
 
 from __future__ import annotations
 
 import contextlib
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +27,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 
 from allied.accounts.models import Organisation, Role
 from allied.matching import actions
+from allied.mentoring import reminders
 from allied.mentoring.leaving import participant_withdraw
 from allied.mentoring.relationship import relationship_end
 from allied.programmes.errors import ProgrammeError
@@ -241,6 +244,28 @@ class MatchingLifecycle(RuleBasedStateMachine):
         assert not Relationship.objects.current().filter(mentee__in=left).exists()
         assert not Relationship.objects.current().filter(mentor__in=left).exists()
 
+    @rule(days=st.sampled_from([1, 4, 8, 40]), by_hand=st.booleans())
+    def time_passes_and_people_are_reminded(self, days, by_hand):
+        """The scheduled reminders run some days on, or the coordinator reminds everyone on
+        the "who is waiting" page: nobody who left hears anything."""
+        mail.outbox = []
+        if by_hand:
+            url = reverse("programmes:cohort_stalled", args=[self.cohort.pk])
+            page = self.client.get(url)
+            assert page.status_code == 200
+            keys = [s.key for _, _, found in page.context["steps"] for s in found]
+            if keys:
+                assert self.client.post(url, {"stall": keys}).status_code == 302
+        else:
+            reminders.send_due_reminders(timezone.now() + timedelta(days=days))
+        left = set(
+            Participant.objects.filter(
+                cohort=self.cohort, status=Participant.Status.WITHDRAWN
+            ).values_list("user__email", flat=True)
+        )
+        told = {address for message in mail.outbox for address in message.to}
+        assert not told & left, told & left
+
     @rule()
     def the_coordinator_opens_the_matching_page(self):
         # A step, not an invariant: rendering after every step would triple the test's time.
@@ -257,3 +282,14 @@ MatchingLifecycle.TestCase.settings = settings(derandomize=False, database=None)
 
 def test_any_sequence_keeps_matching_rules(db):
     MatchingLifecycle.TestCase().runTest()
+
+
+@pytest.mark.parametrize("by_hand", [False, True])
+def test_someone_who_withdrew_after_publishing_hears_no_reminder_later(db, by_hand):
+    # The shortest sequence for the rule above, kept whatever the random runs draw.
+    machine = MatchingLifecycle()
+    machine.a_cohort_ready_for_matching(capacity=2, published=True, earlier=False)
+    machine.withdraw(0)
+    machine.time_passes_and_people_are_reminded(days=8, by_hand=by_hand)
+    machine.withdraw(MENTEES)  # a mentor, with two mentees
+    machine.time_passes_and_people_are_reminded(days=40, by_hand=by_hand)
