@@ -398,7 +398,15 @@ def agreement_sign(*, relationship: Relationship, by, side: str, version: int) -
     else:
         raise ProgrammeError("Only the mentor and the mentee sign the agreement.")
     agreement.scope_understood = agreement.signed_by_both
-    agreement.save()
+    # A signature is not a change to what the agreement says: `updated_at` keeps the time of
+    # the last change, from which the other person's reminder to sign is counted.
+    agreement.save(
+        update_fields=[
+            f"{side}_signed_version",
+            f"{side}_signed_at",
+            "scope_understood",
+        ]
+    )
     _bump(relationship)
     return agreement
 

@@ -313,3 +313,12 @@ def test_a_changed_agreement_waits_a_week_before_anyone_is_reminded_to_sign_agai
     assert reminders.send_due_reminders()["agreement"] == 0
     agreement(pair, version=2)
     assert reminders.send_due_reminders()["agreement"] == 2
+
+
+def test_one_signature_does_not_put_off_the_others_reminder(pair, mia):
+    from allied.mentoring.relationship import agreement_sign
+
+    signed = agreement(pair, version=2, mentee_signed_version=1, mentor_signed_version=1)
+    agreement_sign(relationship=pair, by=mia, side="mentee", version=signed.version)
+    assert reminders.send_due_reminders()["agreement"] == 1
+    assert [m.to for m in mail.outbox if "agreement" in m.subject] == [["max@alder.example"]]
