@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from allied.base.search import search_text
 from allied.core.matching import vocabulary as v
 from allied.core.matching.explain import points
 from allied.core.matching.scoring import ENDED_BEFORE
@@ -108,18 +109,13 @@ def _paged(request, items, param: str, size: int = PAGE_SIZE):
     return page
 
 
-def _search(request) -> str:
-    """The name searched for: at most 100 characters, without NUL (PostgreSQL refuses it)."""
-    return (request.GET.get("q") or "").replace("\x00", "").strip()[:100]
-
-
 def _matching_context(request, cohort: Cohort) -> dict:
     """The draft at any size: a summary of the whole, then the pairs, the unmatched and the
     mentors with free places a page at a time, with a search by name. A swap chooses its mentor
     on a page of its own (`matching_choose`), not from a list of every mentor on every card."""
     run = actions.draft_run(cohort)
     version = actions.run_version(run)
-    query = _search(request)
+    query = search_text(request)
     mentors = Participant.objects.filter(
         cohort=cohort, side=Side.MENTOR, status=Participant.Status.READY
     ).select_related("user")
@@ -207,7 +203,7 @@ def matching_choose(request, pk: int, mentee_id: int):
         Participant.objects.select_related("user"), pk=mentee_id, cohort=cohort, side=Side.MENTEE
     )
     run = actions.draft_run(cohort)
-    query = _search(request)
+    query = search_text(request)
     current = run.proposals.filter(mentee=mentee).first() if run is not None else None
     used = _places_used(cohort, run)
     if current is not None:

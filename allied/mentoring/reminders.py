@@ -366,14 +366,28 @@ def _reminded(subject: str, **key) -> bool:
     return AuditEvent.objects.filter(kind=REMINDER_SENT, subject=subject, **lookups).exists()
 
 
-def intake_reminders(now: datetime) -> int:
-    """Returns the number of emails sent to people whose intake is not finished."""
-    places = Participant.objects.filter(
+def intakes_waiting():
+    """Places whose intake is not finished, in cohorts still taking intakes, of open
+    accounts: whom the intake reminder is for (the scheduled one a week on, or by hand)."""
+    return Participant.objects.filter(
         status=Participant.Status.INTAKE,
         cohort__status=Cohort.Status.INTAKE,
-        joined_at__lte=now - INTAKE_AFTER,
         user__is_active=True,
-    ).values_list("pk", flat=True)
+    )
+
+
+def requests_waiting():
+    """Requests a mentor with an open account has not answered yet."""
+    return Relationship.objects.filter(
+        status=Relationship.Status.REQUESTED, mentor__user__is_active=True
+    )
+
+
+def intake_reminders(now: datetime) -> int:
+    """Returns the number of emails sent to people whose intake is not finished."""
+    places = (
+        intakes_waiting().filter(joined_at__lte=now - INTAKE_AFTER).values_list("pk", flat=True)
+    )
     told = _subjects_reminded("intake")
     due = [pk for pk in places if f"place {pk}" not in told]
 
@@ -399,9 +413,9 @@ def intake_reminders(now: datetime) -> int:
 
 def request_reminders(now: datetime) -> int:
     """Returns the number of emails sent to mentors who have not answered a request."""
-    waiting = Relationship.objects.filter(
-        status=Relationship.Status.REQUESTED, created_at__lte=now - REQUEST_AFTER
-    ).values_list("pk", flat=True)
+    waiting = (
+        requests_waiting().filter(created_at__lte=now - REQUEST_AFTER).values_list("pk", flat=True)
+    )
     told = _subjects_reminded("request")
     due = [pk for pk in waiting if f"relationship {pk}" not in told]
 

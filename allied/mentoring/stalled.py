@@ -19,7 +19,7 @@ from django.utils import timezone
 from allied.audit.log import record
 from allied.audit.models import AuditEvent
 from allied.mentoring import reminders as r
-from allied.programmes.models import Cohort, Meeting, Participant, Relationship, Side
+from allied.programmes.models import Cohort, Meeting, Relationship, Side
 
 STEPS = {
     "intake": "Intake not finished",
@@ -41,10 +41,6 @@ class Stall:
     since: datetime | None
     reminded: datetime | None = None
 
-    @property
-    def label(self) -> str:
-        return STEPS[self.step]
-
 
 def stalled(cohort: Cohort, now: datetime | None = None) -> list[Stall]:
     """Everyone in the cohort stalled at a step, by step, then by name: the people the
@@ -52,17 +48,13 @@ def stalled(cohort: Cohort, now: datetime | None = None) -> list[Stall]:
     open), whether or not a week has passed yet."""
     now = now or timezone.now()
     out: list[Stall] = []
-    if cohort.status == Cohort.Status.INTAKE:
-        places = cohort.participants.filter(
-            status=Participant.Status.INTAKE, user__is_active=True
-        ).select_related("user")
-        for place in places:
-            out.append(Stall("intake", f"intake:{place.pk}", _name(place.user), place.joined_at))
+    for place in r.intakes_waiting().filter(cohort=cohort).select_related("user"):
+        out.append(Stall("intake", f"intake:{place.pk}", _name(place.user), place.joined_at))
     current = Relationship.objects.filter(cohort=cohort).select_related(
         "mentee__user", "mentor__user"
     )
-    for relationship in current.filter(
-        status=Relationship.Status.REQUESTED, mentor__user__is_active=True
+    for relationship in (
+        r.requests_waiting().filter(cohort=cohort).select_related("mentee__user", "mentor__user")
     ):
         out.append(
             Stall(

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from allied.accounts.access import organisation_for
 from allied.accounts.models import Membership, Role, User
+from allied.base.search import search_text
 from allied.base.submissions import key_from, with_submission
 from allied.core.matching import vocabulary as v
 from allied.programmes import access, sensitive, wording
@@ -354,7 +355,7 @@ PEOPLE_STATES = {
 
 
 def _cohort_page(request, cohort: Cohort, **forms):
-    query = (request.GET.get("q") or "").replace("\x00", "").strip()[:100]
+    query = search_text(request)
     state = request.GET.get("state")
     state = state if state in PEOPLE_STATES else "all"
     places = cohort.participants.select_related("user").order_by("side", "user__full_name", "pk")
