@@ -9,6 +9,7 @@ import math
 from collections.abc import Sequence
 
 from allied.core.cells import plain
+from allied.core.ngt import rand
 from allied.core.ngt.schemes import PointsScheme, RankScheme, RatingScheme
 from allied.core.ngt.tally import IdeaResult, QuestionResult, TallyResult, ThemeResult
 
@@ -94,10 +95,51 @@ def idea_dict(idea: IdeaResult, result: QuestionResult, tally: TallyResult) -> d
                 out[name] = _round(value, 4)
     if isinstance(tally.scheme, RatingScheme):
         out["agreed"] = idea.agreed
+    if rand_applies(tally):
+        for name in RAND_KEYS:
+            value = getattr(idea, name)
+            out[name] = value if isinstance(value, bool | str | int) else _round(value, 4)
     if tally.bootstrap is not None:
         out["top_n_probability"] = _round(idea.top_n_probability, 4)
         out["rank_interval"] = list(idea.rank_interval) if idea.rank_interval else None
     return out
+
+
+# The RAND/UCLA keys of each idea, in the order the docs list them (ratings on 1–9 only).
+RAND_KEYS = (
+    "p30",
+    "p70",
+    "ipr",
+    "iprcp",
+    "asymmetry_index",
+    "ipras",
+    "disagreement_index",
+    "disagreement",
+    "ratings_1_3",
+    "ratings_7_9",
+    "panel_rule_agreement",
+    "panel_rule_disagreement",
+    "appropriateness",
+)
+
+
+def rand_applies(tally: TallyResult) -> bool:
+    """Return whether the tally carries the RAND/UCLA statistics: ratings on the 1–9 scale."""
+    scheme = tally.scheme
+    return isinstance(scheme, RatingScheme) and rand.applies(scheme.low, scheme.high)
+
+
+def stability_dict(result: QuestionResult) -> dict[str, object] | None:
+    """Return the ranking's stability from the previous round as a JSON object (None in round 1)."""
+    s = result.stability
+    if s is None:
+        return None
+    return {
+        "previous_round": s.previous_round,
+        "ideas_compared": s.ideas_compared,
+        "kendall_tau": _round(s.kendall_tau, 4),
+        "interval": [_round(x, 4) for x in s.interval] if s.interval else None,
+    }
 
 
 def theme_dict(theme: ThemeResult) -> dict[str, object]:
@@ -149,6 +191,8 @@ def to_dict(tally: TallyResult) -> dict[str, object]:
             "df": a.df,
             "p_value": _p(a.p_value),
         }
+        if tally.has_rounds:
+            entry["stability"] = stability_dict(result)
         questions.append(entry)
     out["questions"] = questions
     return out
@@ -201,8 +245,19 @@ def scheme_sentence(tally: TallyResult) -> str:
             "report the median, the interquartile range (quartiles by linear interpolation), the mean, "
             f"and the share of ratings in the top band ({_band(scheme.top_band)}) and bottom band "
             f"({_band(scheme.bottom_band)}). Consensus was defined as {scheme.rule.describe()}."
+            + (RAND_SENTENCE if rand.applies(scheme.low, scheme.high) else "")
         )
     return "Each participant approved any number of ideas; each approval counted as one point."
+
+
+RAND_SENTENCE = (
+    " Disagreement was judged by the RAND/UCLA appropriateness method: an idea's ratings showed "
+    "disagreement when the interpercentile range (70th minus 30th percentile, by linear "
+    "interpolation) exceeded the interpercentile range adjusted for symmetry, 2.35 + 1.5 × the "
+    "asymmetry index; the panel-size counting rule is reported beside it for panels of 8 to 16. "
+    "An idea with a median of 7 to 9 without disagreement was classed as appropriate, 1 to 3 "
+    "without disagreement as inappropriate, and any other as uncertain."
+)
 
 
 def _band(band: tuple[float, float]) -> str:
@@ -233,7 +288,16 @@ def methods_paragraph(tally: TallyResult) -> str:
     )
     if tally.has_rounds:
         parts.append(
-            "Each round was tallied separately and the change in each idea's rank between rounds is shown."
+            "Each round was tallied separately and the change in each idea's rank between rounds is "
+            "shown; the stability of the whole ranking from one round to the next is Kendall's τ-b "
+            "between the two rounds' ranks"
+            + (" of the ideas rated in both" if isinstance(tally.scheme, RatingScheme) else "")
+            + (
+                ", with a 95% interval from the same resamples, each round's participants "
+                "resampled independently."
+                if tally.bootstrap is not None
+                else "."
+            )
         )
     if tally.has_groups:
         parts.append(
@@ -285,6 +349,25 @@ def agreement_line(result: QuestionResult) -> str:
     return f"Kendall's W = {a.kendall_w:.3f} (χ² = {a.chi2:.2f}, df = {a.df}, p {p_text})."
 
 
+def stability_line(result: QuestionResult) -> str:
+    """Return the ranking's stability from the previous round in words ('' in the first round)."""
+    s = result.stability
+    if s is None:
+        return ""
+    if s.kendall_tau is None:
+        return (
+            f"Stability from round {s.previous_round}: Kendall's τ-b not defined "
+            f"({s.ideas_compared} idea{'s' if s.ideas_compared != 1 else ''} compared)."
+        )
+    interval = (
+        f", 95% bootstrap interval {s.interval[0]:.2f} to {s.interval[1]:.2f}" if s.interval else ""
+    )
+    return (
+        f"Stability from round {s.previous_round}: Kendall's τ-b = {s.kendall_tau:.2f} "
+        f"over {s.ideas_compared} ideas{interval}."
+    )
+
+
 def _publication_rows(
     result: QuestionResult, tally: TallyResult
 ) -> tuple[list[str], list[list[str]]]:
@@ -294,6 +377,8 @@ def _publication_rows(
     headers = ["Rank", "Idea"] + (["Theme"] if has_theme else [])
     if rating:
         headers += ["Median", "IQR", "Mean", "Top band %", "Bottom band %", "Agreed", "Raters"]
+        if rand_applies(tally):
+            headers += ["IPR", "IPRAS", "Disagreement", "Appropriateness"]
     else:
         headers += ["Total", "Voters", "% of maximum"]
     if tally.has_rounds:
@@ -313,6 +398,13 @@ def _publication_rows(
                 "" if i.agreed is None else ("yes" if i.agreed else "no"),
                 str(i.voters),
             ]
+            if rand_applies(tally):
+                row += [
+                    _fmt(i.ipr, 2),
+                    _fmt(i.ipras, 2),
+                    "" if i.disagreement is None else ("yes" if i.disagreement else "no"),
+                    i.appropriateness or "",
+                ]
         else:
             row += [_fmt(i.total, 2), str(i.voters), _fmt(i.pct_of_max, 1)]
         if tally.has_rounds:
@@ -369,7 +461,8 @@ def to_markdown(tally: TallyResult, methods: str | None = None) -> str:
             )
             lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
             lines.append("")
-        lines += [f"*{footnote(result, tally)} {agreement_line(result)}*", ""]
+        notes = " ".join(filter(None, (agreement_line(result), stability_line(result))))
+        lines += [f"*{footnote(result, tally)} {notes}*", ""]
     lines += ["## Methods", "", methods or methods_paragraph(tally), ""]
     return "\n".join(lines)
 
@@ -399,7 +492,8 @@ def to_table(tally: TallyResult) -> str:
             out.append("  ".join("-" * w for w in widths))
             out += [line(r) for r in rows]
             out.append("")
-        out += [footnote(result, tally), agreement_line(result), ""]
+        out += [footnote(result, tally), agreement_line(result)]
+        out += [line for line in (stability_line(result),) if line] + [""]
     return "\n".join(out)
 
 
@@ -431,7 +525,18 @@ def to_csv(tally: TallyResult) -> str:
             for key in idea:
                 if key not in CSV_COLUMNS and key not in extra:
                     extra.append(key)
-    columns = [*CSV_COLUMNS, *extra, "kendall_w", "chi2", "df", "p_value", "scheme", "tie_break"]
+    stability = ["kendall_tau", "tau_interval"] if tally.has_rounds else []
+    columns = [
+        *CSV_COLUMNS,
+        *extra,
+        "kendall_w",
+        "chi2",
+        "df",
+        "p_value",
+        *stability,
+        "scheme",
+        "tie_break",
+    ]
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
@@ -443,6 +548,7 @@ def to_csv(tally: TallyResult) -> str:
             "round": q["round"],
             "group": q["group"],
             **q["agreement"],
+            **_stability_cells(q.get("stability")),
             "scheme": scheme,
             "tie_break": chain,
         }
@@ -456,6 +562,16 @@ def to_csv(tally: TallyResult) -> str:
             row["ideas_in_theme"] = row.pop("ideas")
             writer.writerow(_csv_row(row))
     return buffer.getvalue()
+
+
+def _stability_cells(stability: dict | None) -> dict[str, object]:
+    if not stability:
+        return {}
+    interval = stability["interval"]
+    return {
+        "kendall_tau": stability["kendall_tau"],
+        "tau_interval": "–".join(map(str, interval)) if interval else None,
+    }
 
 
 # Columns holding what people typed (a question, an idea, a theme, a group's name): written
@@ -496,7 +612,9 @@ def to_xlsx(tally: TallyResult, methods: str | None = None) -> bytes:
                     sheet.cell(row=row, column=c, value=_xlsx_value(h, text))
                 row += 1
             row += 1
-        for text in (footnote(result, tally), agreement_line(result)):
+        for text in filter(
+            None, (footnote(result, tally), agreement_line(result), stability_line(result))
+        ):
             sheet.cell(row=row, column=1, value=text).font = italic
             row += 1
         row += 1
@@ -528,6 +646,11 @@ def to_xlsx(tally: TallyResult, methods: str | None = None) -> bytes:
             "tie_break",
             "rank_interval",
             "agreed",
+            "disagreement",
+            "panel_rule_agreement",
+            "panel_rule_disagreement",
+            "appropriateness",
+            "tau_interval",
         )
     }
     for cells in reader:
@@ -545,7 +668,7 @@ def to_xlsx(tally: TallyResult, methods: str | None = None) -> bytes:
 def _xlsx_value(header: str, text: str) -> object:
     if header in ("Idea", "Theme"):
         return plain(text)
-    if header in ("Rank change", "95% rank interval", "Agreed"):
+    if header in ("Rank change", "95% rank interval", "Agreed", "Disagreement", "Appropriateness"):
         return text
     return _number_or_text(text)
 

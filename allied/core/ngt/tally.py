@@ -15,6 +15,7 @@ from functools import cached_property
 
 import numpy as np
 
+from allied.core.ngt import rand
 from allied.core.ngt.agreement import Agreement, chi_square_p, kendall_w, kendall_w_from_sums
 from allied.core.ngt.ballots import (
     Ballot,
@@ -41,8 +42,10 @@ from allied.core.ngt.schemes import (
     check_tie_break,
     default_tie_break,
 )
+from allied.core.ngt.stability import RoundStability, between_rounds
 
 POOLED = "pooled"
+_RESAMPLED = "resampled_ranks"
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,20 @@ class IdeaResult:
     agreed: bool | None = None
     top_n_probability: float | None = None
     rank_interval: tuple[int, int] | None = None
+    # The RAND/UCLA statistics (ratings on 1–9 only; see allied.core.ngt.rand).
+    p30: float | None = None
+    p70: float | None = None
+    ipr: float | None = None
+    iprcp: float | None = None
+    asymmetry_index: float | None = None
+    ipras: float | None = None
+    disagreement_index: float | None = None
+    disagreement: bool | None = None
+    ratings_1_3: int | None = None
+    ratings_7_9: int | None = None
+    panel_rule_agreement: bool | None = None
+    panel_rule_disagreement: bool | None = None
+    appropriateness: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +131,9 @@ class QuestionResult:
     agreement: Agreement
     top_n: int | None = None
     group_sizes: Mapping[str, int] = field(default_factory=dict)
+    stability: RoundStability | None = None
+    # (B, n): each bootstrap resample's ranks, in ballot order (None without a bootstrap).
+    resampled_ranks: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def columns(self) -> dict[str, np.ndarray]:
@@ -156,7 +176,11 @@ class TallyResult:
     bootstrap: BootstrapSettings | None = None
 
 
-_INT_COLUMNS = frozenset({"voters", "first_places", "top3", "rank", "rank_change"})
+_INT_COLUMNS = frozenset(
+    {"voters", "first_places", "top3", "rank", "rank_change", "ratings_1_3", "ratings_7_9"}
+)
+# Verdicts held as 1.0, 0.0 or NaN (not defined).
+_VERDICT_COLUMNS = frozenset({"disagreement", "panel_rule_agreement", "panel_rule_disagreement"})
 
 
 def _python(value: object, name: str) -> object:
@@ -166,6 +190,10 @@ def _python(value: object, name: str) -> object:
     x = float(value)  # type: ignore[arg-type]
     if np.isnan(x):
         return None
+    if name in _VERDICT_COLUMNS:
+        return bool(x)
+    if name == "appropriateness":
+        return rand.APPROPRIATENESS_WORDS[x]
     if name in _INT_COLUMNS:
         return int(x)
     return x
@@ -283,7 +311,7 @@ def tally_table(
     )
     has_rounds = len(np.unique(table.round)) > 1
     if has_rounds:
-        results = _with_rank_change(results)
+        results = _with_rank_change(results, isinstance(scheme, RatingScheme))
     return TallyResult(
         scheme=scheme,
         tie_break=chain,
@@ -408,6 +436,7 @@ def _tally_blocks(
             ]
             strata = [blocks.strata[b] for b in members]
             columns.update(stats.bootstrap(chain, bootstrap, labels, strata, top_n))
+        resampled = columns.pop(_RESAMPLED, None)
         for i, b in enumerate(members):
             question = table.questions[blocks.question[b]]
             themes = _themes(stats, i, question, chain) if themed[blocks.question[b]] else ()
@@ -426,6 +455,7 @@ def _tally_blocks(
                     agreement=agreement[i],
                     top_n=top_n,
                     group_sizes=blocks.sizes[b],
+                    resampled_ranks=None if resampled is None else resampled[i],
                 )
             )
     return out
@@ -642,6 +672,8 @@ class _Stats:
         out = {name: np.zeros((len(labels), self.n)) for name in ("top_n_probability",)}
         out["interval_low"] = np.zeros((len(labels), self.n), dtype=np.int64)
         out["interval_high"] = np.zeros((len(labels), self.n), dtype=np.int64)
+        # Every resample's ranks, kept for the stability of the ranking between rounds.
+        out[_RESAMPLED] = np.zeros((len(labels), settings.resamples, self.n), dtype=np.int32)
         for i, label in enumerate(labels):
             rng = block_rng(settings.seed, label)
             idx, counts = draw_counts(rng, strata[i], settings.resamples)
@@ -662,6 +694,7 @@ class _Stats:
             out["top_n_probability"][i] = prob
             out["interval_low"][i] = low
             out["interval_high"][i] = high
+            out[_RESAMPLED][i] = ranks
         return out
 
 
@@ -749,7 +782,8 @@ def _rating_columns(
         top_share = np.where(raters > 0, top / raters * 100.0, np.nan)
         bottom_share = np.where(raters > 0, bottom / raters * 100.0, np.nan)
     agreed = (top_share >= scheme.rule.min_top) & (bottom_share < scheme.rule.max_bottom)
-    return {
+    extra = rand.rand_columns(values, chosen) if rand.applies(scheme.low, scheme.high) else {}
+    return extra | {
         "median": median,
         "q1": q1,
         "q3": q3,
@@ -836,16 +870,34 @@ def _ragged(ratings: np.ndarray, member: np.ndarray) -> np.ndarray:
     return padded[None]
 
 
-def _with_rank_change(results: list[QuestionResult]) -> list[QuestionResult]:
-    """Return the results with rank_change = previous round's rank − this round's (up is positive)."""
-    previous: dict[tuple[str | None, str | None], np.ndarray] = {}
+def _with_rank_change(results: list[QuestionResult], rating: bool = False) -> list[QuestionResult]:
+    """Return the results with rank_change = previous round's rank − this round's (up is positive)
+    and the whole ranking's stability from the previous round.
+
+    The stability compares every idea on the ballot; for ratings, only the ideas rated in both
+    rounds (an idea nobody rated in a round was not put to that round).
+    """
+    previous: dict[tuple[str | None, str | None], QuestionResult] = {}
     out = []
     for result in results:  # already ordered by question, round, group
         key = (result.question, result.group)
         change = np.full(result.ideas_on_ballot, np.nan)
-        if key in previous:
-            change = previous[key] - result.columns["rank"]
-        previous[key] = result.columns["rank"]
+        stability = None
+        before = previous.get(key)
+        if before is not None:
+            change = before.columns["rank"] - result.columns["rank"]
+            compared = np.ones(result.ideas_on_ballot, dtype=bool)
+            if rating:
+                compared = (before.columns["voters"] > 0) & (result.columns["voters"] > 0)
+            stability = between_rounds(
+                before.round,
+                before.columns["rank"],
+                result.columns["rank"],
+                compared,
+                before.resampled_ranks,
+                result.resampled_ranks,
+            )
+        previous[key] = result
         out.append(
             QuestionResult(
                 **{
@@ -853,6 +905,7 @@ def _with_rank_change(results: list[QuestionResult]) -> list[QuestionResult]:
                     "stacked": {name: col[None] for name, col in result.columns.items()}
                     | {"rank_change": change[None]},
                     "position": 0,
+                    "stability": stability,
                 }
             )
         )
