@@ -6,8 +6,15 @@ import json
 from collections import Counter
 
 from allied.core import ngt
-from allied.workshops.models import Admission, Phase, Workshop
-from allied.workshops.results import ballots_csv, methods_text, open_round, question_tally
+from allied.core.ngt import rand
+from allied.workshops.models import Admission, Phase, Question, Workshop
+from allied.workshops.results import (
+    ballots_csv,
+    engine_scheme,
+    methods_text,
+    open_round,
+    question_tally,
+)
 
 FORMATS = {
     "json": "application/json",
@@ -29,6 +36,7 @@ def results_context(workshop: Workshop) -> dict:
             {
                 "question": question,
                 "blocks": tally.questions if tally else [],
+                **rating_context(question),
                 "methods": methods_text(question, tally) if tally else "",
                 "ideas": list(question.ideas.all()),
                 "notes": list(question.notes.all()),
@@ -43,6 +51,23 @@ def results_context(workshop: Workshop) -> dict:
         "participants": workshop.participants.filter(
             consented_at__isnull=False, admission=Admission.ADMITTED
         ).count(),
+    }
+
+
+def rating_context(question: Question) -> dict:
+    """Returns what the results table needs to show a rating question: its bands, and whether
+    the RAND/UCLA statistics apply (the 1–9 scale)."""
+    scheme = engine_scheme(question)
+    if not isinstance(scheme, ngt.RatingScheme):
+        return {"rating": False, "rand": False}
+    top, bottom = scheme.top_band, scheme.bottom_band
+    assert top is not None and bottom is not None
+    return {
+        "rating": True,
+        "rand": rand.applies(scheme.low, scheme.high),
+        # A word joiner either side of the dash keeps "7–9" on one line in a narrow header.
+        "top_band": f"{top[0]:g}\u2060–\u2060{top[1]:g}",
+        "bottom_band": f"{bottom[0]:g}\u2060–\u2060{bottom[1]:g}",
     }
 
 

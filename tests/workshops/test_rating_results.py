@@ -1,0 +1,85 @@
+"""A rating question on the RAND/UCLA 1–9 scale, voted twice: the results page shows each idea's
+disagreement verdict and how stable the ranking was between the rounds."""
+
+import pytest
+from django.urls import reverse
+
+from allied.workshops.models import Idea
+from tests.workshops.conftest import join
+from tests.workshops.test_running_a_question import act, p_act
+
+pytestmark = pytest.mark.django_db
+
+# Nine participants' ratings of three ideas in each round.
+ROUND_1 = {
+    "Sponsorship": [7, 7, 8, 8, 8, 9, 9, 7, 8],
+    "Time": [1, 1, 2, 3, 5, 7, 8, 9, 9],  # split: disagreement
+    "Trust": [4, 5, 5, 6, 5, 4, 6, 5, 5],
+}
+ROUND_2 = {
+    "Sponsorship": [4, 4, 5, 5, 5, 4, 5, 4, 5],
+    "Time": [7, 8, 8, 8, 9, 9, 7, 8, 8],
+    "Trust": [5, 6, 6, 6, 5, 5, 6, 6, 6],
+}
+
+
+def rate_all(browsers, workshop, ideas, ratings):
+    for j, browser in enumerate(browsers):
+        fields = {f"idea-{ideas[text].pk}": str(values[j]) for text, values in ratings.items()}
+        assert p_act(browser, workshop, "vote", **fields).json()["ok"]
+
+
+def test_the_results_page_shows_disagreement_and_the_rankings_stability(facilitator, workshop):
+    question = workshop.questions.first()
+    edit = reverse("workshops:question_edit", args=[workshop.pk, question.pk])
+    assert (
+        facilitator.post(
+            edit,
+            {
+                "text": question.text,
+                "scheme": "rating",
+                "k": "5",
+                "pool": "10",
+                "scale_min": "1",
+                "scale_max": "9",
+                "silent_minutes": "5",
+            },
+        ).status_code
+        == 302
+    )
+    browsers = [join(workshop) for _ in range(9)]
+    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
+    act(facilitator, workshop, "phase_next")
+    act(facilitator, workshop, "phase_next")
+    order = list(workshop.participants.order_by("number"))
+    for who, text in zip(order, ROUND_1, strict=False):
+        assert act(facilitator, workshop, "turn", participant=who.pk, text=text).json()["ok"]
+    act(facilitator, workshop, "phase_next")
+    act(facilitator, workshop, "phase_next")
+    ideas = {idea.text: idea for idea in Idea.objects.filter(question__workshop=workshop)}
+    rate_all(browsers, workshop, ideas, ROUND_1)
+    for _ in range(2):
+        assert act(facilitator, workshop, "phase_next").json()["ok"]
+    assert act(facilitator, workshop, "face_validity", verdict="partly", reason="Split").json()[
+        "ok"
+    ]
+    assert act(facilitator, workshop, "revote").json()["ok"]
+    rate_all(browsers, workshop, ideas, ROUND_2)
+    assert act(facilitator, workshop, "phase_next").json()["ok"]
+
+    page = facilitator.get(reverse("workshops:results", args=[workshop.pk])).content.decode()
+    assert "Disagreement by the RAND/UCLA rules" in page and "Appropriateness" in page
+    # Round 1: Sponsorship appropriate (median 8); Time split, IPR 5.2 > IPRAS 2.35.
+    round_1 = page.split("Ranking, voting round 1")[1].split("Ranking, voting round 2")[0]
+    ranking, rand = round_1.split("Disagreement by the RAND/UCLA rules")
+    assert ">8<" in ranking.split("Sponsorship</td>")[1].split("</tr>")[0]  # the median
+    assert ">appropriate<" in rand.split("Sponsorship</td>")[1].split("</tr>")[0]
+    time = rand.split("Time</td>")[1].split("</tr>")[0]
+    # P30 2.4, P70 7.6, IPR 5.2 > IPRAS 2.35; four rate 1–3 and four 7–9 of nine.
+    for cell in (">2.40<", ">7.60<", ">5.20<", ">2.35<", ">yes<", ">disagreement<", ">uncertain<"):
+        assert cell in time, cell
+    # Round 1 ranks Sponsorship first and ties Time with Trust (median 5, mean 5, nine raters);
+    # round 2 ranks Time, Trust, Sponsorship. Of the three pairs, two swap and one was tied in
+    # round 1: τ-b = (0 − 2) / √((3 − 1) · 3) = −0.82.
+    assert "Stability of the ranking from round 1: Kendall's τ-b = -0.82 over 3 ideas" in page
+    assert page.count("Stability of the ranking") == 1
