@@ -87,6 +87,13 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="agreement: under this %% in the bottom band",
     )
     p.add_argument(
+        "--exclude-bottom",
+        type=float,
+        metavar="PCT",
+        help="carry-forward rule: exclude an idea at least PCT%% rate in the bottom band; "
+        "ideas neither agreed nor excluded go to the next round",
+    )
+    p.add_argument(
         "--tie-break",
         help="comma-separated tie-break chain (default total,voters,first_places; "
         "rating: median,mean,voters)",
@@ -181,6 +188,8 @@ def _tally(
 
 
 def _scheme(args: argparse.Namespace) -> Scheme:
+    if args.exclude_bottom is not None and (args.preset or args.scheme != "rating"):
+        raise SchemeError("--exclude-bottom applies to the rating scheme.")
     if args.preset:
         return preset(args.preset, k=args.k)
     if args.scheme == "top-k":
@@ -200,7 +209,11 @@ def _scheme(args: argparse.Namespace) -> Scheme:
             high=int(high),
             top_band=_range(args.top_band, "--top-band") if args.top_band else None,
             bottom_band=_range(args.bottom_band, "--bottom-band") if args.bottom_band else None,
-            rule=AgreementRule(min_top=args.agree_top, max_bottom=args.agree_bottom),
+            rule=AgreementRule(
+                min_top=args.agree_top,
+                max_bottom=args.agree_bottom,
+                exclude_bottom=args.exclude_bottom,
+            ),
         )
     return ApprovalScheme()
 

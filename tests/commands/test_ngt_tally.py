@@ -264,3 +264,31 @@ sys.exit(status)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["questions"][0]["ideas"][0]["total"] == 10
     assert "django not imported" in run.stderr
+
+
+def test_a_carry_forward_rule_is_a_rating_option(tmp_path, capsys):
+    ballots = tmp_path / "ratings.csv"
+    rows = ["round,participant,idea,rating"]
+    for j in range(10):
+        rows += [f"1,p{j},Sponsor,8", f"1,p{j},Assigned,2", f"1,p{j},Circles,{5 + j % 3}"]
+    ballots.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert (
+        main(
+            [
+                "ngt",
+                "tally",
+                str(ballots),
+                "--scheme",
+                "rating",
+                "--exclude-bottom",
+                "70",
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["questions"][0]["carry_forward"]["next_round"] == ["Circles"]
+    assert main(["ngt", "tally", str(ballots), "--exclude-bottom", "70"]) == 2
+    assert "--exclude-bottom applies to the rating scheme" in capsys.readouterr().err

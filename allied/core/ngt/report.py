@@ -95,6 +95,8 @@ def idea_dict(idea: IdeaResult, result: QuestionResult, tally: TallyResult) -> d
                 out[name] = _round(value, 4)
     if isinstance(tally.scheme, RatingScheme):
         out["agreed"] = idea.agreed
+    if carries_forward(tally):
+        out["outcome"] = idea.outcome
     if rand_applies(tally):
         for name in RAND_KEYS:
             value = getattr(idea, name)
@@ -127,6 +129,27 @@ def rand_applies(tally: TallyResult) -> bool:
     """Return whether the tally carries the RAND/UCLA statistics: ratings on the 1–9 scale."""
     scheme = tally.scheme
     return isinstance(scheme, RatingScheme) and rand.applies(scheme.low, scheme.high)
+
+
+def carries_forward(tally: TallyResult) -> bool:
+    """Return whether the tally applied a carry-forward rule (ratings with an exclusion rule)."""
+    scheme = tally.scheme
+    return isinstance(scheme, RatingScheme) and scheme.rule.exclude_bottom is not None
+
+
+def carry_forward_dict(result: QuestionResult) -> dict[str, object] | None:
+    """Return the carry-forward rule's outcome for one round as a JSON object."""
+    c = result.carry_forward
+    if c is None:
+        return None
+    return {
+        "agreed": list(c.agreed),
+        "excluded": list(c.excluded),
+        "next_round": list(c.next_round),
+        "previous_round": c.previous_round,
+        "rated_though_settled": list(c.rated_though_settled),
+        "not_rated_though_sent_on": list(c.not_rated_though_sent_on),
+    }
 
 
 def stability_dict(result: QuestionResult) -> dict[str, object] | None:
@@ -193,6 +216,8 @@ def to_dict(tally: TallyResult) -> dict[str, object]:
         }
         if tally.has_rounds:
             entry["stability"] = stability_dict(result)
+        if carries_forward(tally):
+            entry["carry_forward"] = carry_forward_dict(result)
         questions.append(entry)
     out["questions"] = questions
     return out
@@ -349,6 +374,34 @@ def agreement_line(result: QuestionResult) -> str:
     return f"Kendall's W = {a.kendall_w:.3f} (χ² = {a.chi2:.2f}, df = {a.df}, p {p_text})."
 
 
+def _ideas_words(names: Sequence[str]) -> str:
+    quoted = [f"“{n}”" for n in names]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def carry_forward_line(result: QuestionResult) -> str:
+    """Return the carry-forward rule applied to this round in words ('' without a rule)."""
+    c = result.carry_forward
+    if c is None:
+        return ""
+    counts = (
+        f"Carry-forward rule, round {result.round}: {len(c.agreed)} agreed, "
+        f"{len(c.excluded)} excluded, {len(c.next_round)} sent on to the next round."
+    )
+    notes = []
+    if c.rated_though_settled:
+        notes.append(
+            f"This round also rated {_ideas_words(c.rated_though_settled)}, which round "
+            f"{c.previous_round} had settled (a deviation from the rule)."
+        )
+    if c.not_rated_though_sent_on:
+        notes.append(
+            f"Round {c.previous_round} sent on {_ideas_words(c.not_rated_though_sent_on)}, "
+            "which nobody rated in this round."
+        )
+    return " ".join([counts, *notes])
+
+
 def stability_line(result: QuestionResult) -> str:
     """Return the ranking's stability from the previous round in words ('' in the first round)."""
     s = result.stability
@@ -379,6 +432,8 @@ def _publication_rows(
         headers += ["Median", "IQR", "Mean", "Top band %", "Bottom band %", "Agreed", "Raters"]
         if rand_applies(tally):
             headers += ["IPR", "IPRAS", "Disagreement", "Appropriateness"]
+        if carries_forward(tally):
+            headers.append("Outcome")
     else:
         headers += ["Total", "Voters", "% of maximum"]
     if tally.has_rounds:
@@ -405,6 +460,8 @@ def _publication_rows(
                     "" if i.disagreement is None else ("yes" if i.disagreement else "no"),
                     i.appropriateness or "",
                 ]
+            if carries_forward(tally):
+                row.append(i.outcome or "")
         else:
             row += [_fmt(i.total, 2), str(i.voters), _fmt(i.pct_of_max, 1)]
         if tally.has_rounds:
@@ -461,7 +518,12 @@ def to_markdown(tally: TallyResult, methods: str | None = None) -> str:
             )
             lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
             lines.append("")
-        notes = " ".join(filter(None, (agreement_line(result), stability_line(result))))
+        notes = " ".join(
+            filter(
+                None,
+                (agreement_line(result), stability_line(result), carry_forward_line(result)),
+            )
+        )
         lines += [f"*{footnote(result, tally)} {notes}*", ""]
     lines += ["## Methods", "", methods or methods_paragraph(tally), ""]
     return "\n".join(lines)
@@ -493,7 +555,8 @@ def to_table(tally: TallyResult) -> str:
             out += [line(r) for r in rows]
             out.append("")
         out += [footnote(result, tally), agreement_line(result)]
-        out += [line for line in (stability_line(result),) if line] + [""]
+        out += [line for line in (stability_line(result), carry_forward_line(result)) if line]
+        out.append("")
     return "\n".join(out)
 
 
@@ -613,7 +676,13 @@ def to_xlsx(tally: TallyResult, methods: str | None = None) -> bytes:
                 row += 1
             row += 1
         for text in filter(
-            None, (footnote(result, tally), agreement_line(result), stability_line(result))
+            None,
+            (
+                footnote(result, tally),
+                agreement_line(result),
+                stability_line(result),
+                carry_forward_line(result),
+            ),
         ):
             sheet.cell(row=row, column=1, value=text).font = italic
             row += 1
@@ -651,6 +720,7 @@ def to_xlsx(tally: TallyResult, methods: str | None = None) -> bytes:
             "panel_rule_disagreement",
             "appropriateness",
             "tau_interval",
+            "outcome",
         )
     }
     for cells in reader:
@@ -668,7 +738,14 @@ def to_xlsx(tally: TallyResult, methods: str | None = None) -> bytes:
 def _xlsx_value(header: str, text: str) -> object:
     if header in ("Idea", "Theme"):
         return plain(text)
-    if header in ("Rank change", "95% rank interval", "Agreed", "Disagreement", "Appropriateness"):
+    if header in (
+        "Rank change",
+        "95% rank interval",
+        "Agreed",
+        "Disagreement",
+        "Appropriateness",
+        "Outcome",
+    ):
         return text
     return _number_or_text(text)
 

@@ -124,17 +124,34 @@ class PointsScheme:
 
 @dataclass(frozen=True)
 class AgreementRule:
-    """Consensus when at least `min_top` % rate in the top band and under `max_bottom` % in the bottom."""
+    """Consensus when at least `min_top` % rate in the top band and under `max_bottom` % in the bottom.
+
+    With `exclude_bottom` set it is also a carry-forward rule: an idea at least that % rate in the
+    bottom band is excluded, and an idea neither agreed nor excluded goes to the next round.
+    """
 
     min_top: float = 70.0
     max_bottom: float = 15.0
+    exclude_bottom: float | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("min_top", "max_bottom", "exclude_bottom"):
+            value = getattr(self, name)
+            if value is not None and not 0 <= value <= 100:
+                raise SchemeError(f"A share of raters is a percentage from 0 to 100, not {value}.")
 
     def describe(self) -> str:
         """Return the rule in words, e.g. 'at least 70% in the top band and under 15% in the bottom'."""
-        return (
+        words = (
             f"at least {_plain(self.min_top)}% rate in the top band and "
             f"under {_plain(self.max_bottom)}% in the bottom band"
         )
+        if self.exclude_bottom is not None:
+            words += (
+                f"; an idea at least {_plain(self.exclude_bottom)}% rate in the bottom band is "
+                "excluded, and any other idea goes to the next round"
+            )
+        return words
 
 
 @dataclass(frozen=True)

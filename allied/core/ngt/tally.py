@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
@@ -46,6 +46,9 @@ from allied.core.ngt.stability import RoundStability, between_rounds
 
 POOLED = "pooled"
 _RESAMPLED = "resampled_ranks"
+# A carry-forward outcome as a number in a column (the tally's columns are arrays of floats).
+AGREED, NEXT_ROUND, EXCLUDED = 1.0, 0.0, -1.0
+OUTCOME_WORDS = {AGREED: "agreed", NEXT_ROUND: "next round", EXCLUDED: "excluded"}
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,8 @@ class IdeaResult:
     top_band: float | None = None
     bottom_band: float | None = None
     agreed: bool | None = None
+    # With a carry-forward rule: "agreed", "excluded" or "next round" (None if nobody rated it).
+    outcome: str | None = None
     top_n_probability: float | None = None
     rank_interval: tuple[int, int] | None = None
     # The RAND/UCLA statistics (ratings on 1–9 only; see allied.core.ngt.rand).
@@ -132,6 +137,7 @@ class QuestionResult:
     top_n: int | None = None
     group_sizes: Mapping[str, int] = field(default_factory=dict)
     stability: RoundStability | None = None
+    carry_forward: CarryForward | None = None
     # (B, n): each bootstrap resample's ranks, in ballot order (None without a bootstrap).
     resampled_ranks: np.ndarray | None = field(default=None, repr=False, compare=False)
 
@@ -165,6 +171,21 @@ class QuestionResult:
 
 
 @dataclass(frozen=True)
+class CarryForward:
+    """A carry-forward rule applied to one round: what it settled, and, from the second round,
+    whether this round rated the ideas the previous round sent on (ideas in ballot order)."""
+
+    agreed: tuple[str, ...]
+    excluded: tuple[str, ...]
+    next_round: tuple[str, ...]
+    previous_round: int | None = None
+    # Rated in this round although the previous round had settled them (agreed or excluded).
+    rated_though_settled: tuple[str, ...] = ()
+    # Sent on by the previous round but not rated in this one.
+    not_rated_though_sent_on: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class TallyResult:
     """Every block's result, in the order questions first appear, then round, then group."""
 
@@ -186,7 +207,9 @@ _VERDICT_COLUMNS = frozenset({"disagreement", "panel_rule_agreement", "panel_rul
 def _python(value: object, name: str) -> object:
     """Return a NumPy scalar as a plain Python value, NaN as None."""
     if name == "agreed":
-        return None if value is None else bool(value)
+        if value is None or (isinstance(value, float | np.floating) and np.isnan(value)):
+            return None
+        return bool(value)
     x = float(value)  # type: ignore[arg-type]
     if np.isnan(x):
         return None
@@ -194,6 +217,8 @@ def _python(value: object, name: str) -> object:
         return bool(x)
     if name == "appropriateness":
         return rand.APPROPRIATENESS_WORDS[x]
+    if name == "outcome":
+        return OUTCOME_WORDS[x]
     if name in _INT_COLUMNS:
         return int(x)
     return x
@@ -312,6 +337,8 @@ def tally_table(
     has_rounds = len(np.unique(table.round)) > 1
     if has_rounds:
         results = _with_rank_change(results, isinstance(scheme, RatingScheme))
+    elif isinstance(scheme, RatingScheme) and scheme.rule.exclude_bottom is not None:
+        results = [replace(r, carry_forward=_carry_forward(r, None)) for r in results]
     return TallyResult(
         scheme=scheme,
         tie_break=chain,
@@ -620,10 +647,31 @@ class _Stats:
             rank_sums = mid.sum(axis=1, keepdims=True) + cells.per_idea(shift)
             t = n - c
             w = kendall_w_from_sums(rank_sums, (t**3 - t).sum(axis=1), m)
+        elif isinstance(self.scheme, RatingScheme):
+            # An idea nobody rated in a block was not put to that round (a carry-forward rule
+            # settled it): W is over the ideas rated, as if they alone were on the ballot.
+            w = np.full(self.cells.blocks, np.nan)
+            sizes_n = np.zeros(self.cells.blocks, dtype=np.int64)
+            for b in range(self.cells.blocks):
+                keep = self.chosen[b].any(axis=0)
+                scores = np.where(self.chosen[b][:, keep], self.points[b][:, keep], -np.inf)
+                _, ranks, sizes = descending_ranks(scores[None])
+                w[b] = kendall_w(ranks, (sizes**2 - 1).sum(axis=2))[0]
+                sizes_n[b] = int(keep.sum())
+            chi2 = m * (sizes_n - 1) * w
+            return [
+                Agreement(
+                    float(wi),
+                    float(ci),
+                    int(ni) - 1,
+                    float(chi_square_p(np.asarray(ci), int(ni) - 1)),
+                )
+                if math.isfinite(wi)
+                else Agreement(None, None, None, None)
+                for wi, ci, ni in zip(w.tolist(), chi2.tolist(), sizes_n.tolist(), strict=True)
+            ]
         else:
-            scores = np.where(self.chosen, self.points, -np.inf)
-            if not isinstance(self.scheme, RatingScheme):
-                scores = np.where(self.voted, self.points, 0.0)
+            scores = np.where(self.voted, self.points, 0.0)
             _, ranks, sizes = descending_ranks(scores)
             # Σ over ideas of (t² − 1) equals Σ over tie groups of (t³ − t).
             w = kendall_w(ranks, (sizes**2 - 1).sum(axis=2))
@@ -781,8 +829,19 @@ def _rating_columns(
         ).sum(axis=1)
         top_share = np.where(raters > 0, top / raters * 100.0, np.nan)
         bottom_share = np.where(raters > 0, bottom / raters * 100.0, np.nan)
-    agreed = (top_share >= scheme.rule.min_top) & (bottom_share < scheme.rule.max_bottom)
+    # An idea nobody rated was not put to this round: it is neither agreed nor not (NaN).
+    agreed = np.where(
+        raters > 0,
+        (top_share >= scheme.rule.min_top) & (bottom_share < scheme.rule.max_bottom),
+        np.nan,
+    )
     extra = rand.rand_columns(values, chosen) if rand.applies(scheme.low, scheme.high) else {}
+    if scheme.rule.exclude_bottom is not None:
+        extra["outcome"] = np.select(
+            [raters == 0, agreed == 1.0, bottom_share >= scheme.rule.exclude_bottom],
+            [np.nan, AGREED, EXCLUDED],
+            default=NEXT_ROUND,
+        )
     return extra | {
         "median": median,
         "q1": q1,
@@ -870,6 +929,34 @@ def _ragged(ratings: np.ndarray, member: np.ndarray) -> np.ndarray:
     return padded[None]
 
 
+def _carry_forward(result: QuestionResult, before: QuestionResult | None) -> CarryForward | None:
+    """Return the carry-forward rule's outcome for one round (None without a rule)."""
+    outcome = result.columns.get("outcome")
+    if outcome is None:
+        return None
+    names = result.idea_names
+
+    def having(column: np.ndarray, value: float) -> tuple[str, ...]:
+        return tuple(names[i] for i in np.flatnonzero(column == value))
+
+    rated = result.columns["voters"] > 0
+    earlier: dict[str, object] = {}
+    if before is not None and "outcome" in before.columns:
+        settled = np.isin(before.columns["outcome"], (AGREED, EXCLUDED))
+        sent_on = before.columns["outcome"] == NEXT_ROUND
+        earlier = {
+            "previous_round": before.round,
+            "rated_though_settled": tuple(names[i] for i in np.flatnonzero(settled & rated)),
+            "not_rated_though_sent_on": tuple(names[i] for i in np.flatnonzero(sent_on & ~rated)),
+        }
+    return CarryForward(
+        agreed=having(outcome, AGREED),
+        excluded=having(outcome, EXCLUDED),
+        next_round=having(outcome, NEXT_ROUND),
+        **earlier,  # type: ignore[arg-type]
+    )
+
+
 def _with_rank_change(results: list[QuestionResult], rating: bool = False) -> list[QuestionResult]:
     """Return the results with rank_change = previous round's rank − this round's (up is positive)
     and the whole ranking's stability from the previous round.
@@ -889,6 +976,8 @@ def _with_rank_change(results: list[QuestionResult], rating: bool = False) -> li
             compared = np.ones(result.ideas_on_ballot, dtype=bool)
             if rating:
                 compared = (before.columns["voters"] > 0) & (result.columns["voters"] > 0)
+                # An idea not rated in one of the rounds did not move: it was not in the race.
+                change = np.where(compared, change, np.nan)
             stability = between_rounds(
                 before.round,
                 before.columns["rank"],
@@ -897,6 +986,7 @@ def _with_rank_change(results: list[QuestionResult], rating: bool = False) -> li
                 before.resampled_ranks,
                 result.resampled_ranks,
             )
+        carry = _carry_forward(result, before)
         previous[key] = result
         out.append(
             QuestionResult(
@@ -906,6 +996,7 @@ def _with_rank_change(results: list[QuestionResult], rating: bool = False) -> li
                     | {"rank_change": change[None]},
                     "position": 0,
                     "stability": stability,
+                    "carry_forward": carry,
                 }
             )
         )
