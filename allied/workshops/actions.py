@@ -140,6 +140,59 @@ def check_taking_part(participant: Participant) -> None:
 # Setting up -----------------------------------------------------------------------------
 
 
+# A question's settings, and those of them that make up its consensus definition.
+QUESTION_SETTINGS = (
+    "text",
+    "scheme",
+    "k",
+    "exactly_k",
+    "pool",
+    "scale_min",
+    "scale_max",
+    "silent_minutes",
+    "agree_top",
+    "agree_bottom",
+    "exclude_bottom",
+    "consensus_definition",
+)
+CONSENSUS_SETTINGS = (
+    "scheme",
+    "k",
+    "exactly_k",
+    "pool",
+    "scale_min",
+    "scale_max",
+    "agree_top",
+    "agree_bottom",
+    "exclude_bottom",
+    "consensus_definition",
+)
+
+
+@transaction.atomic
+def question_update(*, question: Question, by, **settings) -> Question:
+    """Saves a question's wording, voting scheme, timing and consensus definition. Only while
+    the workshop is a draft: once it starts, the definition a report cites is the one fixed
+    before anyone voted. When the definition changes, the time it was set is recorded."""
+    workshop = Workshop.objects.select_for_update().get(pk=question.workshop_id)
+    if workshop.status != Workshop.Status.DRAFT:
+        raise WorkshopError("Questions can be changed only before the workshop starts.")
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    unknown = set(settings) - set(QUESTION_SETTINGS)
+    if unknown:
+        raise ValueError(f"Not a question setting: {', '.join(sorted(unknown))}")
+    changed = [name for name in settings if getattr(question, name) != settings[name]]
+    for name in changed:
+        setattr(question, name, settings[name])
+    fields = list(changed)
+    if question.consensus_set_at is None or any(n in CONSENSUS_SETTINGS for n in changed):
+        question.consensus_set_at = timezone.now()
+        fields.append("consensus_set_at")
+    if fields:
+        question.save(update_fields=fields)
+    return question
+
+
 @transaction.atomic
 def workshop_start(*, workshop: Workshop, by) -> None:
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
@@ -151,6 +204,8 @@ def workshop_start(*, workshop: Workshop, by) -> None:
     workshop.status = Workshop.Status.LIVE
     workshop.current_question = first
     workshop.save(update_fields=["status", "current_question"])
+    # A question nobody set up by hand keeps the default definition, fixed from now on.
+    workshop.questions.filter(consensus_set_at__isnull=True).update(consensus_set_at=timezone.now())
     PhaseChange.objects.create(question=first, from_phase=first.phase, to_phase=first.phase, by=by)
     _bump(workshop)
 

@@ -65,6 +65,7 @@ def rating_context(question: Question) -> dict:
     return {
         "rating": True,
         "rand": rand.applies(scheme.low, scheme.high),
+        "carry": scheme.rule.exclude_bottom is not None,
         # A word joiner either side of the dash keeps "7–9" on one line in a narrow header.
         "top_band": f"{top[0]:g}\u2060–\u2060{top[1]:g}",
         "bottom_band": f"{bottom[0]:g}\u2060–\u2060{bottom[1]:g}",

@@ -225,12 +225,50 @@ class QuestionForm(forms.Form):
     scale_min = whole_number("Lowest rating (rating)", 0, 10, what="the lowest rating")
     scale_max = whole_number("Highest rating (rating)", 1, 100, what="the highest rating")
     silent_minutes = silent_minutes_field()
+    agree_top = whole_number(
+        "Agreed when at least this percentage rate an idea in the top third (rating)",
+        0,
+        100,
+        what="the percentage rating in the top third",
+        unit=" from 0 to 100",
+    )
+    agree_bottom = whole_number(
+        "Agreed only when under this percentage rate it in the bottom third (rating)",
+        0,
+        100,
+        what="the percentage rating in the bottom third",
+        unit=" from 0 to 100",
+    )
+    exclude_bottom = forms.IntegerField(
+        label="Carry-forward rule: exclude an idea when at least this percentage rate it in the "
+        "bottom third (rating; optional)",
+        help_text="Ideas neither agreed nor excluded go to the next round. Leave empty for no "
+        "carry-forward rule.",
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "invalid": "Enter the percentage that excludes an idea as a whole number from 0 to 100",
+            "min_value": "The percentage that excludes an idea must be 0 or more",
+            "max_value": "The percentage that excludes an idea must be 100 or less",
+        },
+    )
+    consensus_definition = forms.CharField(
+        label="How the group will judge consensus, in your words (optional)",
+        help_text="For example: the five ideas with the highest total score are the group's "
+        "priorities. It is fixed when the workshop starts and goes into the reporting appendix.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep the definition to 2,000 characters or fewer"},
+    )
 
     def clean(self):
         cleaned = super().clean()
         low, high = cleaned.get("scale_min"), cleaned.get("scale_max")
         if low is not None and high is not None and low >= high:
             self.add_error("scale_max", "The highest rating must be more than the lowest")
+        cleaned["consensus_definition"] = (cleaned.get("consensus_definition") or "").strip()
         return cleaned
 
 

@@ -175,6 +175,14 @@ class Question(models.Model):
     )
     scale_min = models.SmallIntegerField(default=1)
     scale_max = models.SmallIntegerField(default=9)
+    # The consensus definition, fixed before voting (it can change only while the workshop is a
+    # draft): for ratings, the agreement rule and an optional carry-forward rule; for any
+    # scheme, the facilitator's own words. `consensus_set_at` is when it was last set.
+    agree_top = models.PositiveSmallIntegerField(default=70)
+    agree_bottom = models.PositiveSmallIntegerField(default=15)
+    exclude_bottom = models.PositiveSmallIntegerField(null=True, blank=True)
+    consensus_definition = models.TextField(blank=True)
+    consensus_set_at = models.DateTimeField(null=True, blank=True)
     silent_minutes = models.PositiveSmallIntegerField(default=5)
     phase = models.CharField(max_length=20, choices=Phase.choices, default=Phase.INTRODUCTION)
     phase_ends_at = models.DateTimeField(null=True, blank=True)

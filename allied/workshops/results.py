@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import random
 
+from django.utils import timezone
+
 from allied.core import ngt
 from allied.core.cells import plain
 from allied.workshops.models import (
@@ -26,7 +28,15 @@ def engine_scheme(question: Question) -> ngt.Scheme:
     if question.scheme == Scheme.POINTS:
         return ngt.PointsScheme(pool=question.pool)
     if question.scheme == Scheme.RATING:
-        return ngt.RatingScheme(low=question.scale_min, high=question.scale_max)
+        return ngt.RatingScheme(
+            low=question.scale_min,
+            high=question.scale_max,
+            rule=ngt.AgreementRule(
+                min_top=question.agree_top,
+                max_bottom=question.agree_bottom,
+                exclude_bottom=question.exclude_bottom,
+            ),
+        )
     return ngt.ApprovalScheme()
 
 
@@ -59,7 +69,20 @@ def methods_text(question: Question, tally: ngt.TallyResult) -> str:
     )
     if shuffled and Ballot.objects.filter(question=question, entered_by__isnull=False).exists():
         order += " Paper ballots, entered by the facilitator, listed them in the order shared."
-    return f"{ngt.methods_paragraph(tally)} {order}"
+    return " ".join(filter(None, [ngt.methods_paragraph(tally), order, consensus_text(question)]))
+
+
+def consensus_text(question: Question) -> str:
+    """Returns the facilitator's own definition of consensus and when it was fixed, as a
+    methods sentence ('' when they wrote none)."""
+    words = question.consensus_definition.strip()
+    if not words:
+        return ""
+    when = ""
+    if question.consensus_set_at is not None:
+        local = timezone.localtime(question.consensus_set_at)
+        when = f", set on {local:%-d %B %Y at %H:%M} before voting began"
+    return f"The facilitator defined consensus{when} as: “{words.rstrip('.')}”."
 
 
 def engine_question(question: Question, ideas: list[Idea] | None = None) -> ngt.Question:

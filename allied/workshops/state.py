@@ -12,7 +12,7 @@ from allied.workshops.actions import (
     votes_cast,
     waiting,
 )
-from allied.workshops.models import SHOWS_RESULTS, Admission, Phase, Question, Workshop
+from allied.workshops.models import SHOWS_RESULTS, Admission, Phase, Question, Scheme, Workshop
 from allied.workshops.results import ballot_ideas, question_tally
 
 SHOWS_IDEAS = {
@@ -113,9 +113,13 @@ def results_summary(question: Question) -> dict | None:
         return None
     block = latest[0]
     agreement = block.agreement
+    rating = question.scheme == Scheme.RATING
     return {
         "round": block.round,
         "voters": block.voters,
+        # For ratings the ranking's measure is the median, and each idea is agreed or not.
+        "rating": rating,
+        "carry": rating and question.exclude_bottom is not None,
         "ideas": [
             {
                 "rank": idea.rank,
@@ -126,7 +130,18 @@ def results_summary(question: Question) -> dict | None:
                 "pct_of_max": round(idea.pct_of_max, 1),
                 "rank_change": idea.rank_change,
             }
+            | (
+                {
+                    "median": None if idea.median is None else _number(idea.median),
+                    "agreed": idea.agreed,
+                    "outcome": idea.outcome,
+                }
+                if rating
+                else {}
+            )
             for idea in block.ideas
+            # An idea a carry-forward rule kept out of this round is not in its ranking.
+            if not (rating and idea.voters == 0 and block.round > 1)
         ],
         "themes": [
             {"rank": t.rank, "theme": t.theme, "total": _number(t.total), "voters": t.voters}

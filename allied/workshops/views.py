@@ -103,18 +103,6 @@ def workshop_detail(request, pk: int):
     )
 
 
-QUESTION_FIELDS = [
-    "text",
-    "scheme",
-    "k",
-    "exactly_k",
-    "pool",
-    "scale_min",
-    "scale_max",
-    "silent_minutes",
-]
-
-
 @login_required
 def workshop_edit(request, pk: int):
     """Title, purpose, briefing, date, consent statement, the most participants and whether
@@ -172,12 +160,19 @@ def question_edit(request, pk: int, question_id: int):
         messages.error(request, "Questions can be changed only before the workshop starts.")
         return redirect("workshops:detail", pk)
     form = QuestionForm(
-        request.POST or None, initial={f: getattr(question, f) for f in QUESTION_FIELDS}
+        request.POST or None,
+        initial={f: getattr(question, f) for f in actions.QUESTION_SETTINGS},
     )
     if request.method == "POST" and form.is_valid():
-        for field in QUESTION_FIELDS:
-            setattr(question, field, form.cleaned_data[field])
-        question.save()
+        try:
+            actions.question_update(
+                question=question,
+                by=request.user,
+                **{f: form.cleaned_data[f] for f in actions.QUESTION_SETTINGS},
+            )
+        except actions.WorkshopError as error:
+            messages.error(request, str(error))
+            return redirect("workshops:detail", pk)
         messages.success(request, f"Question {question.order} has been saved.")
         return redirect("workshops:detail", pk)
     return render(

@@ -4,7 +4,8 @@ disagreement verdict and how stable the ranking was between the rounds."""
 import pytest
 from django.urls import reverse
 
-from allied.workshops.models import Idea
+from allied.workshops import actions
+from allied.workshops.models import Idea, Question
 from tests.workshops.conftest import join
 from tests.workshops.test_running_a_question import act, p_act
 
@@ -43,6 +44,8 @@ def test_the_results_page_shows_disagreement_and_the_rankings_stability(facilita
                 "scale_min": "1",
                 "scale_max": "9",
                 "silent_minutes": "5",
+                "agree_top": "70",
+                "agree_bottom": "15",
             },
         ).status_code
         == 302
@@ -83,3 +86,96 @@ def test_the_results_page_shows_disagreement_and_the_rankings_stability(facilita
     # round 1: τ-b = (0 − 2) / √((3 − 1) · 3) = −0.82.
     assert "Stability of the ranking from round 1: Kendall's τ-b = -0.82 over 3 ideas" in page
     assert page.count("Stability of the ranking") == 1
+
+
+SETTINGS = {
+    "scheme": "rating",
+    "k": "5",
+    "pool": "10",
+    "scale_min": "1",
+    "scale_max": "9",
+    "silent_minutes": "5",
+    "agree_top": "70",
+    "agree_bottom": "15",
+}
+
+
+def test_the_consensus_definition_is_set_before_the_start_and_fixed_by_it(facilitator, workshop):
+    question = workshop.questions.first()
+    edit = reverse("workshops:question_edit", args=[workshop.pk, question.pk])
+    words = "Ideas at least 70% rate 7 to 9 are the group's priorities."
+    saved = facilitator.post(
+        edit,
+        {**SETTINGS, "text": "Q", "exclude_bottom": "60", "consensus_definition": f"  {words} "},
+    )
+    assert saved.status_code == 302
+    question.refresh_from_db()
+    assert (question.exclude_bottom, question.consensus_definition) == (60, words)
+    set_at = question.consensus_set_at
+    assert set_at is not None
+    # The wording of the question is not part of the definition: its time stays.
+    actions.question_update(question=question, by=None, text="What matters most?")
+    question.refresh_from_db()
+    assert question.consensus_set_at == set_at
+    actions.question_update(question=question, by=None, agree_top=80)
+    question.refresh_from_db()
+    assert question.consensus_set_at > set_at
+    # A percentage out of range is refused with a message, and nothing changes.
+    bad = facilitator.post(edit, {**SETTINGS, "text": "Q", "exclude_bottom": "120"})
+    assert "The percentage that excludes an idea must be 100 or less" in bad.content.decode()
+    question.refresh_from_db()
+    assert question.exclude_bottom == 60
+    # Once the workshop starts, the definition is fixed, even for a form opened before.
+    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
+    late = facilitator.post(edit, {**SETTINGS, "text": "Q", "exclude_bottom": "10"})
+    assert late.status_code == 302
+    with pytest.raises(actions.WorkshopError):
+        actions.question_update(question=question, by=None, exclude_bottom=10)
+    question.refresh_from_db()
+    assert question.exclude_bottom == 60 and question.agree_top == 80
+
+
+def test_starting_fixes_the_default_definition_of_questions_left_as_they_were(
+    facilitator, workshop
+):
+    assert Question.objects.filter(workshop=workshop, consensus_set_at__isnull=False).count() == 0
+    join(workshop)
+    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
+    assert not Question.objects.filter(workshop=workshop, consensus_set_at__isnull=True).exists()
+
+
+def test_a_carry_forward_rule_is_applied_on_every_screen(facilitator, workshop):
+    question = workshop.questions.first()
+    edit = reverse("workshops:question_edit", args=[workshop.pk, question.pk])
+    words = "An idea agreed by the rule is a priority"
+    facilitator.post(
+        edit,
+        {**SETTINGS, "text": question.text, "exclude_bottom": "40", "consensus_definition": words},
+    )
+    browsers = [join(workshop) for _ in range(9)]
+    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
+    act(facilitator, workshop, "phase_next")
+    act(facilitator, workshop, "phase_next")
+    order = list(workshop.participants.order_by("number"))
+    for who, text in zip(order, ROUND_1, strict=False):
+        assert act(facilitator, workshop, "turn", participant=who.pk, text=text).json()["ok"]
+    act(facilitator, workshop, "phase_next")
+    act(facilitator, workshop, "phase_next")
+    ideas = {idea.text: idea for idea in Idea.objects.filter(question__workshop=workshop)}
+    rate_all(browsers, workshop, ideas, ROUND_1)
+    assert act(facilitator, workshop, "phase_next").json()["ok"]
+    # Sponsorship: 100% rate 7–9, agreed. Time: 44% rate 1–3, excluded (at least 40%).
+    # Trust: neither, so it goes on to the next round.
+    seen = browsers[0].get(reverse("workshops:participate_state", args=[workshop.join_code]))
+    results = seen.json()["question"]["results"]
+    assert results["rating"] and results["carry"]
+    assert {row["idea"]: (row["median"], row["outcome"]) for row in results["ideas"]} == {
+        "1. Sponsorship": (8, "agreed"),
+        "2. Time": (5, "excluded"),
+        "3. Trust": (5, "next round"),
+    }
+    page = facilitator.get(reverse("workshops:results", args=[workshop.pk])).content.decode()
+    assert "Carry-forward rule, round 1: 1 agreed, 1 excluded, 1 sent on to the next round." in page
+    assert ">Outcome<" in page and ">next round<" in page
+    assert "an idea at least 40% rate in the bottom band is excluded" in page
+    assert "The facilitator defined consensus, set on" in page and f"“{words}”" in page

@@ -304,6 +304,8 @@ def test_a_lead_sets_each_questions_scheme_before_the_workshop_starts(facilitato
         "scale_min": "1",
         "scale_max": "9",
         "silent_minutes": "7",
+        "agree_top": "70",
+        "agree_bottom": "15",
     }
     assert facilitator.post(url, fields).status_code == 302
     question.refresh_from_db()
