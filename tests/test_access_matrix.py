@@ -163,6 +163,16 @@ WORKSHOP_URLS = {
         {"lead", "admin"},
         lambda w, side: {"pk": w[f"workshop_{side}"].pk},
     ),
+    "workshops:appendix": (
+        "get",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk},
+    ),
+    "workshops:appendix_file": (
+        "get",
+        {"lead", "admin"},
+        lambda w, side: {"pk": w[f"workshop_{side}"].pk, "fmt": "docx"},
+    ),
     "workshops:run": ("get", {"lead"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),
     "workshops:run_fragment": ("get", {"lead"}, lambda w, side: {"pk": w[f"workshop_{side}"].pk}),
     "workshops:present": (

@@ -43,6 +43,12 @@ urlpatterns = [
     path("workshops/<int:pk>/act/", views.workshop_act, name="act"),
     path("workshops/<int:pk>/results/", views.workshop_results, name="results"),
     path("workshops/<int:pk>/pooled/", views.workshop_pooled, name="pooled"),
+    path("workshops/<int:pk>/appendix/", views.workshop_appendix, name="appendix"),
+    path(
+        "workshops/<int:pk>/appendix.<str:fmt>",
+        views.workshop_appendix_file,
+        name="appendix_file",
+    ),
     path("workshops/<int:pk>/export.<str:fmt>", views.workshop_export, name="export"),
     path(
         "workshops/<int:pk>/questions/<int:question_id>/ballots.csv",

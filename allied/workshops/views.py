@@ -4,6 +4,7 @@ and exports. Every change goes through `actions`; every page reads through `acce
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -20,7 +21,8 @@ from allied.accounts.access import organisation_for
 from allied.accounts.models import Membership
 from allied.audit.log import record
 from allied.audit.models import Kind
-from allied.workshops import access, actions, exports, handlers, results
+from allied.core import reporting
+from allied.workshops import access, actions, appendix, exports, handlers, results
 from allied.workshops.forms import (
     BriefingFileForm,
     CharacteristicsForm,
@@ -481,7 +483,9 @@ def _wants_json(request) -> bool:
 @login_required
 def workshop_results(request, pk: int):
     workshop = access.workshop_for(request, pk)
-    return render(request, "workshops/results.html", exports.results_context(workshop))
+    context = exports.results_context(workshop)
+    context["writes_appendix"] = request.workshop_role in (StaffRole.LEAD, "admin")
+    return render(request, "workshops/results.html", context)
 
 
 @login_required
@@ -492,6 +496,85 @@ def workshop_export(request, pk: int, fmt: str):
     content, content_type, filename = exports.export(workshop, fmt)
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _appendix_workshops(request, pk: int) -> tuple[Workshop, list[Workshop]]:
+    """Returns the workshop and the finished workshops its appendix covers: itself and those
+    chosen with `with`, each of the same organisation and led (or administered) by the person.
+    Ethnicity and other characteristics are in it, counted under the small-number rule, so
+    only the lead facilitator and the organisation admin may open it, and each view is
+    recorded."""
+    workshop = access.workshop_for(request, pk, StaffRole.LEAD, "admin")
+    chosen = {value for value in request.GET.getlist("with") if value.isdigit()}
+    others = [
+        other
+        for other in access.workshops_for(request.user)
+        .filter(organisation=workshop.organisation, status=Workshop.Status.FINISHED, pk__in=chosen)
+        .exclude(pk=workshop.pk)
+        .order_by("date", "pk")
+        if access.staff_role(request.user, other) in (StaffRole.LEAD, "admin")
+    ]
+    return workshop, [workshop, *others]
+
+
+@login_required
+def workshop_appendix(request, pk: int):
+    """The methods and reporting appendix of a finished workshop (or several pooled), with
+    its ACCORD and COREQ checklists, to read and to download as Markdown or Word."""
+    workshop, workshops = _appendix_workshops(request, pk)
+    context = {
+        "workshop": workshop,
+        "workshops": workshops,
+        "appendix": None,
+        "to_add": reporting.TO_ADD,
+    }
+    if workshop.status == Workshop.Status.FINISHED:
+        record(
+            Kind.SPECIAL_CATEGORY_VIEWED,
+            request=request,
+            organisation=workshop.organisation,
+            subject=f"Reporting appendix of workshop {', '.join(str(w.pk) for w in workshops)}",
+        )
+        context["appendix"] = appendix.build(workshops)
+        context["others"] = [
+            w
+            for w in access.workshops_for(request.user)
+            .filter(organisation=workshop.organisation, status=Workshop.Status.FINISHED)
+            .exclude(pk=workshop.pk)
+            .order_by("date", "pk")
+            if access.staff_role(request.user, w) in (StaffRole.LEAD, "admin")
+        ]
+        context["query"] = urlencode([("with", w.pk) for w in workshops[1:]])
+    return render(request, "workshops/appendix.html", context)
+
+
+@login_required
+def workshop_appendix_file(request, pk: int, fmt: str):
+    if fmt not in ("md", "docx"):
+        raise Http404
+    workshop, workshops = _appendix_workshops(request, pk)
+    if workshop.status != Workshop.Status.FINISHED:
+        # The page says why there is nothing to download yet.
+        return redirect("workshops:appendix", pk)
+    record(
+        Kind.SPECIAL_CATEGORY_VIEWED,
+        request=request,
+        organisation=workshop.organisation,
+        subject=f"Reporting appendix of workshop {', '.join(str(w.pk) for w in workshops)} ({fmt})",
+    )
+    built = appendix.build(workshops)
+    name = f"workshop-{workshop.pk}-appendix.{fmt}"
+    if fmt == "md":
+        response = HttpResponse(
+            reporting.to_markdown(built), content_type="text/markdown; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            reporting.to_docx(built),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

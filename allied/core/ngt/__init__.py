@@ -26,7 +26,15 @@ from allied.core.ngt.ballots import (
 from allied.core.ngt.bootstrap import BootstrapSettings
 from allied.core.ngt.pool import PooledLine, PooledResult, pool_groups
 from allied.core.ngt.ranking import competition_rank
-from allied.core.ngt.report import methods_paragraph, render, to_dict
+from allied.core.ngt.report import (
+    agreement_line,
+    carry_forward_line,
+    methods_paragraph,
+    render,
+    scheme_sentence,
+    stability_line,
+    to_dict,
+)
 from allied.core.ngt.schemes import (
     DEFAULT_TIE_BREAK,
     PRESETS,
@@ -79,7 +87,9 @@ __all__ = [
     "SchemeError",
     "TallyResult",
     "ThemeResult",
+    "agreement_line",
     "build_questions",
+    "carry_forward_line",
     "competition_rank",
     "drop_invalid",
     "full_rank",
@@ -90,6 +100,8 @@ __all__ = [
     "pool_groups",
     "preset",
     "render",
+    "scheme_sentence",
+    "stability_line",
     "tally",
     "tally_table",
     "to_dict",
