@@ -6,7 +6,11 @@ through the same requests the pages send, with the rules checked after every ste
   can always be tallied;
 - no vote a participant was told was saved disappears without them being told (it is either
   still counted or set aside, which their page says);
-- the workshop's version only rises.
+- the workshop's version only rises;
+- the consensus definition fixed at the start never changes, however the console tries;
+- for rating questions with a carry-forward rule, each idea's outcome on everyone's screen is
+  the rule applied to the ratings stored for that round;
+- the reporting appendix answers at every step (and, once finished, downloads).
 
 - once a vote closes, the ranking everyone sees is the results engine's tally of the ballots
   stored for that round, read straight from the rows;
@@ -64,8 +68,11 @@ pytestmark = pytest.mark.django_db
 class WorkshopLifecycle(RuleBasedStateMachine):
     runs = 0
 
-    @initialize(start=st.sampled_from(["the room has voted", "clarification", "voting"]))
-    def a_workshop_with_two_questions_three_participants_and_three_ideas(self, start):
+    @initialize(
+        start=st.sampled_from(["the room has voted", "clarification", "voting"]),
+        scheme=st.sampled_from(["top-k", "rating"]),
+    )
+    def a_workshop_with_two_questions_three_participants_and_three_ideas(self, start, scheme):
         WorkshopLifecycle.runs += 1
         run = WorkshopLifecycle.runs
         organisation = Organisation.objects.create(name=f"Trust {run}", slug=f"ws-trust-{run}")
@@ -76,15 +83,25 @@ class WorkshopLifecycle(RuleBasedStateMachine):
         self.workshop = Workshop.objects.create(
             organisation=organisation, title="What matters", created_by=lead
         )
+        self.rating = scheme == "rating"
         for order in (1, 2):
             Question.objects.create(
-                workshop=self.workshop, order=order, text=f"Question {order}", k=2
+                workshop=self.workshop,
+                order=order,
+                text=f"Question {order}",
+                k=2,
+                scheme=scheme,
+                # Rating questions carry a carry-forward rule, fixed when the workshop starts.
+                exclude_bottom=40 if self.rating else None,
+                consensus_definition="Ideas agreed by the rule are the priorities",
             )
         WorkshopStaff.objects.create(workshop=self.workshop, user=lead, role=StaffRole.LEAD)
         self.console = sign_in(Client(), lead)
         self.lead = lead
         self.browsers = [self.joined() for _ in range(3)]
         self.console.post(reverse("workshops:start", args=[self.workshop.pk]))
+        self.fixed = self.definitions()
+        assert all(set_at is not None for *_, set_at in self.fixed.values())
         self.version = 0
         # (participant id, question id, round) of every vote its voter was told was saved.
         self.acknowledged: set[tuple[int, int, int]] = set()
@@ -100,9 +117,10 @@ class WorkshopLifecycle(RuleBasedStateMachine):
         if start != "clarification":
             self.act("phase_next")
         if start == "the room has voted":
-            for browser in self.browsers:
+            for j, browser in enumerate(self.browsers):
                 ideas = self.ideas()
-                fields = {f"idea-{ideas[n].pk}": str(n + 1) for n in range(2)}
+                marks = [str(8 - j), str(2 + j)] if self.rating else ["1", "2"]
+                fields = {f"idea-{ideas[n].pk}": marks[n] for n in range(2)}
                 response = self.p_act(browser, "vote", **fields)
                 assert response.status_code == 200
                 self.told_saved(browser, response)
@@ -117,6 +135,31 @@ class WorkshopLifecycle(RuleBasedStateMachine):
         return browser
 
     # Helpers --------------------------------------------------------------------------
+
+    def definitions(self) -> dict[int, tuple]:
+        """Each question's consensus definition and when it was set."""
+        return {
+            q.pk: (
+                q.scheme,
+                q.agree_top,
+                q.agree_bottom,
+                q.exclude_bottom,
+                q.consensus_definition,
+                q.consensus_set_at,
+            )
+            for q in Question.objects.filter(workshop=self.workshop)
+        }
+
+    def marks(self, data, count: int) -> list[str]:
+        """Mostly valid marks for `count` ideas; sometimes a repeated, out-of-range or
+        non-numeric one. Ranks for top-k, ratings on 1–9 for ratings."""
+        if self.rating:
+            valid = st.lists(st.integers(1, 9).map(str), min_size=count, max_size=count)
+            wrong = st.lists(st.sampled_from(["0", "10", "x", "5"]), min_size=count, max_size=count)
+        else:
+            valid = st.just([str(rank) for rank in range(1, count + 1)])
+            wrong = st.lists(st.sampled_from(["1", "3", "x"]), min_size=count, max_size=count)
+        return data.draw(st.one_of(valid, wrong))
 
     def question(self) -> Question | None:
         self.workshop.refresh_from_db()
@@ -265,14 +308,8 @@ class WorkshopLifecycle(RuleBasedStateMachine):
         if not ideas:
             return
         chosen = data.draw(st.lists(st.sampled_from(ideas), min_size=1, max_size=2, unique=True))
-        # Mostly a valid ranking; sometimes a rank given twice, out of range or not a number.
-        ranks = data.draw(
-            st.one_of(
-                st.just([str(rank) for rank in range(1, len(chosen) + 1)]),
-                st.lists(st.sampled_from(["1", "3", "x"]), min_size=len(chosen),
-                         max_size=len(chosen)),
-            )
-        )  # fmt: skip
+        # Mostly a valid ballot; sometimes a mark given twice, out of range or not a number.
+        ranks = self.marks(data, len(chosen))
         fields = {f"idea-{idea.pk}": rank for idea, rank in zip(chosen, ranks, strict=True)}
         self.told_saved(browser, self.p_act(browser, "vote", **fields))
 
@@ -285,7 +322,15 @@ class WorkshopLifecycle(RuleBasedStateMachine):
             chosen = data.draw(
                 st.lists(st.sampled_from(ideas), min_size=1, max_size=2, unique=True)
             )
-            fields = {f"idea-{idea.pk}": str(rank) for rank, idea in enumerate(chosen, start=1)}
+            if self.rating:
+                marks = data.draw(
+                    st.lists(st.integers(1, 9), min_size=len(chosen), max_size=len(chosen))
+                )
+            else:
+                marks = range(1, len(chosen) + 1)
+            fields = {
+                f"idea-{idea.pk}": str(mark) for mark, idea in zip(marks, chosen, strict=True)
+            }
             self.told_saved(browser, self.p_act(browser, "vote", **fields))
 
     @precondition(lambda self: self.live("voting"))
@@ -359,6 +404,29 @@ class WorkshopLifecycle(RuleBasedStateMachine):
             browser = data.draw(st.sampled_from(waiting))
             assert self.act("turn_away", participant=browser.participant.pk).status_code == 200
 
+    @rule(exclude=st.sampled_from(["10", "90", ""]), words=st.sampled_from(["", "Changed"]))
+    def try_to_change_the_definition(self, exclude, words):
+        """The console opens a question's settings after the start (an old tab) and saves."""
+        question = Question.objects.filter(workshop=self.workshop).order_by("order").first()
+        url = reverse("workshops:question_edit", args=[self.workshop.pk, question.pk])
+        response = self.console.post(
+            url,
+            {
+                "text": question.text,
+                "scheme": "rating",
+                "k": "3",
+                "pool": "10",
+                "scale_min": "1",
+                "scale_max": "9",
+                "silent_minutes": "5",
+                "agree_top": "50",
+                "agree_bottom": "30",
+                "exclude_bottom": exclude,
+                "consensus_definition": words,
+            },
+        )
+        assert response.status_code == 302
+
     @rule(who=st.integers(0, 5))
     def reload(self, who):
         browser = self.browsers[who % len(self.browsers)]
@@ -384,8 +452,13 @@ class WorkshopLifecycle(RuleBasedStateMachine):
                 if question is not None
                 else []
             ),
+            reverse("workshops:appendix", args=[pk]),
         ]:
             assert self.console.get(url).status_code == 200, url
+        for fmt in ("md", "docx"):
+            download = self.console.get(reverse("workshops:appendix_file", args=[pk, fmt]))
+            finished = self.workshop.status == Workshop.Status.FINISHED
+            assert download.status_code == (200 if finished else 302), fmt
         state = self.console.get(reverse("workshops:state", args=[pk])).json()
         assert state["version"] >= self.version
         self.version = state["version"]
@@ -444,16 +517,43 @@ class WorkshopLifecycle(RuleBasedStateMachine):
             0
         ]
         assert shown["voters"] == block.voters
+        listed = [
+            idea
+            for idea in block.ideas
+            if not (self.rating and idea.voters == 0 and block.round > 1)
+        ]
         assert {row["idea"]: float(row["total"]) for row in shown["ideas"]} == {
-            idea.idea: float(idea.total) for idea in block.ideas
+            idea.idea: float(idea.total) for idea in listed
         }
+        if self.rating:
+            # The carry-forward rule, applied here by hand to the stored ratings.
+            for row in shown["ideas"]:
+                ratings = [float(c.value) for c in rows if c.idea.label == row["idea"]]
+                if not ratings:
+                    assert row["outcome"] is None
+                    continue
+                top = 100 * sum(7 <= x <= 9 for x in ratings) / len(ratings)
+                bottom = 100 * sum(1 <= x <= 3 for x in ratings) / len(ratings)
+                expected = (
+                    "agreed"
+                    if top >= question.agree_top and bottom < question.agree_bottom
+                    else "excluded"
+                    if bottom >= question.exclude_bottom
+                    else "next round"
+                )
+                assert row["outcome"] == expected, (row, ratings)
         # And `allied ngt tally` makes the same of the exported ballots file (which holds the
         # ideas someone chose, so ideas nobody chose are left out of the comparison).
         exported = self.console.get(reverse("workshops:export", args=[self.workshop.pk, "csv"]))
         with tempfile.TemporaryDirectory() as folder:
             ballots, out = Path(folder, "ballots.csv"), Path(folder, "tally.json")
             ballots.write_bytes(exported.content)
-            command = ["ngt", "tally", str(ballots), "--k", str(question.k), "--format", "json"]
+            how = (
+                ["--scheme", "rating", "--exclude-bottom", str(question.exclude_bottom)]
+                if self.rating
+                else ["--k", str(question.k)]
+            )
+            command = ["ngt", "tally", str(ballots), *how, "--format", "json"]
             assert cli.main([*command, "-o", str(out)]) == 0
             tallied = json.loads(out.read_text(encoding="utf-8"))
         [again] = [
@@ -464,6 +564,12 @@ class WorkshopLifecycle(RuleBasedStateMachine):
         assert {row["idea"]: float(row["total"]) for row in again["ideas"]} == {
             row["idea"]: float(row["total"]) for row in shown["ideas"] if row["total"]
         }
+
+    @invariant()
+    def the_definition_fixed_at_the_start_never_changes(self):
+        if not hasattr(self, "workshop"):
+            return
+        assert self.definitions() == self.fixed
 
     @invariant()
     def no_ballot_of_anyone_not_let_in_is_counted(self):
