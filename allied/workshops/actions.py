@@ -18,6 +18,7 @@ from allied.workshops.models import (
     Admission,
     Ballot,
     BallotChoice,
+    Characteristics,
     DraftIdea,
     Idea,
     Note,
@@ -31,7 +32,7 @@ from allied.workshops.models import (
     Workshop,
     digest,
 )
-from allied.workshops.results import ballot_ideas, problems_with
+from allied.workshops.results import ballot_ideas, panel_counts, problems_with
 
 
 class WorkshopError(Refused):
@@ -486,6 +487,8 @@ def question_next(*, workshop: Workshop, by) -> Question | None:
     workshop.current_question = following
     if following is None:
         workshop.status = Workshop.Status.FINISHED
+        if workshop.anonymity == Workshop.Anonymity.STRICT:
+            _destroy_identities(workshop)
     else:
         PhaseChange.objects.create(
             question=following, from_phase=following.phase, to_phase=following.phase, by=by
@@ -493,6 +496,56 @@ def question_next(*, workshop: Workshop, by) -> Question | None:
     workshop.save(update_fields=["current_question", "status"])
     _bump(workshop)
     return following
+
+
+# Anonymity, lowest first: once the workshop has started it may move right, never left.
+ANONYMITY_ORDER = (Workshop.Anonymity.NAMED, Workshop.Anonymity.STRICT)
+
+
+@transaction.atomic
+def anonymity_set(*, workshop: Workshop, anonymity: str, by) -> Workshop:
+    """Sets how anonymous participants are. Before the start, any mode; after it, only a
+    higher one: people spoke under the promise they were given. Raising a finished workshop
+    to strict destroys its key at once."""
+    workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
+    if anonymity not in ANONYMITY_ORDER:
+        raise WorkshopError("Choose how anonymous participants are.")
+    if anonymity == workshop.anonymity:
+        return workshop
+    if workshop.status != Workshop.Status.DRAFT and ANONYMITY_ORDER.index(
+        anonymity
+    ) < ANONYMITY_ORDER.index(workshop.anonymity):
+        raise WorkshopError(
+            "Anonymity can be raised once the workshop has started, never lowered: people "
+            "took part under the promise they were given"
+        )
+    workshop.anonymity = anonymity
+    workshop.save(update_fields=["anonymity"])
+    if workshop.status == Workshop.Status.FINISHED and anonymity == Workshop.Anonymity.STRICT:
+        _destroy_identities(workshop)
+    _bump(workshop)
+    return workshop
+
+
+def _destroy_identities(workshop: Workshop) -> None:
+    """Destroys the link between people and what they said in a strict workshop (the caller
+    holds the workshop's lock and saves it): the key from pseudonyms to names and emails, the
+    links from browsers and invitations, the answers to the optional questionnaire (their
+    counts are kept, never a row per person) and the private drafts nobody shared. Ideas,
+    ballots and turns stay, under pseudonyms no one can any longer resolve."""
+    workshop.panel_counts = panel_counts(workshop)
+    Characteristics.objects.filter(participant__workshop=workshop).delete()
+    DraftIdea.objects.filter(question__workshop=workshop).delete()
+    workshop.participants.update(
+        real_name="",
+        email="",
+        invite_digest="",
+        session_digest="",
+        added_by=None,
+        admission_by=None,
+    )
+    workshop.identities_destroyed_at = timezone.now()
+    workshop.save(update_fields=["identities_destroyed_at", "panel_counts"])
 
 
 @transaction.atomic

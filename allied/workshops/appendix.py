@@ -19,9 +19,10 @@ from allied.core import ngt
 from allied.core import reporting as r
 from allied.core.disclosure import RULE_LINES, disclose_breakdown
 from allied.workshops.models import (
+    CHARACTERISTIC_FIELDS,
+    NOT_GIVEN,
     Admission,
     Ballot,
-    Characteristics,
     DraftIdea,
     Idea,
     PhaseChange,
@@ -31,15 +32,7 @@ from allied.workshops.models import (
     Turn,
     Workshop,
 )
-from allied.workshops.results import engine_scheme, methods_text, question_tally
-
-CHARACTERISTICS = (
-    ("profession", "Profession"),
-    ("setting", "Work setting"),
-    ("age_range", "Age"),
-    ("gender", "Gender"),
-    ("ethnic_group", "Ethnic group"),
-)
+from allied.workshops.results import engine_scheme, methods_text, panel_counts, question_tally
 
 
 def allied_version() -> str:
@@ -258,21 +251,17 @@ def _panel(workshops: list[Workshop]) -> tuple[r.Block, ...]:
 
 
 def _characteristics(workshops: list[Workshop]) -> list[r.Block]:
-    people = [p for w in workshops for p in _taking_part(w)]
-    answers = {
-        c.participant_id: c
-        for c in Characteristics.objects.filter(participant__in=[p.pk for p in people])
-    }
+    pooled: dict[str, Counter] = {field: Counter() for field, _ in CHARACTERISTIC_FIELDS}
+    for w in workshops:
+        for field, answers in panel_counts(w).items():
+            pooled[field].update(answers)
     blocks: list[r.Block] = []
-    for field, label in CHARACTERISTICS:
-        counts = Counter(
-            (getattr(answers[p.pk], field).strip() if p.pk in answers else "") or "Not given"
-            for p in people
-        )
+    for field, label in CHARACTERISTIC_FIELDS:
+        counts = pooled[field]
         shown = disclose_breakdown(dict(counts), total_key="\0total")
         rows = tuple(
             (answer, shown[answer])
-            for answer, _ in sorted(counts.items(), key=lambda kv: (kv[0] == "Not given", kv[0]))
+            for answer in sorted(counts, key=lambda answer: (answer == NOT_GIVEN, answer))
         )
         blocks.append(
             r.Table(

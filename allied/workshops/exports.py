@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 
 from allied.core import ngt
 from allied.core.ngt import rand
-from allied.workshops.models import Admission, Phase, Question, Workshop
+from allied.workshops.models import CHARACTERISTIC_FIELDS, Admission, Phase, Question, Workshop
 from allied.workshops.results import (
     ballots_csv,
     engine_scheme,
     methods_text,
     open_round,
+    panel_counts,
     question_tally,
 )
 
@@ -181,33 +181,11 @@ def _merge_xlsx(files: list[bytes]) -> bytes:
 
 def characteristics_tables(workshop: Workshop) -> list[dict]:
     """Returns a table of counts per characteristic; never a row per person."""
-    from allied.workshops.models import Characteristics
-
-    # Only those who took part: not anyone waiting to be let in or turned away.
-    answers = list(
-        Characteristics.objects.filter(
-            participant__workshop=workshop, participant__admission=Admission.ADMITTED
-        )
-    )
-    joined = workshop.participants.filter(
-        consented_at__isnull=False, admission=Admission.ADMITTED
-    ).count()
-    tables = []
-    for field, label in [
-        ("profession", "Profession"),
-        ("setting", "Work setting"),
-        ("age_range", "Age"),
-        ("gender", "Gender"),
-        ("ethnic_group", "Ethnic group"),
-    ]:
-        counts = Counter((getattr(a, field) or "Not given").strip() or "Not given" for a in answers)
-        counts["Not given"] += joined - len(answers)
-        tables.append(
-            {
-                "label": label,
-                "rows": sorted(
-                    ((k, v) for k, v in counts.items() if v), key=lambda kv: (-kv[1], kv[0])
-                ),
-            }
-        )
-    return tables
+    counts = panel_counts(workshop)
+    return [
+        {
+            "label": label,
+            "rows": sorted(counts.get(field, {}).items(), key=lambda kv: (-kv[1], kv[0])),
+        }
+        for field, label in CHARACTERISTIC_FIELDS
+    ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from allied.workshops.models import Scheme, StaffRole
+from allied.workshops.models import Scheme, StaffRole, Workshop
 
 
 def whole_number(
@@ -197,6 +197,18 @@ class WorkshopDetailsForm(WorkshopBasicsForm):
     participant_limit.help_text = (
         "Joining by the code stops when this many have joined or are waiting to be let in. "
         "People you add yourself always have a place. Leave empty for no limit."
+    )
+    anonymity = forms.ChoiceField(
+        label="How anonymous participants are",
+        choices=Workshop.Anonymity.choices,
+        widget=forms.RadioSelect,
+        help_text="Everyone sees this before they agree to take part. Once the workshop has "
+        "started it can be raised to strict, never lowered. Strict: when the workshop "
+        "finishes, Allied destroys the key from pseudonyms to names and email addresses, the "
+        "answers about themselves (keeping only counts) and private notes nobody shared, so "
+        "nobody, you included, can tell who said or voted for what.",
+        # A form sent without it (an older page) leaves it as it was.
+        required=False,
     )
     shuffle_ballots = forms.BooleanField(
         label="List the ideas on each person's ballot in an order shuffled for them (recommended)",

@@ -38,6 +38,13 @@ class Workshop(models.Model):
         LIVE = "live", "Running"
         FINISHED = "finished", "Finished"
 
+    class Anonymity(models.TextChoices):
+        """How anonymous participants are, in rising order (decision 0031). Once the workshop
+        has started it can be raised, never lowered."""
+
+        NAMED = "named", "Pseudonyms, with a key the lead facilitator keeps"
+        STRICT = "strict", "Strict: the key is destroyed when the workshop finishes"
+
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="workshops"
     )
@@ -72,6 +79,11 @@ class Workshop(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    anonymity = models.CharField(max_length=10, choices=Anonymity.choices, default=Anonymity.NAMED)
+    # Strict anonymity: when the key to the pseudonyms was destroyed, and the counts of the
+    # optional questionnaire's answers kept in its place ({field: {answer: people}}).
+    identities_destroyed_at = models.DateTimeField(null=True, blank=True)
+    panel_counts = models.JSONField(null=True, blank=True)
 
     class Meta:
         ordering = ["-date", "-created_at"]
@@ -82,6 +94,24 @@ class Workshop(models.Model):
     @property
     def channel(self) -> str:
         return f"workshop-{self.pk}"
+
+    @property
+    def anonymity_promise(self) -> str:
+        """What participants are told, before they agree, about how anonymous they are."""
+        said = "Everyone sees you only as a pseudonym (such as P3)."
+        if self.anonymity == self.Anonymity.STRICT:
+            return (
+                f"{said} Until the workshop finishes, the lead facilitator and the "
+                "organisation's administrator can see who is behind each pseudonym. When it "
+                "finishes, Allied destroys that key, your answers about yourself (keeping only "
+                "counts) and any private ideas you did not share: after that nobody, the "
+                "facilitators included, can tell which ideas and votes were yours. Backups "
+                "taken before then still hold the key until they expire."
+            )
+        return (
+            f"{said} The lead facilitator and the organisation's administrator can see who is "
+            "behind each pseudonym, and the research record keeps your ideas and votes under it."
+        )
 
 
 def briefing_path(instance, filename: str) -> str:
@@ -280,6 +310,17 @@ class Participant(models.Model):
     @property
     def admitted(self) -> bool:
         return self.admission == Admission.ADMITTED
+
+
+# The optional questionnaire's questions, as a methods section names them.
+CHARACTERISTIC_FIELDS = (
+    ("profession", "Profession"),
+    ("setting", "Work setting"),
+    ("age_range", "Age"),
+    ("gender", "Gender"),
+    ("ethnic_group", "Ethnic group"),
+)
+NOT_GIVEN = "Not given"
 
 
 class Characteristics(models.Model):

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 from django.utils import timezone
 
 from allied.core import ngt
 from allied.core.cells import plain
 from allied.workshops.models import (
+    CHARACTERISTIC_FIELDS,
+    NOT_GIVEN,
     SHOWS_RESULTS,
     Admission,
     Ballot,
+    Characteristics,
     Idea,
     Question,
     Scheme,
@@ -158,6 +162,25 @@ def question_tally(question: Question, vote_round: int | None = None) -> ngt.Tal
     if not ballots:
         return None
     return ngt.tally(ballots, [engine_question(question)], engine_scheme(question))
+
+
+def panel_counts(workshop: Workshop) -> dict[str, dict[str, int]]:
+    """Returns, for each question of the optional questionnaire, how many of those who took
+    part gave each answer ("Not given" for no answer): never a row per person. Once a strict
+    workshop's key is destroyed, the counts kept in its place."""
+    if workshop.panel_counts is not None:
+        return workshop.panel_counts
+    taking_part = workshop.participants.filter(
+        consented_at__isnull=False, admission=Admission.ADMITTED
+    )
+    answers = list(Characteristics.objects.filter(participant__in=taking_part))
+    people = taking_part.count()
+    counts: dict[str, dict[str, int]] = {}
+    for field, _ in CHARACTERISTIC_FIELDS:
+        said = Counter((getattr(a, field) or "").strip() or NOT_GIVEN for a in answers)
+        said[NOT_GIVEN] += people - len(answers)
+        counts[field] = {answer: n for answer, n in said.items() if n}
+    return counts
 
 
 def ballots_csv(question: Question) -> str:

@@ -122,7 +122,8 @@ def workshop_edit(request, pk: int):
         "shuffle_ballots",
     ]
     form = WorkshopDetailsForm(
-        request.POST or None, initial={f: getattr(workshop, f) for f in fields}
+        request.POST or None,
+        initial={f: getattr(workshop, f) for f in [*fields, "anonymity"]},
     )
     if (
         request.method == "POST"
@@ -135,6 +136,15 @@ def workshop_edit(request, pk: int):
             "shuffle_ballots",
             "Voting has begun, so the order of the ideas on the ballots can no longer change",
         )
+    if request.method == "POST" and form.is_valid():
+        try:
+            workshop = actions.anonymity_set(
+                workshop=workshop,
+                anonymity=form.cleaned_data["anonymity"] or workshop.anonymity,
+                by=request.user,
+            )
+        except actions.WorkshopError as error:
+            form.add_error("anonymity", str(error))
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["consent_statement"].strip() != workshop.consent_statement.strip():
             workshop.consent_version += 1

@@ -1,0 +1,141 @@
+"""Anonymity people can trust: chosen before anyone agrees, raised but never lowered once the
+workshop starts, and, when strict, the link between a person and what they said destroyed
+when the workshop finishes, everywhere Allied keeps anything."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from allied.workshops import actions
+from allied.workshops.models import (
+    Ballot,
+    Characteristics,
+    DraftIdea,
+    Idea,
+    Participant,
+    Turn,
+    Workshop,
+)
+from allied.workshops.results import panel_counts
+from tests.consensus.conftest import finish_workshop
+from tests.rights.helpers import scan
+from tests.workshops.conftest import join
+
+pytestmark = pytest.mark.django_db
+
+NAME, EMAIL = "Zqanon Person", "zqanon.person@alder.example"
+
+
+def details(workshop, **changes):
+    return {
+        "title": workshop.title,
+        "purpose": workshop.purpose,
+        "briefing": workshop.briefing,
+        "date": "",
+        "consent_statement": workshop.consent_statement,
+        "participant_limit": "",
+        "shuffle_ballots": "on",
+        "anonymity": workshop.anonymity,
+        **changes,
+    }
+
+
+def test_people_are_told_how_anonymous_they_are_before_they_agree(client, workshop):
+    Workshop.objects.filter(pk=workshop.pk).update(anonymity=Workshop.Anonymity.STRICT)
+    page = client.get(reverse("workshops:join_code", args=[workshop.join_code])).content.decode()
+    assert "How anonymous you are" in page
+    assert "When it finishes, Allied destroys that key" in page
+    assert "Backups taken before then still hold the key until they expire" in page
+
+
+def test_anonymity_can_be_raised_once_started_but_never_lowered(client, signed_in, fay, workshop):
+    signed_in(fay)
+    url = reverse("workshops:edit", args=[workshop.pk])
+    # Before the start, any choice.
+    assert client.post(url, details(workshop, anonymity="strict")).status_code == 302
+    assert client.post(url, details(workshop, anonymity="named")).status_code == 302
+    join(workshop)
+    client.post(reverse("workshops:start", args=[workshop.pk]))
+    workshop.refresh_from_db()
+    assert client.post(url, details(workshop, anonymity="strict")).status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.anonymity == "strict"
+    refused = client.post(url, details(workshop, anonymity="named", title="Changed"))
+    assert "never lowered" in refused.content.decode()
+    workshop.refresh_from_db()
+    assert (workshop.anonymity, workshop.title) == ("strict", "What matters in mentoring")
+
+
+def test_finishing_a_strict_workshop_destroys_every_link_to_the_person(org, fay):
+    workshop = finish_workshop(org, fay, title="Strict workshop")
+    # Make it strict and give P1 a key, answers and a private draft, as if from the start.
+    workshop.status = Workshop.Status.LIVE
+    workshop.anonymity = Workshop.Anonymity.STRICT
+    workshop.save(update_fields=["status", "anonymity"])
+    person = workshop.participants.order_by("number").first()
+    Participant.objects.filter(pk=person.pk).update(
+        real_name=NAME, email=EMAIL, invite_digest="zqanon" * 8, session_digest="zqanon" * 8
+    )
+    Characteristics.objects.create(participant=person, ethnic_group="Black Caribbean")
+    question = workshop.questions.get()
+    DraftIdea.objects.create(
+        question=question, participant=person, client_id=question.ideas.first().client_id,
+        text="zqanon private thought",
+    )  # fmt: skip
+    before = panel_counts(workshop)
+    # The workshop finishes (its last question's final discussion is over).
+    workshop.current_question = question
+    workshop.save(update_fields=["current_question"])
+    actions.question_next(workshop=workshop, by=fay)
+    workshop.refresh_from_db()
+
+    assert workshop.status == Workshop.Status.FINISHED
+    assert workshop.identities_destroyed_at is not None
+    # Nothing anywhere holds the person's name, email, tokens, answers or private words.
+    assert scan("zqanon") == set()
+    person.refresh_from_db()
+    assert (person.real_name, person.email, person.invite_digest, person.session_digest) == (
+        "",
+        "",
+        "",
+        "",
+    )
+    assert person.added_by_id is None
+    # What they said stays, under a pseudonym nobody can resolve; only counts of the answers.
+    assert Idea.objects.filter(question=question).exists()
+    assert Ballot.objects.filter(question=question).exists()
+    assert workshop.panel_counts == before
+    assert not Characteristics.objects.filter(participant__workshop=workshop).exists()
+    assert not DraftIdea.objects.filter(question__workshop=workshop).exists()
+    # Follow every link from the participant row: none leads to a person.
+    for field in Participant._meta.get_fields():
+        if field.is_relation and field.many_to_one and field.related_model.__name__ == "User":
+            assert getattr(person, field.attname) is None, field.name
+
+
+def test_after_destruction_the_pseudonym_key_page_says_so(client, signed_in, org, fay):
+    workshop = finish_workshop(org, fay, title="Strict afterwards")
+    actions.anonymity_set(workshop=workshop, anonymity="strict", by=fay)
+    signed_in(fay)
+    page = client.get(reverse("workshops:identities", args=[workshop.pk])).content.decode()
+    assert "was destroyed on" in page and "Pseudonyms and people" not in page
+    # The appendix still counts the panel from the counts kept.
+    appendix = client.get(reverse("workshops:appendix", args=[workshop.pk])).content.decode()
+    assert "Profession of those who took part" in appendix
+
+
+def test_raising_a_finished_workshop_to_strict_destroys_at_once_and_cannot_be_undone(org, fay):
+    workshop = finish_workshop(org, fay, title="Raised afterwards")
+    Participant.objects.filter(workshop=workshop).update(real_name=NAME)
+    actions.anonymity_set(workshop=workshop, anonymity="strict", by=fay)
+    assert not Participant.objects.filter(real_name=NAME).exists()
+    with pytest.raises(actions.WorkshopError, match="never lowered"):
+        actions.anonymity_set(workshop=workshop, anonymity="named", by=fay)
+
+
+def test_a_named_workshop_keeps_its_key_when_it_finishes(org, fay):
+    workshop = finish_workshop(org, fay, title="Named")
+    assert workshop.identities_destroyed_at is None
+    assert Turn.objects.filter(question__workshop=workshop).exists()
+    assert workshop.panel_counts is None
