@@ -63,7 +63,9 @@ def rand_columns(values: np.ndarray, chosen: np.ndarray) -> dict[str, np.ndarray
     centre = (p30 + p70) / 2.0
     asymmetry = np.abs(MIDPOINT - centre)
     ipras = IPRAS_CONSTANT + ASYMMETRY_FACTOR * asymmetry
-    disagreement = np.where(rated, (ipr > ipras) * 1.0, np.nan)
+    # Interpolated percentiles carry rounding error: an IPR equal to its IPRAS (3.4 and 2.35 +
+    # 1.5 × 0.7) must not count as wider, so compare after rounding away the error.
+    disagreement = np.where(rated, (np.round(ipr - ipras, 9) > 0) * 1.0, np.nan)
 
     low_count = (chosen & (values >= 1) & (values <= 3)).sum(axis=1)
     middle_count = (chosen & (values >= 4) & (values <= 6)).sum(axis=1)

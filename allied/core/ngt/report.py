@@ -161,7 +161,6 @@ def stability_dict(result: QuestionResult) -> dict[str, object] | None:
         "previous_round": s.previous_round,
         "ideas_compared": s.ideas_compared,
         "kendall_tau": _round(s.kendall_tau, 4),
-        "interval": [_round(x, 4) for x in s.interval] if s.interval else None,
     }
 
 
@@ -317,12 +316,7 @@ def methods_paragraph(tally: TallyResult) -> str:
             "shown; the stability of the whole ranking from one round to the next is Kendall's τ-b "
             "between the two rounds' ranks"
             + (" of the ideas rated in both" if isinstance(tally.scheme, RatingScheme) else "")
-            + (
-                ", with a 95% interval from the same resamples, each round's participants "
-                "resampled independently."
-                if tally.bootstrap is not None
-                else "."
-            )
+            + "."
         )
     if tally.has_groups:
         parts.append(
@@ -412,12 +406,9 @@ def stability_line(result: QuestionResult) -> str:
             f"Stability from round {s.previous_round}: Kendall's τ-b not defined "
             f"({s.ideas_compared} idea{'s' if s.ideas_compared != 1 else ''} compared)."
         )
-    interval = (
-        f", 95% bootstrap interval {s.interval[0]:.2f} to {s.interval[1]:.2f}" if s.interval else ""
-    )
     return (
         f"Stability from round {s.previous_round}: Kendall's τ-b = {s.kendall_tau:.2f} "
-        f"over {s.ideas_compared} ideas{interval}."
+        f"over {s.ideas_compared} ideas."
     )
 
 
@@ -588,7 +579,7 @@ def to_csv(tally: TallyResult) -> str:
             for key in idea:
                 if key not in CSV_COLUMNS and key not in extra:
                     extra.append(key)
-    stability = ["kendall_tau", "tau_interval"] if tally.has_rounds else []
+    stability = ["kendall_tau"] if tally.has_rounds else []
     columns = [
         *CSV_COLUMNS,
         *extra,
@@ -630,11 +621,7 @@ def to_csv(tally: TallyResult) -> str:
 def _stability_cells(stability: dict | None) -> dict[str, object]:
     if not stability:
         return {}
-    interval = stability["interval"]
-    return {
-        "kendall_tau": stability["kendall_tau"],
-        "tau_interval": "–".join(map(str, interval)) if interval else None,
-    }
+    return {"kendall_tau": stability["kendall_tau"]}
 
 
 # Columns holding what people typed (a question, an idea, a theme, a group's name): written
@@ -719,7 +706,6 @@ def to_xlsx(tally: TallyResult, methods: str | None = None) -> bytes:
             "panel_rule_agreement",
             "panel_rule_disagreement",
             "appropriateness",
-            "tau_interval",
             "outcome",
         )
     }

@@ -7,8 +7,7 @@
 where P = n(n − 1)/2 pairs of the n ideas compared, C and D the pairs ordered the same way and the
 opposite way in the two rounds, and Tx, Ty the pairs tied in the earlier and in the later round. It
 runs from −1 (the order reversed) through 0 to 1 (the same order). It is what scipy.stats.kendalltau
-computes by default; this version takes a stack of rankings at once, so a bootstrap's thousand pairs
-of resampled rankings cost one array operation.
+computes by default; this version takes a stack of rankings at once.
 """
 
 from __future__ import annotations
@@ -23,17 +22,13 @@ _CHUNK_CELLS = 4_000_000
 
 @dataclass(frozen=True)
 class RoundStability:
-    """τ-b between this round's ranking and the previous round's, over the ideas in both.
-
-    `interval` is the 95% bootstrap interval (None without a bootstrap or when no resample defines
-    τ); `kendall_tau` is None when τ is not defined (fewer than two ideas, or one round ties them
-    all).
-    """
+    """τ-b between this round's ranking and the previous round's, over the ideas in both;
+    `kendall_tau` is None when τ is not defined (fewer than two ideas, or one round ties them
+    all)."""
 
     previous_round: int
     ideas_compared: int
     kendall_tau: float | None
-    interval: tuple[float, float] | None = None
 
 
 def kendall_tau_b(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -65,31 +60,13 @@ def kendall_tau_b(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def between_rounds(
-    previous_round: int,
-    previous_ranks: np.ndarray,
-    ranks: np.ndarray,
-    compared: np.ndarray,
-    previous_resampled: np.ndarray | None = None,
-    resampled: np.ndarray | None = None,
+    previous_round: int, previous_ranks: np.ndarray, ranks: np.ndarray, compared: np.ndarray
 ) -> RoundStability:
-    """Return the stability of a ranking from the previous round, over the ideas `compared`.
-
-    The resampled rankings (B, n) of the two rounds, when given, pair resample b with resample b;
-    each round's voters were drawn independently, so the interval allows for a panel that changed
-    between rounds. Its ends are the 2.5th and 97.5th percentiles of the τ-b that are defined.
-    """
+    """Return the stability of a ranking from the previous round, over the ideas `compared`."""
     keep = np.flatnonzero(compared)
     tau = float(kendall_tau_b(previous_ranks[keep], ranks[keep]))
-    interval = None
-    if previous_resampled is not None and resampled is not None and len(keep) >= 2:
-        taus = kendall_tau_b(previous_resampled[:, keep], resampled[:, keep])
-        taus = taus[np.isfinite(taus)]
-        if taus.size:
-            low, high = np.quantile(taus, [0.025, 0.975], method="linear")
-            interval = (float(low), float(high))
     return RoundStability(
         previous_round=previous_round,
         ideas_compared=len(keep),
         kendall_tau=tau if np.isfinite(tau) else None,
-        interval=interval,
     )

@@ -45,7 +45,6 @@ from allied.core.ngt.schemes import (
 from allied.core.ngt.stability import RoundStability, between_rounds
 
 POOLED = "pooled"
-_RESAMPLED = "resampled_ranks"
 # A carry-forward outcome as a number in a column (the tally's columns are arrays of floats).
 AGREED, NEXT_ROUND, EXCLUDED = 1.0, 0.0, -1.0
 OUTCOME_WORDS = {AGREED: "agreed", NEXT_ROUND: "next round", EXCLUDED: "excluded"}
@@ -138,8 +137,6 @@ class QuestionResult:
     group_sizes: Mapping[str, int] = field(default_factory=dict)
     stability: RoundStability | None = None
     carry_forward: CarryForward | None = None
-    # (B, n): each bootstrap resample's ranks, in ballot order (None without a bootstrap).
-    resampled_ranks: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def columns(self) -> dict[str, np.ndarray]:
@@ -463,7 +460,6 @@ def _tally_blocks(
             ]
             strata = [blocks.strata[b] for b in members]
             columns.update(stats.bootstrap(chain, bootstrap, labels, strata, top_n))
-        resampled = columns.pop(_RESAMPLED, None)
         for i, b in enumerate(members):
             question = table.questions[blocks.question[b]]
             themes = _themes(stats, i, question, chain) if themed[blocks.question[b]] else ()
@@ -482,7 +478,6 @@ def _tally_blocks(
                     agreement=agreement[i],
                     top_n=top_n,
                     group_sizes=blocks.sizes[b],
-                    resampled_ranks=None if resampled is None else resampled[i],
                 )
             )
     return out
@@ -720,8 +715,6 @@ class _Stats:
         out = {name: np.zeros((len(labels), self.n)) for name in ("top_n_probability",)}
         out["interval_low"] = np.zeros((len(labels), self.n), dtype=np.int64)
         out["interval_high"] = np.zeros((len(labels), self.n), dtype=np.int64)
-        # Every resample's ranks, kept for the stability of the ranking between rounds.
-        out[_RESAMPLED] = np.zeros((len(labels), settings.resamples, self.n), dtype=np.int32)
         for i, label in enumerate(labels):
             rng = block_rng(settings.seed, label)
             idx, counts = draw_counts(rng, strata[i], settings.resamples)
@@ -742,7 +735,6 @@ class _Stats:
             out["top_n_probability"][i] = prob
             out["interval_low"][i] = low
             out["interval_high"][i] = high
-            out[_RESAMPLED][i] = ranks
         return out
 
 
@@ -983,8 +975,6 @@ def _with_rank_change(results: list[QuestionResult], rating: bool = False) -> li
                 before.columns["rank"],
                 result.columns["rank"],
                 compared,
-                before.resampled_ranks,
-                result.resampled_ranks,
             )
         carry = _carry_forward(result, before)
         previous[key] = result
