@@ -32,7 +32,7 @@ from allied.workshops.models import (
     Workshop,
     digest,
 )
-from allied.workshops.results import ballot_ideas, panel_counts, problems_with
+from allied.workshops.results import panel_counts, problems_with, round_ideas
 
 
 class WorkshopError(Refused):
@@ -205,8 +205,6 @@ def workshop_start(*, workshop: Workshop, by) -> None:
     workshop.status = Workshop.Status.LIVE
     workshop.current_question = first
     workshop.save(update_fields=["status", "current_question"])
-    # A question nobody set up by hand keeps the default definition, fixed from now on.
-    workshop.questions.filter(consensus_set_at__isnull=True).update(consensus_set_at=timezone.now())
     PhaseChange.objects.create(question=first, from_phase=first.phase, to_phase=first.phase, by=by)
     _bump(workshop)
 
@@ -390,7 +388,7 @@ def phase_move(
     if question.phase == Phase.VOTING and there < here:
         _set_ballots_aside(question, by=by, confirmed=confirmed)
     if to_phase == Phase.VOTING and there > here:
-        ideas = ballot_ideas(question)
+        ideas = round_ideas(question)
         if not ideas:
             raise WorkshopError("There are no ideas to vote on yet.")
         if question.scheme == "top-k" and question.exactly_k and len(ideas) < question.k:
@@ -811,9 +809,9 @@ def ballot_submit(
     if participant.workshop_id != question.workshop_id or participant.consented_at is None:
         raise WorkshopError("Only people taking part in this workshop can vote.")
     check_taking_part(participant)
-    on_ballot = {idea.pk for idea in ballot_ideas(question)}
+    on_ballot = {idea.pk for idea in round_ideas(question)}
     if any(idea.pk not in on_ballot for idea in values):
-        raise WorkshopError("One of those ideas is not on the ballot.")
+        raise WorkshopError("One of those ideas is not on this round's ballot.")
     problems = problems_with(question, participant.pseudonym, values)
     if problems:
         raise WorkshopError(" ".join(problems))
@@ -886,6 +884,11 @@ def revote_start(*, question: Question, by, seen: str | None = None) -> Question
     note, and the new round waits for a judgement of its own."""
     question = _locked(question)
     _check_phase(question, Phase.DISCUSSION, seen=seen)
+    if not round_ideas(question, question.vote_round + 1):
+        raise WorkshopError(
+            "The carry-forward rule settled every idea in this round: there is nothing left to "
+            "vote on."
+        )
     if question.face_validity:
         reason = question.face_validity_reason
         Note.objects.create(

@@ -150,14 +150,32 @@ def _consensus(workshops: list[Workshop]) -> tuple[r.Block, ...]:
                     (
                         f"The definition was set on {_when(q.consensus_set_at)} and fixed"
                         if q.consensus_set_at
-                        else "The definition was fixed"
+                        else "Allied's default definition was kept, and fixed"
                     )
                     + f" when the workshop started, on {_when(started.at if started else None)}, "
-                    "before any vote. Allied refuses any change to it after the start, so there "
-                    "were no deviations from it."
+                    "before any vote; Allied refuses any change to it after the start."
                 )
             )
+            if q.exclude_bottom is not None:
+                blocks.append(r.Text(_carry_forward_record(q)))
     return tuple(blocks)
+
+
+def _carry_forward_record(question: Question) -> str:
+    """Says how the carry-forward rule was applied, with each round that departed from it."""
+    said = (
+        "Allied applied the carry-forward rule itself: each later round's ballot held only the "
+        "ideas the round before had neither agreed nor excluded."
+    )
+    tally = question_tally(question)
+    departures = []
+    for block in tally.questions if tally is not None else ():
+        cf = block.carry_forward
+        if cf is not None and (cf.rated_though_settled or cf.not_rated_though_sent_on):
+            departures.append(ngt.carry_forward_line(block).split(". ", 1)[1])
+    if departures:
+        return f"{said} Departures from it: {' '.join(departures)}"
+    return f"{said} No round departed from it."
 
 
 def _panel(workshops: list[Workshop]) -> tuple[r.Block, ...]:

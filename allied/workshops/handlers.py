@@ -17,7 +17,7 @@ from allied.workshops.models import (
     Workshop,
     WorkshopStaff,
 )
-from allied.workshops.results import ballot_ideas, ballot_order
+from allied.workshops.results import ballot_order, round_ideas
 
 
 @transaction.atomic
@@ -57,7 +57,7 @@ def _number(value: str, *, what: str) -> float:
 def ballot_values(question: Question, post) -> dict[Idea, float]:
     """Returns the choices a ballot form holds: `idea-<id>` fields, blank meaning not chosen."""
     values: dict[Idea, float] = {}
-    for idea in ballot_ideas(question):
+    for idea in round_ideas(question):
         raw = (post.get(f"idea-{idea.pk}") or "").strip()
         if not raw:
             continue
@@ -74,7 +74,7 @@ def ballot_field_errors(question: Question, post) -> dict[int, str]:
     """Returns, per idea id, what is wrong with what was typed for that idea, in words that
     name the idea: not a number, a rank out of range or not whole, a rank given twice. The
     whole ballot's other problems (a points total, say) are left to the engine's message."""
-    ideas = ballot_ideas(question)
+    ideas = round_ideas(question)
     if question.scheme == Scheme.APPROVAL:
         return {}
     ranks = question.scheme in {Scheme.TOP_K, Scheme.FULL_RANK}
@@ -119,7 +119,7 @@ def earlier_choices(question: Question, idea_values: dict[str, float]) -> dict[i
     """Returns a set-aside ballot's choices for the ideas still on the ballot, to fill in when
     its voter votes again. Ranks close up over ideas merged away (1, 2, 3, 5 becomes 1, 2, 3,
     4), so what is filled in is a ballot that can be submitted as it stands."""
-    on_ballot = {idea.pk for idea in ballot_ideas(question)}
+    on_ballot = {idea.pk for idea in round_ideas(question)}
     kept = {int(pk): value for pk, value in idea_values.items() if int(pk) in on_ballot}
     if question.scheme in (Scheme.TOP_K, Scheme.FULL_RANK):
         kept = {pk: float(rank) for rank, pk in enumerate(sorted(kept, key=kept.get), start=1)}

@@ -49,12 +49,30 @@ def ballot_ideas(question: Question) -> list[Idea]:
     return list(question.ideas.filter(merged_into__isnull=True).select_related("theme"))
 
 
-def ballot_order(question: Question, participant) -> list[Idea]:
-    """Returns the ideas on the ballot in the order this participant sees them: shuffled for
-    them when the workshop shuffles ballots (the same order at every reload, a new one in
-    each re-vote), else by number. Ideas keep their numbers, so a ballot means the same in
-    any order."""
+def round_ideas(question: Question, vote_round: int | None = None) -> list[Idea]:
+    """Returns the ideas put to a voting round (the current one by default): every idea on the
+    ballot, except that under a carry-forward rule (ratings) a later round holds only the
+    ideas the round before sent on, those it neither agreed nor excluded. An idea nobody
+    rated was not settled, so it goes on."""
     ideas = ballot_ideas(question)
+    vote_round = question.vote_round if vote_round is None else vote_round
+    if question.scheme != Scheme.RATING or question.exclude_bottom is None or vote_round <= 1:
+        return ideas
+    before = {idea.pk for idea in round_ideas(question, vote_round - 1)}
+    settled: set[str] = set()
+    tally = question_tally(question, vote_round - 1)
+    for block in tally.questions if tally is not None else ():
+        if block.carry_forward is not None:
+            settled |= {*block.carry_forward.agreed, *block.carry_forward.excluded}
+    return [idea for idea in ideas if idea.pk in before and idea.label not in settled]
+
+
+def ballot_order(question: Question, participant) -> list[Idea]:
+    """Returns the ideas on this round's ballot in the order this participant sees them:
+    shuffled for them when the workshop shuffles ballots (the same order at every reload, a
+    new one in each re-vote), else by number. Ideas keep their numbers, so a ballot means the
+    same in any order."""
+    ideas = round_ideas(question)
     shuffles = Workshop.objects.filter(pk=question.workshop_id, shuffle_ballots=True).exists()
     if shuffles:
         random.Random(f"{question.pk}:{question.vote_round}:{participant.pk}").shuffle(ideas)

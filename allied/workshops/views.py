@@ -784,7 +784,7 @@ def _keep_refused_ballot(request, workshop: Workshop, post, message: str) -> Non
         "round": question.vote_round,
         "typed": {
             str(idea.pk): (post.get(f"idea-{idea.pk}") or "")[:20]
-            for idea in handlers.ballot_ideas(question)
+            for idea in handlers.round_ideas(question)
         },
         "errors": {
             str(pk): error for pk, error in handlers.ballot_field_errors(question, post).items()

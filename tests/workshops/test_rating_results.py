@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from allied.workshops import actions
-from allied.workshops.models import Idea, Question
+from allied.workshops.models import Ballot, Idea
 from tests.workshops.conftest import join
 from tests.workshops.test_running_a_question import act, p_act
 
@@ -135,15 +135,6 @@ def test_the_consensus_definition_is_set_before_the_start_and_fixed_by_it(facili
     assert question.exclude_bottom == 60 and question.agree_top == 80
 
 
-def test_starting_fixes_the_default_definition_of_questions_left_as_they_were(
-    facilitator, workshop
-):
-    assert Question.objects.filter(workshop=workshop, consensus_set_at__isnull=False).count() == 0
-    join(workshop)
-    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
-    assert not Question.objects.filter(workshop=workshop, consensus_set_at__isnull=True).exists()
-
-
 def test_a_carry_forward_rule_is_applied_on_every_screen(facilitator, workshop):
     question = workshop.questions.first()
     edit = reverse("workshops:question_edit", args=[workshop.pk, question.pk])
@@ -179,3 +170,33 @@ def test_a_carry_forward_rule_is_applied_on_every_screen(facilitator, workshop):
     assert ">Outcome<" in page and ">next round<" in page
     assert "an idea at least 40% rate in the bottom band is excluded" in page
     assert "The facilitator defined consensus, set on" in page and f"“{words}”" in page
+
+    # The re-vote puts only what the rule sent on to the room: Trust.
+    assert act(facilitator, workshop, "phase_next").json()["ok"]  # to the final discussion
+    assert act(facilitator, workshop, "revote").json()["ok"]
+    page = browsers[0].get(reverse("workshops:participate", args=[workshop.join_code]))
+    ballot = page.content.decode().split("<form", 1)[1]
+    assert "3. Trust" in ballot and "1. Sponsorship" not in ballot and "2. Time" not in ballot
+    settled = p_act(browsers[0], workshop, "vote", **{f"idea-{ideas['Sponsorship'].pk}": "9"})
+    # A rating of a settled idea (from a stale page) is not on this round's ballot: refused.
+    assert settled.status_code == 409
+    assert not Ballot.objects.filter(question__workshop=workshop, vote_round=2).exists()
+    for browser in browsers:
+        assert p_act(browser, workshop, "vote", **{f"idea-{ideas['Trust'].pk}": "8"}).json()["ok"]
+    assert act(facilitator, workshop, "phase_next").json()["ok"]
+    page = facilitator.get(reverse("workshops:results", args=[workshop.pk])).content.decode()
+    assert "Carry-forward rule, round 2: 1 agreed, 0 excluded, 0 sent on to the next round." in page
+    assert "deviation" not in page
+    # Everything is settled: there is nothing left to re-vote on.
+    assert act(facilitator, workshop, "phase_next").json()["ok"]
+    refused = act(facilitator, workshop, "revote")
+    assert "settled every idea" in refused.json()["error"]
+    # The appendix reports the rule as applied, with no round departing from it.
+    assert act(facilitator, workshop, "next_question").json()["ok"]
+    workshop.refresh_from_db()
+    if workshop.status != "finished":
+        workshop.status = "finished"
+        workshop.save(update_fields=["status"])
+    appendix = facilitator.get(reverse("workshops:appendix", args=[workshop.pk])).content.decode()
+    assert "Allied applied the carry-forward rule itself" in appendix
+    assert "No round departed from it." in appendix
