@@ -24,6 +24,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from allied.core.model.figure import NOT_XML
+
 TO_ADD = "Researcher to add"
 
 
@@ -207,8 +209,8 @@ COREQ_MAP: dict[int, tuple[str | None, str, str]] = {
     29: (
         "results",
         PARTLY,
-        "Ideas in participants' words with pseudonyms are in the results; add quotations used "
-        "in the paper.",
+        "The ideas in participants' words are in the results (under pseudonyms in the full "
+        "record); add the quotations used in the paper.",
     ),
     30: (None, ADD, "Whether the data shown agree with the findings."),
     31: ("results", PARTLY, "The ranking of ideas and themes; add how the paper presents them."),
@@ -247,7 +249,7 @@ ACCORD_MAP: tuple[tuple[str, str, str | None, str], ...] = (
     ("Methods", "The role of the facilitator or chair", "facilitators", PARTLY),
     ("Results", "Response rate in each round", "panel", REPORTED),
     ("Results", "Results shared with panellists", "results", REPORTED),
-    ("Results", "Items dropped or merged", "results", REPORTED),
+    ("Results", "Items dropped or merged", "platform", REPORTED),
     ("Results", "How panellists' comments were collected and summarised", "results", PARTLY),
     ("Results", "The final list of items", "results", REPORTED),
     ("Discussion", "Strengths and limitations", None, ADD),
@@ -383,10 +385,10 @@ def to_docx(appendix: Appendix, *, core_title: str | None = None) -> bytes:
     from docx.oxml.ns import qn
 
     document = Document()
-    document.core_properties.title = core_title or appendix.title
+    document.core_properties.title = _xml(core_title or appendix.title)
     document.core_properties.language = "en-GB"
     _set_language(document, "en-GB")
-    document.add_heading(appendix.title, level=0)
+    document.add_heading(_xml(appendix.title), level=0)
 
     def paragraph(text: Text) -> None:
         p = document.add_paragraph()
@@ -394,17 +396,17 @@ def to_docx(appendix: Appendix, *, core_title: str | None = None) -> bytes:
             label = p.add_run(f"{TO_ADD}: ")
             label.bold = True
             label.font.highlight_color = WD_COLOR_INDEX.YELLOW
-        p.add_run(text.text)
+        p.add_run(_xml(text.text))
 
     for text in appendix.preface:
         paragraph(text)
     for number, section in enumerate(appendix.sections, start=1):
-        document.add_heading(f"{number}. {section.heading}", level=1)
+        document.add_heading(_xml(f"{number}. {section.heading}"), level=1)
         for block in section.blocks:
             if isinstance(block, Text):
                 paragraph(block)
                 continue
-            document.add_paragraph(block.caption, style="Caption")
+            document.add_paragraph(_xml(block.caption), style="Caption")
             table = document.add_table(rows=1, cols=len(block.headers))
             table.style = "Table Grid"
             header = table.rows[0]
@@ -415,14 +417,20 @@ def to_docx(appendix: Appendix, *, core_title: str | None = None) -> bytes:
             properties.append(marker)
             for cell, text in zip(header.cells, block.headers, strict=True):
                 cell.text = ""
-                cell.paragraphs[0].add_run(text).bold = True
+                cell.paragraphs[0].add_run(_xml(text)).bold = True
             for row in block.rows:
                 cells = table.add_row().cells
                 for cell, text in zip(cells, row, strict=True):
-                    cell.text = text
+                    cell.text = _xml(text)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _xml(text: str) -> str:
+    """Return text without the control characters an XML document cannot hold (a vertical
+    tab pasted into an idea would otherwise stop the Word file being written)."""
+    return NOT_XML.sub("", text)
 
 
 def _set_language(document, language: str) -> None:

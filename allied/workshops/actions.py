@@ -812,6 +812,8 @@ def ballot_submit(
     on_ballot = {idea.pk for idea in round_ideas(question)}
     if any(idea.pk not in on_ballot for idea in values):
         raise WorkshopError("One of those ideas is not on this round's ballot.")
+    if question.scheme == "rating" and any(not float(v).is_integer() for v in values.values()):
+        raise WorkshopError("Give each rating as a whole number.")
     problems = problems_with(question, participant.pseudonym, values)
     if problems:
         raise WorkshopError(" ".join(problems))

@@ -245,8 +245,13 @@ def workshop_create(request, org: str):
         extra["scale_min"] = low
     if high is not None:
         extra["scale_max"] = high
-    if low is not None and high is not None and low >= high:
+    low_now, high_now = low if low is not None else 1, high if high is not None else 9
+    if low_now >= high_now:
         raise BadInput("'scale_min' must be below 'scale_max'.")
+    if high_now - low_now < 2:
+        raise BadInput(
+            "A rating scale needs at least three points: 'scale_max' - 'scale_min' >= 2."
+        )
     workshop = handlers.workshop_from_form(
         organisation=organisation, by=request.user, data=form.cleaned_data
     )

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from allied.core import ngt
 from allied.core import reporting as r
-from allied.core.disclosure import RULE_LINES, disclose_breakdown
+from allied.core.disclosure import RULE_LINES, SMALLEST_SHOWN, disclose_structured
+from allied.workshops.forms import CharacteristicsForm
 from allied.workshops.models import (
     CHARACTERISTIC_FIELDS,
     NOT_GIVEN,
@@ -84,7 +85,7 @@ def build(workshops: list[Workshop]) -> r.Appendix:
         r.Section("questions", "The questions and how they were framed", _questions(workshops)),
         r.Section("consensus", "The consensus definition", _consensus(workshops)),
         r.Section("panel", "The panel", _panel(workshops)),
-        r.Section("anonymity", "Anonymity", _anonymity()),
+        r.Section("anonymity", "Anonymity", _anonymity(workshops)),
         r.Section(
             "platform",
             "Platform, mode and changes from the classic technique",
@@ -116,15 +117,27 @@ def _questions(workshops: list[Workshop]) -> tuple[r.Block, ...]:
             blocks.append(
                 r.Text("Briefing files shared with participants: " + "; ".join(files) + ".")
             )
+        accepted = Counter(_taking_part(w).values_list("consent_version", flat=True))
+        versions = "; ".join(
+            f"version {v}: {n} participant{'s' if n != 1 else ''}"
+            for v, n in sorted(accepted.items())
+        )
         blocks.append(
             r.Text(
-                f"Before taking part, each participant accepted the consent statement (version "
-                f"{w.consent_version}): “{w.consent_statement}”"
+                f"Before taking part, each participant accepted a consent statement ({versions or 'nobody took part'}). "
+                f"The current statement, version {w.consent_version}, reads: “{w.consent_statement}”"
+                + (
+                    " Some accepted an earlier version, whose wording Allied does not keep."
+                    if any(v != w.consent_version for v in accepted)
+                    else ""
+                )
             )
         )
     blocks.append(
         r.Text(
-            "How the questions were developed, who developed them and whether they were piloted.",
+            "How the questions were developed, who developed them and whether they were piloted. "
+            "Check that the purpose and briefing above are as they were on the day: they can be "
+            "edited afterwards.",
             to_add=True,
         )
     )
@@ -268,44 +281,117 @@ def _panel(workshops: list[Workshop]) -> tuple[r.Block, ...]:
     return tuple(blocks)
 
 
+# Answers people typed in their own words: an answer fewer than the smallest shown number gave
+# is folded into "Other answers", so that no one's own words are printed as existing.
+FREE_TEXT = frozenset({"profession", "gender", "ethnic_group"})
+# Special category data: when one answer holds everyone, every figure is hidden (decision
+# 0008), or anyone who knew who attended would learn each person's answer.
+SPECIAL = frozenset({"gender", "ethnic_group"})
+OTHER = "Other answers"
+
+
 def _characteristics(workshops: list[Workshop]) -> list[r.Block]:
     pooled: dict[str, Counter] = {field: Counter() for field, _ in CHARACTERISTIC_FIELDS}
     for w in workshops:
         for field, answers in panel_counts(w).items():
             pooled[field].update(answers)
+    labels = {
+        "setting": dict(CharacteristicsForm.base_fields["setting"].choices),
+        "age_range": dict(CharacteristicsForm.base_fields["age_range"].choices),
+    }
     blocks: list[r.Block] = []
     for field, label in CHARACTERISTIC_FIELDS:
-        counts = pooled[field]
-        shown = disclose_breakdown(dict(counts), total_key="\0total")
+        counts = Counter()
+        for answer, people in pooled[field].items():
+            if field in FREE_TEXT and answer != NOT_GIVEN and people < SMALLEST_SHOWN:
+                answer = OTHER
+            counts[labels.get(field, {}).get(answer, answer)] += people
+        shown = _disclosed(counts, special=field in SPECIAL)
         rows = tuple(
             (answer, shown[answer])
-            for answer in sorted(counts, key=lambda answer: (answer == NOT_GIVEN, answer))
+            for answer in sorted(counts, key=lambda a: (a in (OTHER, NOT_GIVEN), a == NOT_GIVEN, a))
         )
         blocks.append(
             r.Table(
                 f"{label} of those who took part (optional questionnaire)",
                 ("Answer", "People"),
-                (*rows, ("All who took part", shown["\0total"])),
+                (*rows, ("All who took part", shown[_TOTAL])),
             )
         )
-    blocks.append(r.Text(" ".join(RULE_LINES)))
+    blocks.append(
+        r.Text(
+            " ".join(RULE_LINES)
+            + f" Answers in people's own words given by fewer than {SMALLEST_SHOWN} are counted "
+            f"together as “{OTHER}”."
+            + (
+                " Counts across workshops count each workshop's participants."
+                if len(workshops) > 1
+                else ""
+            )
+        )
+    )
     return blocks
 
 
-def _anonymity() -> tuple[r.Block, ...]:
-    return (
+_TOTAL = "\0total"
+
+
+def _disclosed(counts: Counter, *, special: bool) -> dict[str, str]:
+    """Each answer's count and the total as they may be shown: the structured rule over one
+    breakdown, with the special-category rule when `special`."""
+    people: dict[str, set] = {
+        answer: {(answer, i) for i in range(n)} for answer, n in counts.items()
+    }
+    cells = {**people, _TOTAL: set().union(*people.values()) if people else set()}
+    return disclose_structured(cells, [(_TOTAL, list(people))], special=(0,) if special else ())
+
+
+def _anonymity(workshops: list[Workshop]) -> tuple[r.Block, ...]:
+    blocks: list[r.Block] = []
+    for w in workshops:
+        if w.identities_destroyed_at:
+            mode = (
+                f"strict: the key linking each pseudonym to a person was seen only by the lead "
+                f"facilitator and the organisation's administrator while the workshop ran, and "
+                f"Allied destroyed it when the workshop finished, on "
+                f"{_when(w.identities_destroyed_at)}, with the answers about themselves (only "
+                f"their counts were kept) and private drafts nobody shared. Nobody can now tell "
+                f"who said or voted for what"
+            )
+        else:
+            mode = (
+                "named: the key linking each pseudonym to a person is kept, seen only by the "
+                "lead facilitator and the organisation's administrator"
+            )
+        blocks.append(
+            r.Text(
+                f"“{w.title}”: on every screen, in the record and in every export, participants "
+                f"appear by pseudonym (P1, P2 and so on). Anonymity was {mode}."
+            )
+        )
+    proxy = Ballot.objects.filter(question__workshop__in=workshops, entered_by__isnull=False)
+    blocks.append(
         r.Text(
-            "Participants were known to one another only by pseudonym (P1, P2 and so on). The "
-            "key linking a pseudonym to a person was seen only by the lead facilitator and the "
-            "organisation's administrator; note-takers and observers saw pseudonyms only."
-        ),
-        r.Text(
-            "Votes were private: nobody saw another person's ballot, and nobody, the "
-            "facilitators included, saw any result until the facilitator closed the vote. The "
-            "record keeps each ballot under its voter's pseudonym, so the results can be "
-            "re-counted."
-        ),
+            "Nobody saw any result, the facilitators included, until the facilitator closed the "
+            "vote, and no participant saw another's ballot. The record keeps each ballot under "
+            "its voter's pseudonym, so the results can be re-counted; staff of the workshop can "
+            "download these pseudonymised ballots."
+            + (
+                f" {proxy.count()} paper ballot(s) were entered by a facilitator or note-taker, "
+                "who saw them."
+                if proxy.exists()
+                else ""
+            )
+        )
     )
+    blocks.append(
+        r.Text(
+            "In a room, participants may have recognised one another and heard each other's "
+            "ideas; say how the room was arranged and whether pseudonyms were used aloud.",
+            to_add=True,
+        )
+    )
+    return tuple(blocks)
 
 
 def _platform(workshops: list[Workshop]) -> tuple[r.Block, ...]:
@@ -382,7 +468,7 @@ def _facilitators(workshops: list[Workshop]) -> tuple[r.Block, ...]:
     rows = []
     for w in workshops:
         for staff in w.staff.select_related("user").order_by("role", "user__email"):
-            name = staff.user.get_full_name() or staff.user.email
+            name = staff.user.get_full_name() or "(no name on their account)"
             rows.append((w.title, name, staff.get_role_display()))
     roles = (
         f"{StaffRole.LEAD.label}: runs the workshop and alone sees who is behind each "
@@ -500,8 +586,8 @@ def _results(workshops: list[Workshop]) -> tuple[r.Block, ...]:
             tally = question_tally(q)
             name = f"“{w.title}”, question {q.order}"
             if tally is None:
-                continue
-            for block in tally.questions:
+                blocks.append(r.Text(f"{name}: nobody voted on this question."))
+            for block in tally.questions if tally is not None else ():
                 blocks.append(_ranking(name, block, tally))
                 lines = [
                     ngt.agreement_line(block),
@@ -548,17 +634,48 @@ def _results(workshops: list[Workshop]) -> tuple[r.Block, ...]:
 
 def _ranking(name: str, block: ngt.QuestionResult, tally: ngt.TallyResult) -> r.Table:
     rating = isinstance(tally.scheme, ngt.RatingScheme)
-    headers = ("Rank", "Idea", "Theme") + (
-        ("Median", "Agreed", "Raters") if rating else ("Score", "Voters", "% of maximum")
-    )
+    rand = ngt.rand_applies(tally)
+    carry = ngt.carries_forward(tally)
+    headers: tuple[str, ...] = ("Rank", "Idea", "Theme")
+    if rating:
+        headers += ("Median", "IQR", "Agreed", "Raters")
+        if rand:
+            headers += (
+                "P30",
+                "P70",
+                "IPR",
+                "IPRAS",
+                "Disagreement",
+                "Panel-size rule",
+                "Appropriateness",
+            )
+        if carry:
+            headers += ("Outcome",)
+    else:
+        headers += ("Score", "Voters", "% of maximum")
     rows = []
     for idea in block.ideas:
+        if rating and idea.voters == 0 and block.round > 1:
+            continue  # not put to this round
         if rating:
-            cells = (
-                "" if idea.median is None else f"{idea.median:g}",
-                "" if idea.agreed is None else ("yes" if idea.agreed else "no"),
+            cells: tuple[str, ...] = (
+                _number(idea.median),
+                _number(idea.iqr),
+                _yes(idea.agreed),
                 str(idea.voters),
             )
+            if rand:
+                cells += (
+                    _number(idea.p30),
+                    _number(idea.p70),
+                    _number(idea.ipr),
+                    _number(idea.ipras),
+                    _yes(idea.disagreement),
+                    ngt.panel_rule_words(idea),
+                    idea.appropriateness or "",
+                )
+            if carry:
+                cells += (idea.outcome or "not rated",)
         else:
             cells = (f"{idea.total:g}", str(idea.voters), f"{idea.pct_of_max:.1f}")
         rows.append((str(idea.rank), idea.idea, idea.theme or "", *cells))
@@ -567,3 +684,11 @@ def _ranking(name: str, block: ngt.QuestionResult, tally: ngt.TallyResult) -> r.
         headers,
         tuple(rows),
     )
+
+
+def _number(x: float | None) -> str:
+    return "" if x is None else f"{round(x, 2):g}"
+
+
+def _yes(x: bool | None) -> str:
+    return "" if x is None else ("yes" if x else "no")

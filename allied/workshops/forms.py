@@ -246,10 +246,10 @@ class QuestionForm(forms.Form):
     )
     agree_bottom = whole_number(
         "Agreed only when under this percentage rate it in the bottom third (rating)",
-        0,
+        1,
         100,
         what="the percentage rating in the bottom third",
-        unit=" from 0 to 100",
+        unit=" from 1 to 100",
     )
     exclude_bottom = forms.IntegerField(
         label="Carry-forward rule: exclude an idea when at least this percentage rate it in the "
@@ -257,11 +257,11 @@ class QuestionForm(forms.Form):
         help_text="Ideas neither agreed nor excluded go to the next round. Leave empty for no "
         "carry-forward rule.",
         required=False,
-        min_value=0,
+        min_value=1,
         max_value=100,
         error_messages={
-            "invalid": "Enter the percentage that excludes an idea as a whole number from 0 to 100",
-            "min_value": "The percentage that excludes an idea must be 0 or more",
+            "invalid": "Enter the percentage that excludes an idea as a whole number from 1 to 100",
+            "min_value": "The percentage that excludes an idea must be 1 or more",
             "max_value": "The percentage that excludes an idea must be 100 or less",
         },
     )
@@ -280,6 +280,11 @@ class QuestionForm(forms.Form):
         low, high = cleaned.get("scale_min"), cleaned.get("scale_max")
         if low is not None and high is not None and low >= high:
             self.add_error("scale_max", "The highest rating must be more than the lowest")
+        elif low is not None and high is not None and high - low < 2:
+            # The bands are the top and bottom thirds: a scale needs three points to have them.
+            self.add_error(
+                "scale_max", "A rating scale needs at least three points, such as 1 to 3"
+            )
         cleaned["consensus_definition"] = (cleaned.get("consensus_definition") or "").strip()
         return cleaned
 

@@ -96,7 +96,7 @@ def ballot_field_errors(question: Question, post) -> dict[int, str]:
             value = float("nan")
         if value != value or value in (float("inf"), float("-inf")):
             errors[idea.pk] = f"Enter a number for idea {idea.number}"
-        elif ranks and not value.is_integer():
+        elif (ranks or question.scheme == Scheme.RATING) and not value.is_integer():
             errors[idea.pk] = f"Enter a whole number for idea {idea.number}"
         elif highest is not None and not lowest <= value <= highest:
             errors[idea.pk] = f"Enter a number from {lowest} to {highest} for idea {idea.number}"

@@ -239,7 +239,7 @@ def test_every_output_carries_the_stability_and_the_rand_statistics():
     csv_text = render(result, "csv")
     assert "ipras" in csv_text.splitlines()[0] and "kendall_tau" in csv_text.splitlines()[0]
     markdown = render(result, "md")
-    assert "| IPR | IPRAS | Disagreement | Appropriateness |" in markdown
+    assert "| IPR | IPRAS | Disagreement | Panel-size rule | Appropriateness |" in markdown
     assert "Stability from round 1: Kendall's τ-b not defined (1 idea compared)." in markdown
     assert "RAND/UCLA appropriateness method" in markdown
 

@@ -87,8 +87,29 @@ def test_the_page_covers_every_part_and_both_checklists(facilitator, finished):
 def test_a_characteristic_held_by_one_person_is_never_shown(facilitator, finished):
     page = facilitator.get(reverse("workshops:appendix", args=[finished.pk])).content.decode()
     ethnic = page.split("Ethnic group of those who took part")[1].split("</table>")[0]
-    row = ethnic.split("Black Caribbean</td>")[1].split("</tr>")[0]
+    # One person's own words are not printed as existing: they are among "Other answers".
+    assert "Black Caribbean" not in page
+    row = ethnic.split("Other answers</td>")[1].split("</tr>")[0]
     assert ">*<" in row and ">1<" not in row
+
+
+def test_an_answer_everyone_gave_is_hidden_for_special_category_data(facilitator, org, fay):
+    from tests.consensus.conftest import VOTES
+
+    workshop = finish_workshop(org, fay, title="All alike", votes=VOTES * 3)
+    for person in workshop.participants.all():
+        Characteristics.objects.create(
+            participant=person, ethnic_group="White British", setting="social_care"
+        )
+    page = facilitator.get(reverse("workshops:appendix", args=[workshop.pk])).content.decode()
+    ethnic = page.split("Ethnic group of those who took part")[1].split("</table>")[0]
+    # Twelve of twelve would tell anyone who knew who attended each one's ethnic group.
+    row = ethnic.split("White British</td>")[1].split("</tr>")[0]
+    assert ">*<" in row
+    # Work setting is not special category data, and shows its label, not its code.
+    setting = page.split("Work setting of those who took part")[1].split("</table>")[0]
+    row = setting.split("Social care</td>")[1].split("</tr>")[0]
+    assert "social_care" not in setting and ">10<" in row
 
 
 def test_the_markdown_escapes_what_people_typed(facilitator, finished):
@@ -202,3 +223,32 @@ def test_the_panel_counts_who_joined_and_voted(facilitator, org, fay):
     assert cells == ["Counted", "0", "0", "4", "0", "0", "0", "4"]
     rounds = page.split("How many took part in each phase and round")[1].split("</table>")[0]
     assert "round 1: 4" in rounds
+
+
+def test_a_control_character_typed_into_an_idea_does_not_stop_the_word_file(facilitator, finished):
+    Idea.objects.filter(question__workshop=finished).update(text="Time\x0bto talk")
+    response = facilitator.get(reverse("workshops:appendix_file", args=[finished.pk, "docx"]))
+    assert response.status_code == 200
+    cells = [
+        c.text
+        for t in Document(io.BytesIO(response.content)).tables
+        for r in t.rows
+        for c in r.cells
+    ]
+    assert any("Timeto talk" in c for c in cells)
+
+
+def test_an_observer_cannot_pool_a_workshop_they_only_observe(
+    client, signed_in, finished, org, fay, make_person
+):
+    from allied.accounts.models import Role
+    from allied.workshops.models import StaffRole, WorkshopStaff
+
+    lena = make_person("lena@alder.example", "Lena Lead", org, Role.FACILITATOR)
+    theirs = finish_workshop(org, lena, title="Lena's own workshop")
+    WorkshopStaff.objects.create(workshop=finished, user=lena, role=StaffRole.OBSERVER)
+    signed_in(lena)
+    page = client.get(reverse("workshops:appendix", args=[theirs.pk]), {"with": finished.pk})
+    text = page.content.decode()
+    assert page.status_code == 200 and "Lena&#x27;s own workshop" in text
+    assert "Sponsorship | allyship" not in text and "Methods and reporting appendix: 2" not in text

@@ -131,6 +131,17 @@ def rand_applies(tally: TallyResult) -> bool:
     return isinstance(scheme, RatingScheme) and rand.applies(scheme.low, scheme.high)
 
 
+def panel_rule_words(idea: IdeaResult) -> str:
+    """Return the RAND/UCLA panel-size rule's verdict on an idea ('' outside 8 to 16 raters)."""
+    if idea.panel_rule_disagreement:
+        return "disagreement"
+    if idea.panel_rule_agreement:
+        return "agreement"
+    if idea.panel_rule_agreement is None and idea.panel_rule_disagreement is None:
+        return ""
+    return "neither"
+
+
 def carries_forward(tally: TallyResult) -> bool:
     """Return whether the tally applied a carry-forward rule (ratings with an exclusion rule)."""
     scheme = tally.scheme
@@ -422,7 +433,7 @@ def _publication_rows(
     if rating:
         headers += ["Median", "IQR", "Mean", "Top band %", "Bottom band %", "Agreed", "Raters"]
         if rand_applies(tally):
-            headers += ["IPR", "IPRAS", "Disagreement", "Appropriateness"]
+            headers += ["IPR", "IPRAS", "Disagreement", "Panel-size rule", "Appropriateness"]
         if carries_forward(tally):
             headers.append("Outcome")
     else:
@@ -449,6 +460,7 @@ def _publication_rows(
                     _fmt(i.ipr, 2),
                     _fmt(i.ipras, 2),
                     "" if i.disagreement is None else ("yes" if i.disagreement else "no"),
+                    panel_rule_words(i),
                     i.appropriateness or "",
                 ]
             if carries_forward(tally):
@@ -731,6 +743,7 @@ def _xlsx_value(header: str, text: str) -> object:
         "Disagreement",
         "Appropriateness",
         "Outcome",
+        "Panel-size rule",
     ):
         return text
     return _number_or_text(text)
