@@ -87,3 +87,13 @@ def test_without_an_exclusion_rule_there_is_no_outcome():
 def test_a_share_outside_0_to_100_is_refused(field):
     with pytest.raises(SchemeError, match="percentage from 0 to 100"):
         AgreementRule(**{field: 101})
+
+
+def test_an_idea_settled_and_left_out_does_not_make_the_others_seem_to_move():
+    # Round 1: A agreed (rank 1), C and D sent on (ranks 2 and 3 by median), B excluded.
+    # Round 2 rates only C and D, in the same order: neither moved.
+    round_2 = {"Circles": [7, 7, 8, 7, 8, 8, 7, 7, 9, 7], "Background": [5] * 10}
+    result = tally(ballots({1: ROUND_1, 2: round_2}), [IDEAS], RULE)
+    second = result.questions[1]
+    assert second.idea("Circles").rank_change == 0
+    assert second.idea("Background").rank_change == 0

@@ -968,8 +968,14 @@ def _with_rank_change(results: list[QuestionResult], rating: bool = False) -> li
             compared = np.ones(result.ideas_on_ballot, dtype=bool)
             if rating:
                 compared = (before.columns["voters"] > 0) & (result.columns["voters"] > 0)
-                # An idea not rated in one of the rounds did not move: it was not in the race.
-                change = np.where(compared, change, np.nan)
+                # Movement is among the ideas rated in both rounds: an idea settled and left out
+                # does not make the others seem to move up, and one not rated did not move.
+                keep = np.flatnonzero(compared)
+                change = np.full(result.ideas_on_ballot, np.nan)
+                if keep.size:
+                    earlier = competition_rank([-before.columns["rank"][keep].astype(np.float64)])
+                    later = competition_rank([-result.columns["rank"][keep].astype(np.float64)])
+                    change[keep] = earlier - later
             stability = between_rounds(
                 before.round,
                 before.columns["rank"],
