@@ -263,6 +263,7 @@ PERSONAL_URLS = {
     ),
     "workshops:participate": ("get", lambda w: {"code": w["workshop_own"].join_code}, 302, 302),
     "workshops:about_you": ("get", lambda w: {"code": w["workshop_own"].join_code}, 302, 302),
+    "workshops:participation": ("get", lambda w: {"code": w["workshop_own"].join_code}, 404, 404),
     "workshops:participate_fragment": (
         "get",
         lambda w: {"code": w["workshop_own"].join_code},

@@ -19,6 +19,7 @@ from allied.workshops.models import (
     Idea,
     Question,
     Scheme,
+    Turn,
     Workshop,
 )
 
@@ -180,6 +181,40 @@ def question_tally(question: Question, vote_round: int | None = None) -> ngt.Tal
     if not ballots:
         return None
     return ngt.tally(ballots, [engine_question(question)], engine_scheme(question))
+
+
+def participation(workshop: Workshop) -> list[dict]:
+    """Returns, per question, who took part in round-robin and in each voting round, by
+    pseudonym: never what anyone said or chose. A participant can check they were counted."""
+    people = list(
+        workshop.participants.filter(consented_at__isnull=False, admission=Admission.ADMITTED)
+    )
+    out = []
+    for question in workshop.questions.all():
+        turns = set(Turn.objects.filter(question=question).values_list("participant_id", flat=True))
+        voted: dict[int, set[int]] = {}
+        for participant, vote_round in Ballot.objects.filter(question=question).values_list(
+            "participant_id", "vote_round"
+        ):
+            voted.setdefault(vote_round, set()).add(participant)
+        # Rounds still open are not listed: who has voted so far is shown as a count only.
+        still_open = open_round(question)
+        rounds = [n for n in sorted(voted) if n != still_open]
+        out.append(
+            {
+                "question": question,
+                "rounds": rounds,
+                "rows": [
+                    {
+                        "participant": p,
+                        "round_robin": p.pk in turns,
+                        "voted": [p.pk in voted[n] for n in rounds],
+                    }
+                    for p in people
+                ],
+            }
+        )
+    return out
 
 
 def panel_counts(workshop: Workshop) -> dict[str, dict[str, int]]:

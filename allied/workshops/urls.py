@@ -60,6 +60,7 @@ urlpatterns = [
     path("join/<str:code>/<str:token>/", views.join_code, name="join_invited"),
     path("j/<str:code>/", views.participate, name="participate"),
     path("j/<str:code>/about-you/", views.about_you, name="about_you"),
+    path("j/<str:code>/who-took-part/", views.participation_list, name="participation"),
     path("j/<str:code>/live/", views.participate_fragment, name="participate_fragment"),
     path("j/<str:code>/state/", views.participate_state, name="participate_state"),
     path("j/<str:code>/events/", views.participate_events, name="participate_events"),

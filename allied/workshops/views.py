@@ -868,7 +868,9 @@ def participate(request, code: str):
     if participant is None:
         return redirect("workshops:join_code", workshop.join_code)
     if access.finished(workshop):
-        return render(request, "workshops/finished.html", {"workshop": workshop})
+        return render(
+            request, "workshops/finished.html", {"workshop": workshop, "participant": participant}
+        )
     if not participant.admitted:
         return render(request, "workshops/waiting.html", _waiting_context(workshop, participant))
     refused = request.session.pop(REFUSED_BALLOT, None)
@@ -876,6 +878,23 @@ def participate(request, code: str):
         request,
         "workshops/participate.html",
         _participant_context(workshop, participant, refused),
+    )
+
+
+def participation_list(request, code: str):
+    """Who took part in each round, by pseudonym, never what they chose: for anyone taking
+    part to check that they were counted."""
+    workshop, participant = access.participant_for(request, code)
+    if participant is None or not participant.admitted:
+        raise Http404
+    return render(
+        request,
+        "workshops/participation.html",
+        {
+            "workshop": workshop,
+            "me": participant,
+            "questions": results.participation(workshop),
+        },
     )
 
 

@@ -139,3 +139,32 @@ def test_a_named_workshop_keeps_its_key_when_it_finishes(org, fay):
     assert workshop.identities_destroyed_at is None
     assert Turn.objects.filter(question__workshop=workshop).exists()
     assert workshop.panel_counts is None
+
+
+def test_a_participant_can_check_who_took_part_but_never_what_anyone_chose(org, fay):
+    from django.test import Client
+
+    workshop = finish_workshop(org, fay, title="Checked")
+    workshop.status = Workshop.Status.LIVE
+    workshop.save(update_fields=["status"])
+    browser = join(workshop)  # joins with the code: taking part, with a token of their own
+    me = workshop.participants.order_by("-number").first()
+    # Joining late, they wait until the facilitator lets them in: until then, nothing to see.
+    assert (
+        browser.get(reverse("workshops:participation", args=[workshop.join_code])).status_code
+        == 404
+    )
+    actions.participant_admit(workshop=workshop, participant=me, by=fay)
+    page = browser.get(reverse("workshops:participation", args=[workshop.join_code]))
+    text = page.content.decode()
+    assert f"You are <strong>{me.pseudonym}</strong>" in text
+    assert f"{me.pseudonym} (you)" in text
+    # The four who voted are listed as having voted; the newcomer as not.
+    assert text.count(">Yes</td>") == 8  # four took part in round-robin and voted
+    assert "Honest conversations" not in text  # never what anyone said or chose
+    # Someone who has not joined sees nothing.
+    stranger = Client()
+    assert (
+        stranger.get(reverse("workshops:participation", args=[workshop.join_code])).status_code
+        == 404
+    )
