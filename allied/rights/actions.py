@@ -19,13 +19,14 @@ from datetime import date
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import OperationalError, connection, transaction
+from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from allied.audit.log import record
 from allied.audit.models import AuditEvent, Kind
 from allied.base.links import site_link
+from allied.base.sqlite_log import clear_the_log_after_commit, empty_the_log
 from allied.programmes import sensitive
 from allied.programmes.models import Cohort, Concern, Participant, Programme
 from allied.rights import registry
@@ -414,41 +415,6 @@ def person_erase(*, user, by, organisation=None, request=None) -> Erasure:
         retained=len(retained),
     )
     return erasure
-
-
-# The connection's usual wait for a lock (settings: `timeout`), in milliseconds.
-CHECKPOINT_RESTORE_MS = int(
-    settings.DATABASES["default"].get("OPTIONS", {}).get("timeout", 5) * 1000
-)
-
-
-def empty_the_log() -> bool:
-    """On SQLite, moves the write-ahead log into the database file and empties it: the log
-    still holds pages as they were before an erasure. (The file itself zeroes what is deleted:
-    `secure_delete` in settings.) Returns False when a reader kept it from finishing; then
-    SQLite reuses the log from its start later, and `allied tick` tries again. Elsewhere
-    (PostgreSQL needs VACUUM: docs/data-rights.md) does nothing and returns True."""
-    if connection.vendor != "sqlite" or connection.in_atomic_block:
-        return True
-    try:
-        with connection.cursor() as cursor:
-            # A reader still on an older snapshot makes the checkpoint wait: a second at most,
-            # not the 20 seconds a writer waits, since the erasure is done.
-            cursor.execute("PRAGMA busy_timeout = 1000")
-            busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            cursor.execute(f"PRAGMA busy_timeout = {CHECKPOINT_RESTORE_MS}")
-    except OperationalError as error:
-        busy = error
-    if busy:
-        logger.warning("The write-ahead log was not emptied after an erasure: %s", busy)
-    return not busy
-
-
-def clear_the_log_after_commit() -> None:
-    """Empties SQLite's write-ahead log once the erasure commits (`empty_the_log`). Robust:
-    the erasure stands whatever happens here."""
-    if connection.vendor == "sqlite":
-        transaction.on_commit(empty_the_log, robust=True)
 
 
 def _is_scrubbed(user) -> bool:

@@ -102,8 +102,18 @@ def _found(workshop: Workshop | None, token: str | None):
         raise Http404
     participant = joined(workshop, token)
     if participant is None and finished(workshop):
+        if token and workshop.identities_destroyed_at:
+            # A strict workshop destroyed the link from this browser to its pseudonym: it took
+            # part, and may see that the workshop has finished, as no one else may.
+            return workshop, None
         raise Http404
     return workshop, participant
+
+
+def destroyed_but_took_part(workshop: Workshop, participant: Participant | None) -> bool:
+    """Whether this is a browser that took part in a strict workshop whose key is destroyed
+    (`_found` lets it through with no participant)."""
+    return participant is None and finished(workshop) and bool(workshop.identities_destroyed_at)
 
 
 def finished(workshop: Workshop) -> bool:

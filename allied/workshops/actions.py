@@ -4,6 +4,7 @@ workshop. A `WorkshopError` carries a message for the person and means nothing c
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import timedelta
 
@@ -13,6 +14,7 @@ from django.utils import timezone
 
 from allied import live
 from allied.base.errors import Refused
+from allied.base.sqlite_log import clear_the_log_after_commit
 from allied.workshops.models import (
     PHASE_ORDER,
     Admission,
@@ -32,7 +34,7 @@ from allied.workshops.models import (
     Workshop,
     digest,
 )
-from allied.workshops.results import panel_counts, problems_with, round_ideas
+from allied.workshops.results import WRITERS, panel_counts, problems_with, round_ideas
 
 
 class WorkshopError(Refused):
@@ -215,9 +217,9 @@ def participant_add(
 ) -> tuple[Participant, str]:
     """Returns the new participant and the token for their personal join link (never stored)."""
     workshop = Workshop.objects.select_for_update().get(pk=workshop.pk)
-    number = (
-        workshop.participants.order_by("-number").values_list("number", flat=True).first() or 0
-    ) + 1
+    if workshop.status == Workshop.Status.FINISHED:
+        raise WorkshopError("This workshop has finished: nobody more can be added.")
+    number = _next_number(workshop)
     token = uuid.uuid4().hex + uuid.uuid4().hex
     participant = Participant.objects.create(
         workshop=workshop,
@@ -269,9 +271,7 @@ def participant_consent(
         # The workshop's row is locked, so joins one after another see each other's places.
         if is_full(workshop):
             raise WorkshopError(FULL)
-        number = (
-            workshop.participants.order_by("-number").values_list("number", flat=True).first() or 0
-        ) + 1
+        number = _next_number(workshop)
         participant = Participant.objects.create(
             workshop=workshop,
             number=number,
@@ -284,19 +284,50 @@ def participant_consent(
             raise WorkshopError(LINK_USED)
     now = timezone.now()
     participant.consent_version = workshop.consent_version
+    participant.consented_anonymity = workshop.anonymity
     participant.consented_at = now
     participant.joined_at = participant.joined_at or now
     participant.session_digest = digest(session_token)
     participant.save(
-        update_fields=["consent_version", "consented_at", "joined_at", "session_digest"]
+        update_fields=[
+            "consent_version",
+            "consented_anonymity",
+            "consented_at",
+            "joined_at",
+            "session_digest",
+        ]
     )
     _bump(workshop)
     return participant
 
 
+@transaction.atomic
+def characteristics_save(*, participant: Participant, answers: dict) -> None:
+    """Saves a participant's optional answers about themselves. Refused once the workshop has
+    finished: a strict workshop's answers are destroyed then, and one saved at the same moment
+    must not slip past (the workshop's lock orders the two)."""
+    workshop = Workshop.objects.select_for_update().get(pk=participant.workshop_id)
+    if workshop.status == Workshop.Status.FINISHED:
+        raise WorkshopError("This workshop has finished.")
+    Characteristics.objects.update_or_create(participant=participant, defaults=answers)
+
+
+def _next_number(workshop: Workshop) -> int:
+    """The next pseudonym's number (the caller holds the workshop's lock): one more than the
+    last, or, in a strict workshop, a number drawn at random among those free, so that a
+    pseudonym says nothing of the order in which people were invited or joined."""
+    taken = set(workshop.participants.values_list("number", flat=True))
+    if workshop.anonymity != Workshop.Anonymity.STRICT:
+        return max(taken, default=0) + 1
+    free = [n for n in range(1, max(99, 3 * len(taken) + 10)) if n not in taken]
+    return secrets.choice(free)
+
+
 def _decide(workshop: Workshop, chosen: list[Participant] | None, admission: str, by):
     """Lets in (or turns away) those chosen who are waiting, or everyone waiting when
     `chosen` is None; notes each decision in the record and updates every screen."""
+    if Workshop.objects.filter(pk=workshop.pk, status=Workshop.Status.FINISHED).exists():
+        raise WorkshopError("This workshop has finished.")
     # The current question's row with the workshop's, locked as every question's action
     # locks them (`_locked`), so that two actions never wait for each other.
     current = Workshop.objects.values_list("current_question_id", flat=True).get(pk=workshop.pk)
@@ -510,12 +541,13 @@ def anonymity_set(*, workshop: Workshop, anonymity: str, by) -> Workshop:
         raise WorkshopError("Choose how anonymous participants are.")
     if anonymity == workshop.anonymity:
         return workshop
-    if workshop.status != Workshop.Status.DRAFT and ANONYMITY_ORDER.index(
+    agreed = workshop.participants.filter(consented_at__isnull=False).exists()
+    if (workshop.status != Workshop.Status.DRAFT or agreed) and ANONYMITY_ORDER.index(
         anonymity
     ) < ANONYMITY_ORDER.index(workshop.anonymity):
         raise WorkshopError(
-            "Anonymity can be raised once the workshop has started, never lowered: people "
-            "took part under the promise they were given"
+            "Anonymity can be raised once anyone has agreed to take part, never lowered: "
+            "people took part under the promise they were given"
         )
     workshop.anonymity = anonymity
     workshop.save(update_fields=["anonymity"])
@@ -527,23 +559,41 @@ def anonymity_set(*, workshop: Workshop, anonymity: str, by) -> Workshop:
 
 def _destroy_identities(workshop: Workshop) -> None:
     """Destroys the link between people and what they said in a strict workshop (the caller
-    holds the workshop's lock and saves it): the key from pseudonyms to names and emails, the
-    links from browsers and invitations, the answers to the optional questionnaire (their
-    counts are kept, never a row per person) and the private drafts nobody shared. Ideas,
-    ballots and turns stay, under pseudonyms no one can any longer resolve."""
-    workshop.panel_counts = panel_counts(workshop)
+    holds the workshop's lock): the key from pseudonyms to names and emails, the links from
+    browsers and invitations, the answers to the optional questionnaire (their counts are
+    kept, never a row per person), the private drafts nobody shared, and the times each person
+    joined (all set to the start). Ideas, ballots and turns stay, under pseudonyms nobody can
+    resolve. The staff who added or let someone in stay: they say nothing of who it was."""
+    counts = panel_counts(workshop)
+    # Drafts are deleted below: keep how many wrote in silence on each question.
+    counts[WRITERS] = {
+        str(q.order): DraftIdea.objects.filter(
+            question=q, participant__admission=Admission.ADMITTED
+        )
+        .values("participant")
+        .distinct()
+        .count()
+        for q in workshop.questions.all()
+    }
+    workshop.panel_counts = counts
     Characteristics.objects.filter(participant__workshop=workshop).delete()
     DraftIdea.objects.filter(question__workshop=workshop).delete()
-    workshop.participants.update(
-        real_name="",
-        email="",
-        invite_digest="",
-        session_digest="",
-        added_by=None,
-        admission_by=None,
+    started = (
+        PhaseChange.objects.filter(question__workshop=workshop)
+        .order_by("at")
+        .values_list("at", flat=True)
+        .first()
+        or timezone.now()
     )
+    people = workshop.participants
+    people.update(real_name="", email="", invite_digest="", session_digest="")
+    people.filter(consented_at__isnull=False).update(consented_at=started, joined_at=started)
+    people.filter(consented_at__isnull=True, joined_at__isnull=False).update(joined_at=started)
+    people.filter(admission_at__isnull=False).update(admission_at=started)
     workshop.identities_destroyed_at = timezone.now()
     workshop.save(update_fields=["identities_destroyed_at", "panel_counts"])
+    # SQLite's write-ahead log still holds the pages as they were until it is emptied.
+    clear_the_log_after_commit()
 
 
 @transaction.atomic

@@ -33,7 +33,13 @@ from allied.workshops.models import (
     Turn,
     Workshop,
 )
-from allied.workshops.results import engine_scheme, methods_text, panel_counts, question_tally
+from allied.workshops.results import (
+    WRITERS,
+    engine_scheme,
+    methods_text,
+    panel_counts,
+    question_tally,
+)
 
 
 def allied_version() -> str:
@@ -234,12 +240,16 @@ def _panel(workshops: list[Workshop]) -> tuple[r.Block, ...]:
     for w in workshops:
         for q in w.questions.all():
             admitted = {"participant__admission": Admission.ADMITTED}
-            writers = (
-                DraftIdea.objects.filter(question=q, **admitted)
-                .values("participant")
-                .distinct()
-                .count()
-            )
+            if w.panel_counts is not None and WRITERS in w.panel_counts:
+                # A strict workshop's drafts are gone; their writers were counted first.
+                writers = w.panel_counts[WRITERS].get(str(q.order), 0)
+            else:
+                writers = (
+                    DraftIdea.objects.filter(question=q, **admitted)
+                    .values("participant")
+                    .distinct()
+                    .count()
+                )
             sharers = (
                 Turn.objects.filter(question=q, idea__isnull=False, **admitted)
                 .values("participant")
@@ -293,8 +303,9 @@ OTHER = "Other answers"
 def _characteristics(workshops: list[Workshop]) -> list[r.Block]:
     pooled: dict[str, Counter] = {field: Counter() for field, _ in CHARACTERISTIC_FIELDS}
     for w in workshops:
-        for field, answers in panel_counts(w).items():
-            pooled[field].update(answers)
+        counts = panel_counts(w)
+        for field, _ in CHARACTERISTIC_FIELDS:
+            pooled[field].update(counts.get(field, {}))
     labels = {
         "setting": dict(CharacteristicsForm.base_fields["setting"].choices),
         "age_range": dict(CharacteristicsForm.base_fields["age_range"].choices),
@@ -349,20 +360,30 @@ def _disclosed(counts: Counter, *, special: bool) -> dict[str, str]:
 def _anonymity(workshops: list[Workshop]) -> tuple[r.Block, ...]:
     blocks: list[r.Block] = []
     for w in workshops:
+        promised = Counter(_taking_part(w).values_list("consented_anonymity", flat=True))
+        said = "; ".join(
+            f"{n} agreed under "
+            + (
+                Workshop.Anonymity(mode).label.lower()
+                if mode
+                else "a promise Allied did not yet record"
+            )
+            for mode, n in sorted(promised.items())
+        )
         if w.identities_destroyed_at:
             mode = (
-                f"strict: the key linking each pseudonym to a person was seen only by the lead "
-                f"facilitator and the organisation's administrator while the workshop ran, and "
-                f"Allied destroyed it when the workshop finished, on "
-                f"{_when(w.identities_destroyed_at)}, with the answers about themselves (only "
-                f"their counts were kept) and private drafts nobody shared. Nobody can now tell "
-                f"who said or voted for what"
+                "strict: while the workshop ran, the key linking each pseudonym to a person "
+                "was seen only by the lead facilitator and the organisation's administrator; "
+                f"Allied destroyed it on {_when(w.identities_destroyed_at)}, with the answers "
+                "about themselves (only their counts were kept), private drafts nobody shared "
+                "and the times each person joined"
             )
         else:
             mode = (
                 "named: the key linking each pseudonym to a person is kept, seen only by the "
                 "lead facilitator and the organisation's administrator"
             )
+        mode += f" ({said})" if said else ""
         blocks.append(
             r.Text(
                 f"“{w.title}”: on every screen, in the record and in every export, participants "

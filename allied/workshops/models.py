@@ -277,6 +277,8 @@ class Participant(models.Model):
     session_digest = models.CharField(max_length=64, blank=True, db_index=True)
     consent_version = models.PositiveIntegerField(null=True, blank=True)
     consented_at = models.DateTimeField(null=True, blank=True)
+    # The anonymity the person was promised when they agreed (Workshop.Anonymity).
+    consented_anonymity = models.CharField(max_length=10, blank=True)
     joined_at = models.DateTimeField(null=True, blank=True)
     admission = models.CharField(
         max_length=12, choices=Admission.choices, default=Admission.ADMITTED

@@ -217,6 +217,11 @@ def participation(workshop: Workshop) -> list[dict]:
     return out
 
 
+# In the counts kept when a strict workshop's key is destroyed: how many wrote in silence on
+# each question (by its order), since the drafts themselves are deleted.
+WRITERS = "_wrote_in_silence"
+
+
 def panel_counts(workshop: Workshop) -> dict[str, dict[str, int]]:
     """Returns, for each question of the optional questionnaire, how many of those who took
     part gave each answer ("Not given" for no answer): never a row per person. Once a strict
@@ -232,7 +237,8 @@ def panel_counts(workshop: Workshop) -> dict[str, dict[str, int]]:
     for field, _ in CHARACTERISTIC_FIELDS:
         said = Counter((getattr(a, field) or "").strip() or NOT_GIVEN for a in answers)
         said[NOT_GIVEN] += people - len(answers)
-        counts[field] = {answer: n for answer, n in said.items() if n}
+        # Sorted: in the order answered, the first answers would be the first person's.
+        counts[field] = {answer: said[answer] for answer in sorted(said) if said[answer]}
     return counts
 
 

@@ -759,9 +759,10 @@ def about_you(request, code: str):
     form = CharacteristicsForm(request.POST or None, initial=initial)
     if request.method == "POST" and (request.POST.get("skip") or form.is_valid()):
         if not request.POST.get("skip"):
-            Characteristics.objects.update_or_create(
-                participant=participant, defaults=form.cleaned_data
-            )
+            try:
+                actions.characteristics_save(participant=participant, answers=form.cleaned_data)
+            except actions.WorkshopError as error:
+                messages.error(request, str(error))
         return redirect("workshops:participate", workshop.join_code)
     return render(
         request,
@@ -865,6 +866,8 @@ def _waiting_context(workshop: Workshop, participant: Participant) -> dict:
 
 def participate(request, code: str):
     workshop, participant = access.participant_for(request, code)
+    if access.destroyed_but_took_part(workshop, participant):
+        return render(request, "workshops/finished.html", {"workshop": workshop})
     if participant is None:
         return redirect("workshops:join_code", workshop.join_code)
     if access.finished(workshop):
@@ -900,6 +903,8 @@ def participation_list(request, code: str):
 
 def participate_fragment(request, code: str):
     workshop, participant = access.participant_for(request, code)
+    if access.destroyed_but_took_part(workshop, participant):
+        return render(request, "workshops/_finished.html", {"workshop": workshop})
     if participant is None:
         raise Http404
     if access.finished(workshop):
@@ -916,7 +921,7 @@ def participate_fragment(request, code: str):
 @never_cache
 def participate_state(request, code: str):
     workshop, participant = access.participant_for(request, code)
-    if participant is None:
+    if participant is None and not access.destroyed_but_took_part(workshop, participant):
         raise Http404
     if access.finished(workshop):
         # Only what a page needs to reload into "The workshop has finished".
@@ -938,7 +943,7 @@ def participate_state(request, code: str):
 @transaction.non_atomic_requests
 def participate_events(request, code: str):
     workshop, participant = access.participant_for(request, code)
-    if participant is None:
+    if participant is None and not access.destroyed_but_took_part(workshop, participant):
         raise Http404
     return _events(request, workshop)
 

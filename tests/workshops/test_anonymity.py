@@ -105,7 +105,10 @@ def test_finishing_a_strict_workshop_destroys_every_link_to_the_person(org, fay)
     # What they said stays, under a pseudonym nobody can resolve; only counts of the answers.
     assert Idea.objects.filter(question=question).exists()
     assert Ballot.objects.filter(question=question).exists()
-    assert workshop.panel_counts == before
+    kept = dict(workshop.panel_counts)
+    # How many wrote in silence is kept too: the drafts themselves are gone.
+    assert kept.pop("_wrote_in_silence") == {"1": 1}
+    assert kept == before
     assert not Characteristics.objects.filter(participant__workshop=workshop).exists()
     assert not DraftIdea.objects.filter(question__workshop=workshop).exists()
     # Follow every link from the participant row: none leads to a person.
@@ -168,3 +171,73 @@ def test_a_participant_can_check_who_took_part_but_never_what_anyone_chose(org, 
         stranger.get(reverse("workshops:participation", args=[workshop.join_code])).status_code
         == 404
     )
+
+
+def test_once_anyone_has_agreed_anonymity_cannot_be_lowered_even_in_a_draft(workshop, fay):
+    actions.anonymity_set(workshop=workshop, anonymity="strict", by=fay)
+    join(workshop)
+    assert workshop.participants.get().consented_anonymity == "strict"
+    with pytest.raises(actions.WorkshopError, match="never lowered"):
+        actions.anonymity_set(workshop=workshop, anonymity="named", by=fay)
+
+
+def test_the_counts_kept_are_in_the_order_of_the_answers_not_of_the_people(org, fay):
+    workshop = finish_workshop(org, fay, title="Order")
+    people = list(workshop.participants.order_by("number"))
+    for person, said in zip(people, ["Zeta", "Alpha", "Alpha", "Mu"], strict=True):
+        Characteristics.objects.create(participant=person, ethnic_group=said, gender=said)
+    actions.anonymity_set(workshop=workshop, anonymity="strict", by=fay)
+    workshop.refresh_from_db()
+    assert list(workshop.panel_counts["ethnic_group"]) == ["Alpha", "Mu", "Zeta"]
+
+
+def test_a_strict_workshops_pseudonyms_say_nothing_of_the_order_people_came_in(org, fay):
+    workshop = Workshop.objects.create(
+        organisation=org, title="Random", created_by=fay, anonymity=Workshop.Anonymity.STRICT
+    )
+    numbers = [
+        actions.participant_add(workshop=workshop, real_name=f"Person {i}", by=fay)[0].number
+        for i in range(20)
+    ]
+    assert len(set(numbers)) == 20 and numbers != sorted(numbers)
+
+
+def test_after_a_strict_finish_people_who_took_part_see_it_has_finished_and_no_one_is_added(
+    org, fay
+):
+    workshop = Workshop.objects.create(
+        organisation=org, title="Invited", created_by=fay, anonymity=Workshop.Anonymity.STRICT
+    )
+    from allied.workshops.models import Question
+
+    Question.objects.create(workshop=workshop, order=1, text="What matters?")
+    _, token = actions.participant_add(workshop=workshop, real_name=NAME, email=EMAIL, by=fay)
+    from django.test import Client
+
+    browser = Client()
+    browser.post(
+        reverse("workshops:join_invited", args=[workshop.join_code, token]), {"consent": "on"}
+    )
+    late = join(workshop)
+    actions.workshop_start(workshop=workshop, by=fay)
+    # Run the question to its end through the console's actions.
+    from allied.workshops.models import Phase
+
+    question = workshop.questions.get()
+    for phase in (Phase.SILENT, Phase.ROUND_ROBIN, Phase.CLARIFICATION, Phase.VOTING):
+        question = (
+            actions.phase_move(question=question, to_phase=phase, by=fay)
+            if phase != Phase.VOTING
+            else question
+        )
+    Workshop.objects.filter(pk=workshop.pk).update(status=Workshop.Status.FINISHED)
+    workshop.refresh_from_db()
+    actions._destroy_identities(workshop)
+    assert scan("zqanon") == set()
+    for who in (browser, late):
+        page = who.get(reverse("workshops:participate", args=[workshop.join_code]))
+        assert "The workshop has finished" in page.content.decode()
+        state = who.get(reverse("workshops:participate_state", args=[workshop.join_code]))
+        assert state.json()["status"] == "finished"
+    with pytest.raises(actions.WorkshopError, match="finished"):
+        actions.participant_add(workshop=workshop, real_name="Late Name", by=fay)
