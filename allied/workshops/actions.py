@@ -143,21 +143,7 @@ def check_taking_part(participant: Participant) -> None:
 # Setting up -----------------------------------------------------------------------------
 
 
-# A question's settings, and those of them that make up its consensus definition.
-QUESTION_SETTINGS = (
-    "text",
-    "scheme",
-    "k",
-    "exactly_k",
-    "pool",
-    "scale_min",
-    "scale_max",
-    "silent_minutes",
-    "agree_top",
-    "agree_bottom",
-    "exclude_bottom",
-    "consensus_definition",
-)
+# The settings of a question that make up its consensus definition, and all its settings.
 CONSENSUS_SETTINGS = (
     "scheme",
     "k",
@@ -170,6 +156,7 @@ CONSENSUS_SETTINGS = (
     "exclude_bottom",
     "consensus_definition",
 )
+QUESTION_SETTINGS = ("text", "silent_minutes", *CONSENSUS_SETTINGS)
 
 
 @transaction.atomic

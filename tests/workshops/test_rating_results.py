@@ -24,32 +24,32 @@ ROUND_2 = {
 }
 
 
+SETTINGS = {
+    "scheme": "rating",
+    "k": "5",
+    "pool": "10",
+    "scale_min": "1",
+    "scale_max": "9",
+    "silent_minutes": "5",
+    "agree_top": "70",
+    "agree_bottom": "15",
+}
+
+
 def rate_all(browsers, workshop, ideas, ratings):
     for j, browser in enumerate(browsers):
         fields = {f"idea-{ideas[text].pk}": str(values[j]) for text, values in ratings.items()}
         assert p_act(browser, workshop, "vote", **fields).json()["ok"]
 
 
-def test_the_results_page_shows_disagreement_and_the_rankings_stability(facilitator, workshop):
+def voted_once(facilitator, workshop, **settings):
+    """Sets the first question to rate on 1–9 (with `settings`), lets nine people in, shares
+    the three ideas and has everyone rate them as in ROUND_1; returns (browsers, ideas) with
+    the vote closed."""
     question = workshop.questions.first()
     edit = reverse("workshops:question_edit", args=[workshop.pk, question.pk])
-    assert (
-        facilitator.post(
-            edit,
-            {
-                "text": question.text,
-                "scheme": "rating",
-                "k": "5",
-                "pool": "10",
-                "scale_min": "1",
-                "scale_max": "9",
-                "silent_minutes": "5",
-                "agree_top": "70",
-                "agree_bottom": "15",
-            },
-        ).status_code
-        == 302
-    )
+    saved = facilitator.post(edit, {**SETTINGS, "text": question.text, **settings})
+    assert saved.status_code == 302
     browsers = [join(workshop) for _ in range(9)]
     facilitator.post(reverse("workshops:start", args=[workshop.pk]))
     act(facilitator, workshop, "phase_next")
@@ -61,8 +61,13 @@ def test_the_results_page_shows_disagreement_and_the_rankings_stability(facilita
     act(facilitator, workshop, "phase_next")
     ideas = {idea.text: idea for idea in Idea.objects.filter(question__workshop=workshop)}
     rate_all(browsers, workshop, ideas, ROUND_1)
-    for _ in range(2):
-        assert act(facilitator, workshop, "phase_next").json()["ok"]
+    assert act(facilitator, workshop, "phase_next").json()["ok"]
+    return browsers, ideas
+
+
+def test_the_results_page_shows_disagreement_and_the_rankings_stability(facilitator, workshop):
+    browsers, ideas = voted_once(facilitator, workshop)
+    assert act(facilitator, workshop, "phase_next").json()["ok"]
     assert act(facilitator, workshop, "face_validity", verdict="partly", reason="Split").json()[
         "ok"
     ]
@@ -86,18 +91,6 @@ def test_the_results_page_shows_disagreement_and_the_rankings_stability(facilita
     # round 1: τ-b = (0 − 2) / √((3 − 1) · 3) = −0.82.
     assert "Stability of the ranking from round 1: Kendall's τ-b = -0.82 over 3 ideas" in page
     assert page.count("Stability of the ranking") == 1
-
-
-SETTINGS = {
-    "scheme": "rating",
-    "k": "5",
-    "pool": "10",
-    "scale_min": "1",
-    "scale_max": "9",
-    "silent_minutes": "5",
-    "agree_top": "70",
-    "agree_bottom": "15",
-}
 
 
 def test_the_consensus_definition_is_set_before_the_start_and_fixed_by_it(facilitator, workshop):
@@ -136,25 +129,10 @@ def test_the_consensus_definition_is_set_before_the_start_and_fixed_by_it(facili
 
 
 def test_a_carry_forward_rule_is_applied_on_every_screen(facilitator, workshop):
-    question = workshop.questions.first()
-    edit = reverse("workshops:question_edit", args=[workshop.pk, question.pk])
     words = "An idea agreed by the rule is a priority"
-    facilitator.post(
-        edit,
-        {**SETTINGS, "text": question.text, "exclude_bottom": "40", "consensus_definition": words},
+    browsers, ideas = voted_once(
+        facilitator, workshop, exclude_bottom="40", consensus_definition=words
     )
-    browsers = [join(workshop) for _ in range(9)]
-    facilitator.post(reverse("workshops:start", args=[workshop.pk]))
-    act(facilitator, workshop, "phase_next")
-    act(facilitator, workshop, "phase_next")
-    order = list(workshop.participants.order_by("number"))
-    for who, text in zip(order, ROUND_1, strict=False):
-        assert act(facilitator, workshop, "turn", participant=who.pk, text=text).json()["ok"]
-    act(facilitator, workshop, "phase_next")
-    act(facilitator, workshop, "phase_next")
-    ideas = {idea.text: idea for idea in Idea.objects.filter(question__workshop=workshop)}
-    rate_all(browsers, workshop, ideas, ROUND_1)
-    assert act(facilitator, workshop, "phase_next").json()["ok"]
     # Sponsorship: 100% rate 7–9, agreed. Time: 44% rate 1–3, excluded (at least 40%).
     # Trust: neither, so it goes on to the next round.
     seen = browsers[0].get(reverse("workshops:participate_state", args=[workshop.join_code]))
