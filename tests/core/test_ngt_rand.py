@@ -14,6 +14,7 @@ from scipy.stats import kendalltau
 
 from allied.core.ngt import (
     Ballot,
+    BootstrapSettings,
     Choice,
     Question,
     RatingScheme,
@@ -232,6 +233,7 @@ def test_every_output_carries_the_stability_and_the_rand_statistics():
         "previous_round": 1,
         "ideas_compared": 1,
         "kendall_tau": None,
+        "interval": None,
     }
     assert first["ideas"][0]["ipras"] == 2.35
     assert first["ideas"][0]["disagreement"] is True
@@ -258,3 +260,66 @@ def test_an_ipr_equal_to_its_ipras_is_not_disagreement():
     assert idea.ipr == pytest.approx(3.4) and idea.ipras == pytest.approx(3.4)
     assert idea.disagreement is False
     assert idea.appropriateness == "appropriate"
+
+
+def test_a_panel_that_votes_the_same_way_twice_has_an_interval_of_one():
+    # The paired bootstrap draws the same people for both rounds: every resample's two
+    # rankings are the same, so every τ-b is 1.
+    rng = np.random.default_rng(4)
+    ballots = []
+    for j in range(10):
+        order = "".join(rng.permutation(list("ABCDEF")))
+        ballots += [ranked(f"p{j}", order[:4], 1), ranked(f"p{j}", order[:4], 2)]
+    result = tally(
+        ballots,
+        [Question(None, tuple("ABCDEF"))],
+        top_k(4),
+        bootstrap=BootstrapSettings(resamples=300, seed=1),
+    )
+    stability = result.questions[1].stability
+    assert stability.kendall_tau == 1.0
+    assert stability.interval == (1.0, 1.0)
+
+
+def test_the_paired_interval_holds_the_point_and_is_the_same_every_time():
+    rng = np.random.default_rng(11)
+    ballots = []
+    for r in (1, 2):
+        for j in range(15):
+            ballots.append(ranked(f"p{j}", "".join(rng.permutation(list("ABCDEF"))), r))
+
+    def run():
+        return (
+            tally(
+                ballots,
+                [Question(None, tuple("ABCDEF"))],
+                top_k(6),
+                bootstrap=BootstrapSettings(resamples=300, seed=5),
+            )
+            .questions[1]
+            .stability
+        )
+
+    stability = run()
+    low, high = stability.interval
+    assert -1.0 <= low <= stability.kendall_tau <= high <= 1.0
+    assert high - low > 0.1  # fifteen random rankings: far from certain
+    assert run() == stability
+    data = json.loads(
+        render(
+            tally(
+                ballots,
+                [Question(None, tuple("ABCDEF"))],
+                top_k(6),
+                bootstrap=BootstrapSettings(resamples=300, seed=5),
+            ),
+            "json",
+        )
+    )
+    assert data["questions"][1]["stability"]["interval"] == [round(low, 4), round(high, 4)]
+
+
+def test_without_a_bootstrap_there_is_no_interval():
+    ballots = [ranked(f"p{j}", "ABCD", r) for r in (1, 2) for j in range(4)]
+    result = tally(ballots, [Question(None, tuple("ABCD"))], top_k(4))
+    assert result.questions[1].stability.interval is None

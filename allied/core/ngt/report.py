@@ -172,6 +172,7 @@ def stability_dict(result: QuestionResult) -> dict[str, object] | None:
         "previous_round": s.previous_round,
         "ideas_compared": s.ideas_compared,
         "kendall_tau": _round(s.kendall_tau, 4),
+        "interval": [_round(x, 4) for x in s.interval] if s.interval else None,
     }
 
 
@@ -327,7 +328,13 @@ def methods_paragraph(tally: TallyResult) -> str:
             "shown; the stability of the whole ranking from one round to the next is Kendall's τ-b "
             "between the two rounds' ranks"
             + (" of the ideas rated in both" if isinstance(tally.scheme, RatingScheme) else "")
-            + "."
+            + (
+                ", with a 95% interval from a paired bootstrap: each resample drew participants "
+                "with replacement from those who voted in either round and tallied both rounds "
+                "from the same people."
+                if tally.bootstrap is not None
+                else "."
+            )
         )
     if tally.has_groups:
         parts.append(
@@ -419,7 +426,12 @@ def stability_line(result: QuestionResult) -> str:
         )
     return (
         f"Stability from round {s.previous_round}: Kendall's τ-b = {s.kendall_tau:.2f} "
-        f"over {s.ideas_compared} ideas."
+        f"over {s.ideas_compared} ideas"
+        + (
+            f", 95% paired bootstrap interval {s.interval[0]:.2f} to {s.interval[1]:.2f}."
+            if s.interval
+            else "."
+        )
     )
 
 
@@ -591,7 +603,7 @@ def to_csv(tally: TallyResult) -> str:
             for key in idea:
                 if key not in CSV_COLUMNS and key not in extra:
                     extra.append(key)
-    stability = ["kendall_tau"] if tally.has_rounds else []
+    stability = ["kendall_tau", "tau_interval"] if tally.has_rounds else []
     columns = [
         *CSV_COLUMNS,
         *extra,
@@ -633,7 +645,11 @@ def to_csv(tally: TallyResult) -> str:
 def _stability_cells(stability: dict | None) -> dict[str, object]:
     if not stability:
         return {}
-    return {"kendall_tau": stability["kendall_tau"]}
+    interval = stability["interval"]
+    return {
+        "kendall_tau": stability["kendall_tau"],
+        "tau_interval": "–".join(map(str, interval)) if interval else None,
+    }
 
 
 # Columns holding what people typed (a question, an idea, a theme, a group's name): written
@@ -719,6 +735,7 @@ def to_xlsx(tally: TallyResult, methods: str | None = None) -> bytes:
             "panel_rule_disagreement",
             "appropriateness",
             "outcome",
+            "tau_interval",
         )
     }
     for cells in reader:

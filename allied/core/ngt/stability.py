@@ -29,6 +29,8 @@ class RoundStability:
     previous_round: int
     ideas_compared: int
     kendall_tau: float | None
+    # The 95% interval of a paired bootstrap (`paired_interval`), when one was asked for.
+    interval: tuple[float, float] | None = None
 
 
 def kendall_tau_b(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -70,3 +72,13 @@ def between_rounds(
         ideas_compared=len(keep),
         kendall_tau=tau if np.isfinite(tau) else None,
     )
+
+
+def percentile_interval(taus: np.ndarray) -> tuple[float, float] | None:
+    """Return the 2.5th and 97.5th percentiles (linear interpolation) of the τ-b that are
+    defined, or None when none is."""
+    finite = taus[np.isfinite(taus)]
+    if finite.size == 0:
+        return None
+    low, high = np.quantile(finite, [0.025, 0.975], method="linear")
+    return float(low), float(high)
