@@ -323,3 +323,13 @@ def test_without_a_bootstrap_there_is_no_interval():
     ballots = [ranked(f"p{j}", "ABCD", r) for r in (1, 2) for j in range(4)]
     result = tally(ballots, [Question(None, tuple("ABCD"))], top_k(4))
     assert result.questions[1].stability.interval is None
+
+
+def test_rounds_that_rated_no_idea_in_common_have_no_tau():
+    # Round 1 rated A and B; round 2 (after a carry-forward rule) rated only C.
+    ballots = [
+        Ballot(f"p{j}", (Choice("A", 8.0), Choice("B", 5.0)), round=1) for j in range(3)
+    ] + rated([7, 7, 7], idea="C", round=2)
+    result = tally(ballots, [Question(None, ("A", "B", "C"))], RatingScheme())
+    stability = result.questions[1].stability
+    assert (stability.ideas_compared, stability.kendall_tau) == (0, None)

@@ -9,7 +9,8 @@ through the same requests the pages send, with the rules checked after every ste
 - the workshop's version only rises;
 - the consensus definition fixed at the start never changes, however the console tries;
 - for rating questions with a carry-forward rule, each idea's outcome on everyone's screen is
-  the rule applied to the ratings stored for that round;
+  the rule applied to the ratings stored for that round, and no later round counts a rating
+  of an idea the rule had settled;
 - the reporting appendix answers at every step (and, once finished, downloads).
 
 - once a vote closes, the ranking everyone sees is the results engine's tally of the ballots
@@ -69,7 +70,7 @@ class WorkshopLifecycle(RuleBasedStateMachine):
     runs = 0
 
     @initialize(
-        start=st.sampled_from(["the room has voted", "clarification", "voting"]),
+        start=st.sampled_from(["the room has voted", "clarification", "voting", "a re-vote"]),
         scheme=st.sampled_from(["top-k", "rating"]),
     )
     def a_workshop_with_two_questions_three_participants_and_three_ideas(self, start, scheme):
@@ -106,8 +107,8 @@ class WorkshopLifecycle(RuleBasedStateMachine):
         self.acknowledged: set[tuple[int, int, int]] = set()
         self.texts = 0
         # Sequences begin with three shared ideas, in clarification or in voting (with or
-        # without the room's votes), where ideas and votes meet; going back reaches the
-        # earlier phases.
+        # without the room's votes, or in a re-vote after them), where ideas and votes meet;
+        # going back reaches the earlier phases.
         self.act("phase_next")
         self.act("phase_next")
         for _ in range(3):
@@ -115,7 +116,7 @@ class WorkshopLifecycle(RuleBasedStateMachine):
         self.act("phase_next")
         if start != "clarification":
             self.act("phase_next")
-        if start == "the room has voted":
+        if start in ("the room has voted", "a re-vote"):
             for j, browser in enumerate(self.browsers):
                 ideas = self.ideas()
                 marks = [str(8 - j), str(2 + j)] if self.rating else ["1", "2"]
@@ -123,6 +124,12 @@ class WorkshopLifecycle(RuleBasedStateMachine):
                 response = self.p_act(browser, "vote", **fields)
                 assert response.status_code == 200
                 self.told_saved(browser, response)
+        if start == "a re-vote":
+            # The vote closes, the group discusses it and votes again: under a carry-forward
+            # rule the new ballot holds only what the first round sent on.
+            self.act("phase_next")
+            self.act("phase_next")
+            self.act("revote")
 
     def joined(self) -> Client:
         """A browser that has joined; `browser.participant` is the one it joined as."""
@@ -560,7 +567,9 @@ class WorkshopLifecycle(RuleBasedStateMachine):
             for q in tallied["questions"]
             if q["question"] == question.text and q["round"] == shown["round"]
         ]
-        assert {row["idea"]: float(row["total"]) for row in again["ideas"]} == {
+        # (Both sides leave out ideas with nothing: a round's file lists every idea any round
+        # of the question chose.)
+        assert {row["idea"]: float(row["total"]) for row in again["ideas"] if row["total"]} == {
             row["idea"]: float(row["total"]) for row in shown["ideas"] if row["total"]
         }
 
@@ -569,6 +578,18 @@ class WorkshopLifecycle(RuleBasedStateMachine):
         if not hasattr(self, "workshop"):
             return
         assert self.definitions() == self.fixed
+
+    @invariant()
+    def no_counted_rating_is_for_an_idea_the_rule_had_settled(self):
+        """However the console goes back, merges or re-votes, a later round counts no rating
+        of an idea the round before agreed or excluded, and each round's ballot is what the
+        rule sent on."""
+        if not hasattr(self, "workshop") or not self.rating:
+            return
+        for question in self.workshop.questions.all():
+            for block in getattr(question_tally(question), "questions", []):
+                assert block.carry_forward is not None
+                assert block.carry_forward.rated_though_settled == (), block.round
 
     @invariant()
     def no_ballot_of_anyone_not_let_in_is_counted(self):

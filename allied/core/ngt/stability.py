@@ -39,11 +39,12 @@ def kendall_tau_b(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     y = np.asarray(y, dtype=np.float64)
     n = x.shape[-1]
     lead = x.shape[:-1]
+    if n < 2:
+        # No pair to compare (no idea rated in both rounds, say): τ-b is not defined.
+        return np.full(lead, np.nan)
     flat_x = x.reshape(-1, n)
     flat_y = y.reshape(-1, n)
     out = np.full(flat_x.shape[0], np.nan)
-    if n < 2:
-        return out.reshape(lead)
     pairs = n * (n - 1) / 2.0
     step = max(1, _CHUNK_CELLS // (n * n))
     for start in range(0, flat_x.shape[0], step):
