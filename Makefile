@@ -54,24 +54,24 @@ chromium:
 services:
 	@scripts/services.sh
 
-# SQLite: the whole suite but the browser, fuzz and access-matrix suites (`once`), which run once, on PostgreSQL
-# when it is reachable (always in CI), else on SQLite. Tests that serve their own SQLite
-# database whatever DATABASE_URL says (`own_database`) run in the SQLite pass only (and tests
-# about SQLite itself, `sqlite`, are left out over PostgreSQL by tests/conftest.py); tests
-# that touch no database ran there and are not run again on PostgreSQL
-# (ALLIED_DATABASE_TESTS_ONLY, tests/conftest.py).
+# SQLite: the whole suite but the browser and fuzz suites, which run once, on PostgreSQL
+# when it is reachable (always in CI), else on SQLite. The access matrix (`once`) runs once,
+# here (decision 0033). Tests that serve their own SQLite database whatever DATABASE_URL says
+# (`own_database`) run in the SQLite pass only (and tests about SQLite itself, `sqlite`, are
+# left out over PostgreSQL by tests/conftest.py); tests that touch no database ran there and
+# are not run again on PostgreSQL (ALLIED_DATABASE_TESTS_ONLY, tests/conftest.py).
 test: install assets lint chromium
-	$(BIN)/pytest $(XDIST) -m "not browser and not fuzz and not once and not postgres and not redis" -p no:cacheprovider
+	$(BIN)/pytest $(XDIST) -m "not browser and not fuzz and not postgres and not redis" -p no:cacheprovider
 	@if scripts/services.sh; then \
 	  echo "== PostgreSQL and Redis suite, with the browser tests (Chromium) =="; \
 	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_TEST_URL) ALLIED_REQUIRE_SERVICES=1 \
 	  ALLIED_DATABASE_TESTS_ONLY=1 \
-	    $(BIN)/pytest $(XDIST) -m "not own_database" -p no:cacheprovider; \
+	    $(BIN)/pytest $(XDIST) -m "not own_database and not once" -p no:cacheprovider; \
 	elif [ "$$CI" = "true" ]; then \
 	  echo "CI=true: PostgreSQL and Redis must be reachable, and they are not."; exit 1; \
 	else \
 	  echo "PostgreSQL or Redis could not be started: running the browser and fuzz suites on SQLite only."; \
-	  $(BIN)/pytest $(XDIST) -m "fuzz or browser or once" -p no:cacheprovider; \
+	  $(BIN)/pytest $(XDIST) -m "fuzz or browser" -p no:cacheprovider; \
 	fi
 
 # Before a release: the whole suite with hypothesis's heavy profile (many more examples and
