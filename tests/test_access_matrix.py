@@ -26,7 +26,7 @@ from tests.programmes.matrix import (
 from tests.programmes.world import programme_role
 
 # Every URL for every kind of person is the same check on either database: it runs once,
-# with the fuzz suite, on PostgreSQL when it is there (`make test`, decision 0028).
+# in `make test`'s SQLite pass, where its queries cost least (decision 0033).
 pytestmark = [pytest.mark.django_db, pytest.mark.once]
 
 

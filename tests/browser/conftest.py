@@ -30,7 +30,8 @@ def browser():
 
     if not Path(CHROMIUM).exists():
         pytest.fail(
-            "Debian's chromium is not installed: run `apt-get install -y chromium` (make test does)."
+            "Debian's Chromium is not installed: run `apt-get install -y chromium-headless-shell`"
+            " (make test does when it can)."
         )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
